@@ -1,0 +1,53 @@
+# hailong: `make serve` runs the site, `make test` runs every test. Both start from a fresh clone
+# with only Python 3.11+ (with venv) and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+MO := webapp/translations/vi/LC_MESSAGES/messages.mo
+PO := webapp/translations/vi/LC_MESSAGES/messages.po
+SECRET_FILE := instance/secret_key
+
+.PHONY: serve test lint install translations clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hailong needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) $(MO)
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations >/dev/null
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F webapp/babel.cfg -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
+
+$(SECRET_FILE):
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $(SECRET_FILE)
+	chmod 600 $(SECRET_FILE)
+
+serve: install $(SECRET_FILE)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 $(BIN)/hailong db upgrade
+	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 $(BIN)/hailong demo
+	@echo "hailong is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 \
+		$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO)

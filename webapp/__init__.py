@@ -1,0 +1,45 @@
+"""hailong web application: citizens' survey pages, staff pages, API and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import Config, config_for
+
+
+def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
+    """Create the app.
+
+    ``config`` may be a ``Config`` instance, a mapping of settings laid over the development
+    configuration, an environment name, or ``None`` to use ``HAILONG_ENV``.
+    """
+    if isinstance(config, Config):
+        settings = config.as_mapping()
+    elif isinstance(config, Mapping):
+        settings = config_for("development").as_mapping() | dict(config)
+    else:
+        settings = config_for(config).as_mapping()
+
+    app = Flask(__name__, instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()))
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import db, errors
+    from .extensions import babel, csrf, select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    errors.init_app(app)
+
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    return app

@@ -1,0 +1,127 @@
+"""Configuration classes, read when the app is created (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-not-secret"  # noqa: S105 - the known development key production refuses
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The environment holds a configuration the app must not start with."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (``postgresql://``)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def parse_boolean(value: str) -> bool:
+    """Read an environment flag, refusing anything that is not clearly true or false."""
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"Invalid boolean value {value!r}: use 1/0, true/false, yes/no or on/off.")
+
+
+class Config:
+    """Settings shared by every environment; subclasses override what differs."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    SECRET_KEY: str | None = None
+    DATABASE_URL = ""
+    HAILONG_BASE_URL = "http://127.0.0.1:8000"
+    REDIS_URL: str | None = None
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_SUPPORTED_LOCALES = ("vi", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    def __init__(self, environ: Mapping[str, str] | None = None,
+                 instance_path: Path = DEFAULT_INSTANCE) -> None:
+        env = os.environ if environ is None else environ
+        self.INSTANCE_PATH = instance_path
+        self.SECRET_KEY = env.get("SECRET_KEY") or self.SECRET_KEY
+        self.DATABASE_URL = normalise_database_url(
+            env.get("DATABASE_URL") or self.DATABASE_URL
+            or f"sqlite:///{instance_path / 'hailong.db'}"
+        )
+        self.HAILONG_BASE_URL = env.get("HAILONG_BASE_URL", self.HAILONG_BASE_URL).rstrip("/")
+        self.REDIS_URL = env.get("REDIS_URL") or self.REDIS_URL
+        if "HAILONG_HTTPS" in env:
+            self.SESSION_COOKIE_SECURE = parse_boolean(env["HAILONG_HTTPS"])
+        self.check()
+
+    def check(self) -> None:
+        """Refuse settings this environment must not run with."""
+
+    def as_mapping(self) -> dict[str, Any]:
+        """Return the upper-case settings for ``app.config``."""
+        names = {n for cls in type(self).__mro__ for n in vars(cls) if n.isupper()}
+        names |= {n for n in vars(self) if n.isupper()}
+        return {n: getattr(self, n) for n in sorted(names)}
+
+
+class DevelopmentConfig(Config):
+    """Local development: the known development key is allowed."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = DEV_SECRET_KEY
+
+
+class ProductionConfig(Config):
+    """Production: refuses a missing or development secret key."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+    def check(self) -> None:
+        if not self.SECRET_KEY:
+            raise ConfigError("SECRET_KEY is not set. Set it to a long random value "
+                              "(python -c 'import secrets; print(secrets.token_hex(32))').")
+        if self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 16:
+            raise ConfigError("SECRET_KEY is the development key or shorter than 16 "
+                              "characters; production refuses it.")
+
+
+class TestConfig(Config):
+    """Tests: a throwaway database given by the fixture, CSRF on unless a test turns it off."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_for(name: str | None, environ: Mapping[str, str] | None = None) -> Config:
+    """Build the configuration named by ``name`` (or ``HAILONG_ENV``)."""
+    env = os.environ if environ is None else environ
+    chosen = name or env.get("HAILONG_ENV", "development")
+    try:
+        cls = CONFIGS[chosen]
+    except KeyError:
+        raise ConfigError(f"HAILONG_ENV={chosen!r} is unknown; use one of "
+                          f"{', '.join(sorted(CONFIGS))}.") from None
+    return cls(env)

@@ -1,0 +1,42 @@
+"""Views of the main blueprint."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from ..db import get_session
+from ..extensions import LANGUAGE_COOKIE
+from . import bp
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    """Show what hailong is and where citizens and staff go."""
+    return render_template("main/index.html")
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    """Answer 200 when the database is reachable, 503 otherwise."""
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):  # type: ignore[no-untyped-def]
+    """Remember the chosen interface language and go back where the user was."""
+    if code not in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    target = request.args.get("next", "")
+    # Only local paths: an open redirect would let a poster link send people anywhere.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    response = make_response(redirect(target))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True)
+    return response

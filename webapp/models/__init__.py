@@ -1,0 +1,24 @@
+"""hailong's data model, one module per aggregate."""
+
+from .base import Base
+from .procedure import DossierCount, Procedure, ProcedureField
+from .response import Comment, DossierToken, Response
+from .survey import SurveyVersion
+from .unit import Counter, Unit
+from .user import AuditEntry, Role, User
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Comment",
+    "Counter",
+    "DossierCount",
+    "DossierToken",
+    "Procedure",
+    "ProcedureField",
+    "Response",
+    "Role",
+    "SurveyVersion",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,212 @@
+"""``hailong demo``: a province with counters, users and synthetic responses of known structure.
+
+Known structure (so later screens have something true to show): units differ in satisfaction
+(``COMMUNES`` offsets), some improve or decline month by month (trend), slow fields such as land
+are rated lower, a few criteria are weak everywhere, and one counter of the centre hands out
+far more codes for quick certifications than their share of dossiers, which weights correct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import survey_defs
+
+from ..models import Counter, DossierCount, Procedure, ProcedureField, Response, Role, Unit
+from . import audit
+from .demo_data import (
+    COMMUNES,
+    CRITERION_OFFSETS_BY_POSITION,
+    FIELD_OFFSETS,
+    FIELDS,
+    PROCEDURES,
+    PROVINCE,
+)
+from .surveys import publish_definition
+from .users import create_user
+
+DEMO_MONTHS = 12
+BASE_LOGIT = 1.1  # about 75% satisfied on a typical criterion
+
+
+@dataclass
+class DemoReport:
+    """What ``hailong demo`` loaded, and how to sign in."""
+
+    already_loaded: bool = False
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    responses: int = 0
+    survey_url: str = ""
+
+    def lines(self) -> list[str]:
+        """Human-readable summary for the command line."""
+        if self.already_loaded:
+            return ["demo data already loaded (nothing changed)"]
+        out = [f"demo province loaded: {self.responses} synthetic responses"]
+        out += [f"login {role:13s} {email}  password: {pw}" for role, email, pw in self.logins]
+        if self.survey_url:
+            out.append(f"survey URL of a counter: {self.survey_url}")
+        return out
+
+
+def demo_months(today: dt.date | None = None) -> list[str]:
+    """The twelve months ending with the current one, oldest first."""
+    today = today or dt.date.today()
+    months = []
+    year, month = today.year, today.month
+    for _ in range(DEMO_MONTHS):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _load_units(session: Session) -> list[Unit]:
+    code, name_vi, name_en, unit_type = PROVINCE
+    province = Unit(code=code, name_vi=name_vi, name_en=name_en, unit_type=unit_type,
+                    valid_from=dt.date(2025, 7, 1))
+    session.add(province)
+    communes = []
+    for c_code, c_vi, c_en, c_type, *_ in COMMUNES:
+        unit = Unit(code=c_code, name_vi=c_vi, name_en=c_en, unit_type=c_type, parent=province,
+                    valid_from=dt.date(2025, 7, 1))
+        unit.counters = [Counter(code=f"{c_code}-Q{i}", name_vi=f"Quầy số {i}",
+                                 name_en=f"Counter {i}") for i in (1, 2)]
+        communes.append(unit)
+    session.add_all(communes)
+    return communes
+
+
+def _load_fields(session: Session) -> dict[str, ProcedureField]:
+    fields = {code: ProcedureField(code=code, name_vi=vi, name_en=en) for code, vi, en, _ in FIELDS}
+    session.add_all(fields.values())
+    for national_code, vi, en, field_code in PROCEDURES:
+        session.add(Procedure(national_code=national_code, name_vi=vi, name_en=en,
+                              field=fields[field_code]))
+    return fields
+
+
+def _load_dossier_counts(session: Session, communes: list[Unit],
+                         fields: dict[str, ProcedureField], months: list[str],
+                         rng: np.random.Generator) -> None:
+    sizes = {c[0]: c[4] for c in COMMUNES}
+    for unit in communes:
+        for f_code, _, _, monthly in FIELDS:
+            for month in months:
+                mean = monthly * sizes[unit.code]
+                session.add(DossierCount(unit=unit, field=fields[f_code], period=month,
+                                         dossiers=int(rng.poisson(mean))))
+
+
+def _answer_for_item(p_satisfied: float, rng: np.random.Generator) -> int:
+    if rng.random() < p_satisfied:
+        return 5 if rng.random() < 0.35 else 4
+    return int(rng.choice([1, 2, 3], p=[0.1, 0.3, 0.6]))
+
+
+def synthetic_answers(definition: survey_defs.SurveyDefinition, logit: float,
+                      rng: np.random.Generator) -> dict[str, Any]:
+    """Answers to a SIPAS-like definition: criteria satisfied with the given logit, offsets
+    per criterion, then completed by the definition's own example filler for other items."""
+    spec = definition.scoring_spec()
+    answers: dict[str, Any] = {}
+    position = 0
+    for element in spec.get("elements", []):
+        for item in element["criteria"]:
+            offset = CRITERION_OFFSETS_BY_POSITION.get(position, 0.0)
+            answers[item] = _answer_for_item(1 / (1 + math.exp(-(logit + offset))), rng)
+            position += 1
+        if element.get("satisfaction_item"):
+            answers[element["satisfaction_item"]] = _answer_for_item(
+                1 / (1 + math.exp(-logit)), rng)
+    return survey_defs.fill_example_answers(definition, answers, rng)
+
+
+def _load_responses(session: Session, communes: list[Unit], fields: dict[str, ProcedureField],
+                    months: list[str], total: int, rng: np.random.Generator) -> int:
+    version_id, definition = _sipas_version(session)
+    by_code = {c[0]: c for c in COMMUNES}
+    weights = np.array([by_code[u.code][4] for u in communes])
+    field_codes = [f[0] for f in FIELDS]
+    field_share = np.array([f[3] for f in FIELDS], dtype=float)
+    field_share /= field_share.sum()
+    rows = []
+    for _ in range(total):
+        unit = communes[rng.choice(len(communes), p=weights / weights.sum())]
+        month_index = int(rng.integers(len(months)))
+        counter = unit.counters[0] if rng.random() < 0.6 else unit.counters[1]
+        share = field_share
+        if unit.code == "LD-TTHCC" and counter is unit.counters[0]:
+            # The over-eager counter: most of its codes go to quick certifications.
+            share = np.where(np.array(field_codes) == "CT", 4.0, 1.0) * field_share
+            share = share / share.sum()
+        f_code = field_codes[int(rng.choice(len(field_codes), p=share))]
+        _, _, _, _, _, offset, trend = by_code[unit.code]
+        logit = BASE_LOGIT + offset + trend * month_index + FIELD_OFFSETS.get(f_code, 0.0)
+        rows.append(Response(
+            public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
+            survey_version_id=version_id, unit_id=unit.id, counter_id=counter.id,
+            field_id=fields[f_code].id, period=months[month_index], channel="demo",
+            on_time=bool(rng.random() < 0.92), language="vi",
+            answers=synthetic_answers(definition, logit, rng)))
+    session.add_all(rows)
+    return len(rows)
+
+
+def _sipas_version(session: Session) -> tuple[int, survey_defs.SurveyDefinition]:
+    from .surveys import latest_version, load_version
+
+    version = latest_version(session, "sipas")
+    if version is None:
+        raise RuntimeError("the SIPAS definition is not published")
+    return version.id, load_version(version)
+
+
+def load_demo(session: Session, *, responses: int = 3000, seed: int = 2025,
+              base_url: str = "http://127.0.0.1:8000") -> DemoReport:
+    """Load the demo once; a second call changes nothing and says so."""
+    if session.scalar(select(func.count()).select_from(Unit).where(Unit.code == PROVINCE[0])):
+        return DemoReport(already_loaded=True)
+    rng = np.random.default_rng(seed)
+    for path in survey_defs.shipped_paths():
+        publish_definition(session, path)
+    months = demo_months()
+    communes = _load_units(session)
+    fields = _load_fields(session)
+    _load_dossier_counts(session, communes, fields, months, rng)
+    session.flush()
+    count = _load_responses(session, communes, fields, months, responses, rng)
+    audit.record(session, "demo.load", detail={"responses": count, "seed": seed})
+    session.commit()
+
+    report = DemoReport(responses=count)
+    password = f"demo-{secrets.token_hex(4)}"
+    for role, email, unit_code in (
+        (Role.ADMIN, "admin@demo.hailong", None),
+        (Role.UNIT_MANAGER, "manager.dakso@demo.hailong", "LD-DS"),
+        (Role.ANALYST, "analyst@demo.hailong", PROVINCE[0]),
+        (Role.VIEWER, "viewer.giangh@demo.hailong", "LD-GN"),
+    ):
+        create_user(session, email=email, role=role, unit_code=unit_code, password=password)
+        report.logins.append((role.value, email, password))
+    report.survey_url = counter_survey_url(session, base_url)
+    return report
+
+
+def counter_survey_url(session: Session, base_url: str) -> str:
+    """The survey URL of the demo centre's first counter (empty until the survey path exists)."""
+    try:
+        from .counters import counter_url
+    except ImportError:
+        return ""
+    counter = session.scalar(select(Counter).join(Unit).where(Unit.code == "LD-TTHCC")
+                             .order_by(Counter.code).limit(1))
+    return counter_url(counter, base_url) if counter else ""

@@ -1,0 +1,92 @@
+"""Publishing survey definitions as frozen, hashed versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import survey_defs
+from survey_defs import DefinitionError
+
+from ..models import Response, SurveyVersion
+from . import audit
+
+
+class PublishError(Exception):
+    """A definition could not be published (invalid) or a version could not be deleted."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """The version a publication produced and what it changed in the scoring."""
+
+    version: SurveyVersion
+    created: bool
+    scoring_changes: tuple[str, ...]
+
+
+def latest_version(session: Session, survey_key: str) -> SurveyVersion | None:
+    """Return the newest published version of a survey, if any."""
+    return session.scalar(select(SurveyVersion).where(SurveyVersion.survey_key == survey_key)
+                          .order_by(SurveyVersion.version.desc()).limit(1))
+
+
+def load_version(version: SurveyVersion) -> survey_defs.SurveyDefinition:
+    """Load the frozen definition of a stored version."""
+    return survey_defs.load_definition(f"{version.survey_key}@v{version.version}",
+                                       text=version.definition_text).definition
+
+
+def publish_definition(session: Session, path: Path, *, text: str | None = None,
+                       user_id: int | None = None) -> PublishResult:
+    """Freeze a definition as a new version unless the same text is already published.
+
+    A change that alters how existing items are scored is recorded with the new version and
+    returned, so the publisher sees that old and new indices are not comparable as they are.
+    """
+    try:
+        definition = survey_defs.load_definition(path, text=text).definition
+    except DefinitionError as exc:
+        raise PublishError(f"{path} was not published:\n{exc}") from exc
+    same = session.scalar(select(SurveyVersion).where(
+        SurveyVersion.survey_key == definition.key,
+        SurveyVersion.content_hash == definition.content_hash))
+    if same is not None:
+        return PublishResult(same, False, ())
+    previous = latest_version(session, definition.key)
+    changes: tuple[str, ...] = ()
+    if previous is not None:
+        changes = tuple(survey_defs.scoring_changes(load_version(previous), definition))
+    version = SurveyVersion(
+        survey_key=definition.key,
+        version=(previous.version + 1) if previous else 1,
+        definition_text=definition.source_text,
+        content_hash=definition.content_hash,
+        published_by_id=user_id,
+        scoring_changes="\n".join(changes) or None,
+    )
+    session.add(version)
+    session.flush()
+    audit.record(session, "surveys.publish", target=f"{version.survey_key} v{version.version}",
+                 user_id=user_id, detail={"scoring_changes": list(changes)})
+    session.commit()
+    return PublishResult(version, True, changes)
+
+
+def delete_version(session: Session, version_id: int, *, user_id: int | None = None) -> None:
+    """Delete a version that no response answered; refuse otherwise."""
+    version = session.get(SurveyVersion, version_id)
+    if version is None:
+        raise PublishError(f"no survey version with id {version_id}")
+    answered = session.scalar(select(func.count()).select_from(Response)
+                              .where(Response.survey_version_id == version_id))
+    if answered:
+        raise PublishError(f"{version.survey_key} v{version.version} has {answered} response(s) "
+                           "and cannot be deleted; publish a new version instead")
+    session.delete(version)
+    audit.record(session, "surveys.delete", target=f"{version.survey_key} v{version.version}",
+                 user_id=user_id)
+    session.commit()
