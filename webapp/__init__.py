@@ -11,6 +11,11 @@ from flask import Flask
 from .config import Config, config_for
 
 
+def translated(labels: Mapping[str, str], language: str) -> str:
+    """Pick a definition label in ``language``, falling back to Vietnamese (always present)."""
+    return labels.get(language) or labels.get("vi") or next(iter(labels.values()), "")
+
+
 def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     """Create the app.
 
@@ -39,7 +44,13 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     errors.init_app(app)
 
+    from .api import bp as api_bp
     from .main import bp as main_bp
+    from .respond import bp as respond_bp
 
     app.register_blueprint(main_bp)
+    csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
+    app.register_blueprint(api_bp)
+    app.register_blueprint(respond_bp)
+    app.add_template_filter(translated, "tr")
     return app

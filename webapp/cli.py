@@ -191,7 +191,119 @@ def demo(responses: int, seed: int) -> None:
     """Load definitions, a demo province, users and synthetic responses (once)."""
     from .services.demo import load_demo
 
-    report = load_demo(get_session(), responses=responses, seed=seed,
-                       base_url=current_app.config["HAILONG_BASE_URL"])
+    report = load_demo(get_session(), current_app.config, responses=responses, seed=seed)
+    # The passwords exist only in this file (the database keeps hashes), so that every
+    # `make serve` can print the demo logins again.
+    logins = Path(current_app.instance_path) / "demo-logins.txt"
+    if not report.already_loaded:
+        logins.write_text("\n".join(report.lines()[1:]) + "\n", encoding="utf-8")
+        logins.chmod(0o600)
     for line in report.lines():
         click.echo(line)
+    if report.already_loaded and logins.exists():
+        click.echo(logins.read_text(encoding="utf-8").rstrip())
+
+
+# ---- API keys ----------------------------------------------------------------------------
+@main.group()
+def apikeys() -> None:
+    """API keys of integrations (the one-stop system minting dossier tokens)."""
+
+
+@apikeys.command("create")
+@click.option("--name", required=True, help="Which integration uses the key.")
+@click.option("--unit", "unit_code", help="Limit the key to this unit and its subtree.")
+@with_appcontext
+def apikeys_create(name: str, unit_code: str | None) -> None:
+    """Create a key and print it once (only its hash is kept)."""
+    from .services.apikeys import ApiKeyError, create_api_key
+
+    try:
+        raw, key = create_api_key(get_session(), name=name, unit_code=unit_code)
+    except ApiKeyError as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(f"created API key {key.prefix} ({key.name}, unit {unit_code or 'all'})")
+    click.echo(f"key: {raw}")
+    click.echo("Store it now: it cannot be shown again.", err=True)
+
+
+@apikeys.command("list")
+@with_appcontext
+def apikeys_list() -> None:
+    """List keys by prefix, name, unit and state."""
+    from .services.apikeys import list_api_keys
+
+    for key in list_api_keys(get_session()):
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        unit = key.unit.code if key.unit else "all"
+        click.echo(f"{key.prefix}\t{key.name}\t{unit}\t{state}")
+
+
+@apikeys.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def apikeys_revoke(prefix: str) -> None:
+    """Revoke the key whose prefix is PREFIX (as shown by create and list)."""
+    from .services.apikeys import ApiKeyError, revoke_api_key
+
+    try:
+        key = revoke_api_key(get_session(), prefix)
+    except ApiKeyError as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(f"revoked {key.prefix} ({key.name})")
+
+
+# ---- QR posters --------------------------------------------------------------------------
+@main.group()
+def qr() -> None:
+    """Printable QR posters for counters."""
+
+
+@qr.command("poster")
+@click.option("--counter", "counter_code", required=True, help="Counter code.")
+@click.option("--unit", "unit_code", help="Unit code, when the counter code is not unique.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "svg", "png"]), default=None,
+              help="Default: from the --out suffix.")
+@click.option("--size", type=click.Choice(["a4", "a5"]), default="a4", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def qr_poster(counter_code: str, unit_code: str | None, fmt: str | None, size: str,
+              out: str) -> None:
+    """Render the poster of one counter to OUT (PDF, SVG or PNG)."""
+    from .qr.poster import render_poster
+    from .services.counters import CounterNotFound, find_counter
+
+    fmt = fmt or Path(out).suffix.lstrip(".").lower()
+    if fmt not in ("pdf", "svg", "png"):
+        _fail("error: give --format pdf|svg|png or an --out file ending so")
+    try:
+        counter = find_counter(get_session(), counter_code, unit_code)
+    except CounterNotFound as exc:
+        _fail(f"error: {exc}")
+        return
+    Path(out).write_bytes(render_poster(counter, current_app.config, fmt=fmt, size=size))
+    click.echo(f"poster of {counter.unit.code}/{counter.code} written to {out}")
+
+
+@qr.command("sheet")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--size", type=click.Choice(["a4", "a5"]), default="a4", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def qr_sheet(unit_code: str, size: str, out: str) -> None:
+    """Render the posters of every active counter of a unit into one PDF, a page each."""
+    from .qr.poster import render_sheet
+    from .services.counters import find_unit, unit_counters
+
+    try:
+        unit = find_unit(get_session(), unit_code)
+    except LookupError as exc:
+        _fail(f"error: {exc}")
+        return
+    counters = unit_counters(get_session(), unit)
+    if not counters:
+        _fail(f"error: unit {unit_code!r} has no active counter")
+    Path(out).write_bytes(render_sheet(counters, current_app.config, size=size))
+    click.echo(f"{len(counters)} poster(s) of {unit.code} written to {out}")

@@ -44,6 +44,8 @@ class Config:
     DATABASE_URL = ""
     HAILONG_BASE_URL = "http://127.0.0.1:8000"
     REDIS_URL: str | None = None
+    # Counter-token keyring, newest first ("v2:secret,v1:secret"); see webapp/services/tokens.py.
+    HAILONG_QR_KEYS: str | None = None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_SUPPORTED_LOCALES = ("vi", "en")
     SESSION_COOKIE_HTTPONLY = True
@@ -64,6 +66,7 @@ class Config:
         )
         self.HAILONG_BASE_URL = env.get("HAILONG_BASE_URL", self.HAILONG_BASE_URL).rstrip("/")
         self.REDIS_URL = env.get("REDIS_URL") or self.REDIS_URL
+        self.HAILONG_QR_KEYS = env.get("HAILONG_QR_KEYS") or self.HAILONG_QR_KEYS
         if "HAILONG_HTTPS" in env:
             self.SESSION_COOKIE_SECURE = parse_boolean(env["HAILONG_HTTPS"])
         self.check()

@@ -1,6 +1,7 @@
 """hailong's data model, one module per aggregate."""
 
 from .base import Base
+from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
 from .response import Comment, DossierToken, Response
 from .survey import SurveyVersion
@@ -8,6 +9,7 @@ from .unit import Counter, Unit
 from .user import AuditEntry, Role, User
 
 __all__ = [
+    "ApiKey",
     "AuditEntry",
     "Base",
     "Comment",

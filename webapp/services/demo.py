@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ import survey_defs
 
 from ..models import Counter, DossierCount, Procedure, ProcedureField, Response, Role, Unit
 from . import audit
+from .counters import counter_url
 from .demo_data import (
     COMMUNES,
     CRITERION_OFFSETS_BY_POSITION,
@@ -102,8 +104,8 @@ def _load_dossier_counts(session: Session, communes: list[Unit],
         for f_code, _, _, monthly in FIELDS:
             for month in months:
                 mean = monthly * sizes[unit.code]
-                session.add(DossierCount(unit=unit, field=fields[f_code], period=month,
-                                         dossiers=int(rng.poisson(mean))))
+                session.add(DossierCount(unit_id=unit.id, field_id=fields[f_code].id,
+                                         period=month, dossiers=int(rng.poisson(mean))))
 
 
 def _answer_for_item(p_satisfied: float, rng: np.random.Generator) -> int:
@@ -113,21 +115,38 @@ def _answer_for_item(p_satisfied: float, rng: np.random.Generator) -> int:
 
 
 def synthetic_answers(definition: survey_defs.SurveyDefinition, logit: float,
-                      rng: np.random.Generator) -> dict[str, Any]:
-    """Answers to a SIPAS-like definition: criteria satisfied with the given logit, offsets
-    per criterion, then completed by the definition's own example filler for other items."""
+                      rng: np.random.Generator, context: dict[str, object]) -> dict[str, Any]:
+    """A valid answer set: scored criteria satisfied with probability ``expit(logit + offset)``,
+    every other coded question answered at random, skip logic applied by validation."""
     spec = definition.scoring_spec()
-    answers: dict[str, Any] = {}
+    scored: dict[str, float] = {}
     position = 0
     for element in spec.get("elements", []):
         for item in element["criteria"]:
             offset = CRITERION_OFFSETS_BY_POSITION.get(position, 0.0)
-            answers[item] = _answer_for_item(1 / (1 + math.exp(-(logit + offset))), rng)
+            scored[item] = 1 / (1 + math.exp(-(logit + offset)))
             position += 1
         if element.get("satisfaction_item"):
-            answers[element["satisfaction_item"]] = _answer_for_item(
-                1 / (1 + math.exp(-logit)), rng)
-    return survey_defs.fill_example_answers(definition, answers, rng)
+            scored[element["satisfaction_item"]] = 1 / (1 + math.exp(-logit))
+    answers: dict[str, Any] = {}
+    for question in definition.questions:
+        for answer_id in question.answer_ids:
+            scale = definition.scale_of(answer_id)
+            if answer_id in scored:
+                answers[answer_id] = _answer_for_item(scored[answer_id], rng)
+            elif question.type == "multiple" and scale is not None:
+                k = int(rng.integers(1, (question.max_choices or 2) + 1))
+                answers[answer_id] = [int(c) for c in rng.choice(scale.codes, size=k,
+                                                                   replace=False)]
+            elif scale is not None:
+                answers[answer_id] = int(rng.choice(scale.codes))
+            elif question.type == "number":
+                low, high = question.min or 0, question.max or 10
+                answers[answer_id] = int(rng.integers(int(low), int(high) + 1))
+    clean, errors = survey_defs.validate_answers(definition, answers, context=context)
+    if errors:
+        raise RuntimeError(f"demo answers do not validate: {errors[:3]}")
+    return clean
 
 
 def _load_responses(session: Session, communes: list[Unit], fields: dict[str, ProcedureField],
@@ -156,7 +175,8 @@ def _load_responses(session: Session, communes: list[Unit], fields: dict[str, Pr
             survey_version_id=version_id, unit_id=unit.id, counter_id=counter.id,
             field_id=fields[f_code].id, period=months[month_index], channel="demo",
             on_time=bool(rng.random() < 0.92), language="vi",
-            answers=synthetic_answers(definition, logit, rng)))
+            answers=synthetic_answers(definition, logit, rng,
+                                      {"procedure": fields[f_code].name_vi})))
     session.add_all(rows)
     return len(rows)
 
@@ -170,8 +190,8 @@ def _sipas_version(session: Session) -> tuple[int, survey_defs.SurveyDefinition]
     return version.id, load_version(version)
 
 
-def load_demo(session: Session, *, responses: int = 3000, seed: int = 2025,
-              base_url: str = "http://127.0.0.1:8000") -> DemoReport:
+def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3000,
+              seed: int = 2025) -> DemoReport:
     """Load the demo once; a second call changes nothing and says so."""
     if session.scalar(select(func.count()).select_from(Unit).where(Unit.code == PROVINCE[0])):
         return DemoReport(already_loaded=True)
@@ -181,6 +201,7 @@ def load_demo(session: Session, *, responses: int = 3000, seed: int = 2025,
     months = demo_months()
     communes = _load_units(session)
     fields = _load_fields(session)
+    session.flush()
     _load_dossier_counts(session, communes, fields, months, rng)
     session.flush()
     count = _load_responses(session, communes, fields, months, responses, rng)
@@ -197,16 +218,12 @@ def load_demo(session: Session, *, responses: int = 3000, seed: int = 2025,
     ):
         create_user(session, email=email, role=role, unit_code=unit_code, password=password)
         report.logins.append((role.value, email, password))
-    report.survey_url = counter_survey_url(session, base_url)
+    report.survey_url = counter_survey_url(session, config)
     return report
 
 
-def counter_survey_url(session: Session, base_url: str) -> str:
-    """The survey URL of the demo centre's first counter (empty until the survey path exists)."""
-    try:
-        from .counters import counter_url
-    except ImportError:
-        return ""
+def counter_survey_url(session: Session, config: Mapping[str, Any]) -> str:
+    """The survey URL of the demo centre's first counter."""
     counter = session.scalar(select(Counter).join(Unit).where(Unit.code == "LD-TTHCC")
                              .order_by(Counter.code).limit(1))
-    return counter_url(counter, base_url) if counter else ""
+    return counter_url(counter, config) if counter else ""

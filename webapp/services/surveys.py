@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +36,14 @@ def latest_version(session: Session, survey_key: str) -> SurveyVersion | None:
 
 
 def load_version(version: SurveyVersion) -> survey_defs.SurveyDefinition:
-    """Load the frozen definition of a stored version."""
-    return survey_defs.load_definition(f"{version.survey_key}@v{version.version}",
-                                       text=version.definition_text).definition
+    """Load the frozen definition of a stored version (parsed once per process)."""
+    return _load_frozen(f"{version.survey_key}@v{version.version}", version.definition_text)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_frozen(label: str, text: str) -> survey_defs.SurveyDefinition:
+    # A published version never changes, so its parsed form can be shared by every request.
+    return survey_defs.load_definition(label, text=text).definition
 
 
 def publish_definition(session: Session, path: Path, *, text: str | None = None,

@@ -1,0 +1,164 @@
+"""The citizen's survey without JavaScript: pages, skip logic, validation, one stored response."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.webapp.survey_helpers import answer_everything, setup_counter, submit
+from webapp.models import Comment, Counter, Response
+from webapp.services.tokens import sign_counter_token
+
+
+@pytest.fixture
+def counter_path(app: Flask, session: Session) -> str:
+    counter = setup_counter(session)
+    return "/s/" + sign_counter_token(counter, app.config)
+
+
+def responses(session: Session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Response)) or 0
+
+
+def walk(client: FlaskClient, path: str, *, feedback: str = "1", comment: str = "") -> list[str]:
+    """Answer every page; return the HTML of each page seen."""
+    html = client.get(path).get_data(as_text=True)
+    seen = [html]
+    for _ in range(12):
+        answers = answer_everything(html)
+        if "exp_feedback" in answers:
+            answers["exp_feedback"] = feedback
+        if 'name="comment"' in html:
+            answers["comment"] = comment
+        action = "send" if 'value="send"' in html else "next"
+        response = submit(client, path, html, answers, action)
+        if response.status_code == 303:
+            return seen
+        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+        html = response.get_data(as_text=True)
+        seen.append(html)
+    raise AssertionError("the survey never ended")
+
+
+def test_first_page__vietnamese_anonymous_with_field_picker(client: FlaskClient,
+                                                           counter_path: str) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    assert 'lang="vi"' in html and "Xã Đắk Song" in html
+    assert "không hỏi tên hay số điện thoại" in html
+    assert 'name="_field"' in html and 'name="exp_feedback"' in html
+    assert "Phần 1/" in html
+
+
+def test_whole_survey__stores_one_anonymous_response(client: FlaskClient, counter_path: str,
+                                                    session: Session) -> None:
+    pages = walk(client, counter_path, comment="Cần thêm ghế chờ.")
+    assert len(pages) >= 4
+    assert responses(session) == 1
+    stored = session.scalar(select(Response))
+    assert stored.channel == "counter" and stored.field_id is not None
+    assert stored.period.count("-") == 1 and len(stored.period) == 7
+    assert stored.answers["c9.r15"] == 4 and stored.answers["exp_feedback"] == 1
+    assert stored.answers["procedure"] in {"Hộ tịch", "Đất đai"}
+    assert session.scalar(select(Comment.body)) == "Cần thêm ghế chờ."
+    # Nothing about the person or their device.
+    columns = set(Response.__table__.columns.keys())
+    assert not columns & {"ip", "ip_address", "user_agent", "name", "phone", "created_at"}
+
+
+def test_no_feedback_experience__feedback_page_skipped(client: FlaskClient, counter_path: str,
+                                                      session: Session) -> None:
+    pages = walk(client, counter_path, feedback="0")
+    assert not any('name="c9_fb.r31"' in page for page in pages)
+    stored = session.scalar(select(Response))
+    assert "c9_fb.r31" not in stored.answers
+    with_feedback = walk(client, counter_path, feedback="1")
+    assert any('name="c9_fb.r31"' in page for page in with_feedback)
+
+
+def test_double_submit__same_submission_id__one_response(client: FlaskClient, counter_path: str,
+                                                        session: Session) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    last_html, last_answers = html, answer_everything(html)
+    for _ in range(12):
+        response = submit(client, counter_path, last_html, last_answers,
+                          "send" if 'value="send"' in last_html else "next")
+        if response.status_code == 303:
+            break
+        last_html = response.get_data(as_text=True)
+        last_answers = answer_everything(last_html)
+    # The citizen taps Send again (or the network retries the same form).
+    again = submit(client, counter_path, last_html, last_answers, "send")
+    assert again.status_code == 303
+    assert responses(session) == 1
+
+
+def test_missing_answer__error_next_to_question_in_vietnamese(client: FlaskClient,
+                                                             counter_path: str,
+                                                             session: Session) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    response = submit(client, counter_path, html, {"_field": answer_everything(html)["_field"]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Xin vui lòng trả lời câu hỏi này." in page
+    assert 'aria-invalid="true"' in page
+    assert responses(session) == 0
+
+
+def test_back__keeps_answers(client: FlaskClient, counter_path: str) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    first = answer_everything(html)
+    second = submit(client, counter_path, html, first).get_data(as_text=True)
+    assert "Phần 2/" in second
+    back = submit(client, counter_path, second, {}, "back").get_data(as_text=True)
+    assert "Phần 1/" in back
+    assert f'name="exp_feedback" value="{first["exp_feedback"]}" checked' in back
+
+
+def test_expired_csrf__page_kept_with_notice(client: FlaskClient, counter_path: str,
+                                            session: Session) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    stale = html.replace('name="csrf_token" value="', 'name="csrf_token" value="stale')
+    response = submit(client, counter_path, stale, answer_everything(html))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Câu trả lời của Ông/Bà vẫn được giữ" in page
+    assert "Phần 1/" in page and " checked" in page
+    assert responses(session) == 0
+
+
+def test_language_switch__mid_survey__keeps_answers(client: FlaskClient,
+                                                   counter_path: str) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    answers = answer_everything(html)
+    english = submit(client, counter_path, html, answers, "lang:en").get_data(as_text=True)
+    assert 'lang="en"' in english and "Part 1 of" in english
+    assert f'value="{answers["exp_feedback"]}" checked' in english
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-3],                                   # truncated
+    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # forged signature
+    lambda t: "hello",                                  # not a token
+])
+def test_bad_token__friendly_page_nothing_stored(client: FlaskClient, counter_path: str,
+                                                session: Session, mangle) -> None:  # type: ignore[no-untyped-def]
+    token = counter_path.removeprefix("/s/")
+    response = client.get("/s/" + mangle(token))
+    assert response.status_code == 404
+    assert "Không mở được phiếu khảo sát" in response.get_data(as_text=True)
+    assert client.post("/s/" + mangle(token), data={"action": "send"}).status_code == 404
+    assert responses(session) == 0
+
+
+def test_retired_counter_code__410(client: FlaskClient, counter_path: str,
+                                  session: Session) -> None:
+    counter = session.scalar(select(Counter))
+    counter.token_generation += 1
+    session.commit()
+    response = client.get(counter_path)
+    assert response.status_code == 410
+    assert "không còn được sử dụng" in response.get_data(as_text=True)

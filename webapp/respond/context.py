@@ -1,0 +1,70 @@
+"""Turning a token into the survey context: unit, counter, procedure field, survey version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_defs import SurveyDefinition
+
+from ..models import ProcedureField, SurveyVersion, Unit
+from ..services.responses import Origin
+from ..services.surveys import latest_version, load_version
+from .flow import OTHER_FIELD
+
+DEFAULT_SURVEY = "sipas"
+
+
+@dataclass(frozen=True)
+class SurveyContext:
+    """Everything the pages need that does not come from the citizen."""
+
+    origin: Origin
+    unit: Unit
+    version: SurveyVersion
+    definition: SurveyDefinition
+    fields: tuple[ProcedureField, ...]
+    kiosk: bool = False
+
+    @property
+    def needs_field(self) -> bool:
+        """Whether the citizen is asked which procedure field they came for."""
+        return self.origin.field_id is None
+
+    def answer_context(self, field_choice: str | None) -> dict[str, object]:
+        """Values for ``from_context`` questions (the procedure, by its field's name)."""
+        field_id = self.origin.field_id
+        if field_id is None and field_choice and field_choice != OTHER_FIELD:
+            field_id = int(field_choice) if field_choice.isdigit() else None
+        for f in self.fields:
+            if f.id == field_id:
+                return {"procedure": f.name_vi, "field": f.code}
+        return {}
+
+    def skip(self, field_choice: str | None) -> frozenset[str]:
+        """Questions answered by the context and therefore not asked."""
+        given = self.answer_context(field_choice)
+        return frozenset(q.id for q in self.definition.questions
+                         if q.from_context and q.from_context in given)
+
+    def with_field(self, field_choice: str | None) -> Origin:
+        """The origin with the field the citizen picked, if any."""
+        if self.origin.field_id is not None or not field_choice or not field_choice.isdigit():
+            return self.origin
+        if int(field_choice) not in {f.id for f in self.fields}:
+            return self.origin
+        return replace(self.origin, field_id=int(field_choice))
+
+
+def survey_context(session: Session, origin: Origin, survey_key: str | None, *,
+                   kiosk: bool = False) -> SurveyContext | None:
+    """Build the context for ``survey_key`` (SIPAS by default); None if it is not published."""
+    version = latest_version(session, survey_key or DEFAULT_SURVEY)
+    if version is None:
+        return None
+    unit = session.get(Unit, origin.unit_id)
+    assert unit is not None
+    fields = tuple(session.scalars(select(ProcedureField).order_by(ProcedureField.name_vi)))
+    return SurveyContext(origin, unit, version, load_version(version), fields, kiosk)

@@ -1,0 +1,218 @@
+"""Survey views: parse the form, call the flow and the recording service, render."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.orm import Session
+from wtforms import ValidationError
+
+from survey_defs import validate_answers
+
+from ..db import get_session
+from ..extensions import LANGUAGE_COOKIE, csrf
+from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
+from ..services.survey_pages import layout, visible_pages
+from ..services.tokens import InvalidToken, verify_counter_token
+from . import bp
+from .context import SurveyContext, survey_context
+from .flow import FIELD_INPUT, Step, advance, first_step, read_answers
+from .messages import answer_error_text, token_refused_text
+
+OriginFinder = Callable[[Session, str], Origin]
+
+
+def _counter_origin(channel: str) -> OriginFinder:
+    def find(session: Session, token: str) -> Origin:
+        counter = verify_counter_token(session, token, current_app.config)
+        return Origin(unit_id=counter.unit_id, channel=channel, counter_id=counter.id)
+    return find
+
+
+def _dossier_origin(session: Session, token: str) -> Origin:
+    from ..services.dossier_tokens import peek_dossier_token
+
+    found = peek_dossier_token(session, token)
+    return Origin(unit_id=found.unit_id, channel="dossier", counter_id=found.counter_id,
+                  field_id=found.field_id, procedure_id=found.procedure_id,
+                  on_time=found.on_time)
+
+
+def _consume_dossier(token: str) -> Callable[[Session], None]:
+    def consume(session: Session) -> None:
+        from ..services.dossier_tokens import consume_dossier_token
+
+        consume_dossier_token(session, token)
+    return consume
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@bp.route("/s/<token>/<survey_key>", methods=["GET", "POST"])
+@csrf.exempt  # checked inside, so an expired form is recovered instead of refused
+def counter_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
+    """The survey opened from a counter's QR poster."""
+    return _survey(_counter_origin("counter"), token, survey_key,
+                   done_url=url_for(".counter_done", token=token))
+
+
+@bp.route("/k/<token>", methods=["GET", "POST"])
+@bp.route("/k/<token>/<survey_key>", methods=["GET", "POST"])
+@csrf.exempt
+def kiosk_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
+    """The survey in a loop on a tablet at the counter."""
+    return _survey(_counter_origin("kiosk"), token, survey_key, kiosk=True,
+                   done_url=url_for(".kiosk_done", token=token, survey_key=survey_key))
+
+
+@bp.route("/d/<token>", methods=["GET", "POST"])
+@bp.route("/d/<token>/<survey_key>", methods=["GET", "POST"])
+@csrf.exempt
+def dossier_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
+    """The survey opened from the single-use code on a dossier receipt."""
+    return _survey(_dossier_origin, token, survey_key, consume=_consume_dossier(token),
+                   done_url=url_for(".dossier_done"))
+
+
+@bp.get("/s/<token>/done")
+def counter_done(token: str):  # type: ignore[no-untyped-def]
+    """Thank the citizen."""
+    return render_template("respond/thanks.html", restart_url=None)
+
+
+@bp.get("/k/<token>/done")
+@bp.get("/k/<token>/<survey_key>/done")
+def kiosk_done(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
+    """Thank the citizen, then start afresh for the next person."""
+    return render_template("respond/thanks.html", kiosk=True,
+                           restart_url=url_for(".kiosk_survey", token=token,
+                                               survey_key=survey_key))
+
+
+@bp.get("/d/done")
+def dossier_done():  # type: ignore[no-untyped-def]
+    """Thank the citizen who answered from a receipt."""
+    return render_template("respond/thanks.html", restart_url=None)
+
+
+def _refused(reason: str):  # type: ignore[no-untyped-def]
+    status = 410 if reason in {"used", "expired", "retired"} else 404
+    return render_template("respond/refused.html", message=token_refused_text(reason)), status
+
+
+def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
+            done_url: str, kiosk: bool = False,
+            consume: Callable[[Session], None] | None = None):  # type: ignore[no-untyped-def]
+    session = get_session()
+    try:
+        origin = find_origin(session, token)
+    except InvalidToken as exc:
+        return _refused(exc.reason)
+    ctx = survey_context(session, origin, survey_key, kiosk=kiosk)
+    if ctx is None:
+        abort(404)
+    if request.method == "GET":
+        step = first_step(ctx.definition, context=ctx.answer_context(None),
+                          skip=ctx.skip(None))
+        return _render(ctx, step, {}, None, uuid.uuid4().hex)
+
+    form = request.form
+    answers = read_answers(ctx.definition, form)
+    field_choice = form.get(FIELD_INPUT) or None
+    submission_id = form.get("submission_id", "")
+    if not valid_submission_id(submission_id):
+        submission_id = uuid.uuid4().hex
+    action = form.get("action", "next")
+    current = int(form["page"]) if form.get("page", "").isdigit() else 0
+    context, skip = ctx.answer_context(field_choice), ctx.skip(field_choice)
+
+    language = None
+    if action.startswith("lang:"):
+        language = action.removeprefix("lang:")
+        if language not in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+            language = None
+        action = "stay"
+    notice = None
+    if not _csrf_ok():
+        action, notice = "stay", _("Your answers are kept. The page had expired: please "
+                                   "press the button again.")
+    if action == "stay":
+        step = _stay_on(ctx, answers, context, skip, current)
+        return _render(ctx, step, answers, field_choice, submission_id, notice=notice,
+                       language=language)
+
+    step = advance(ctx.definition, answers, context=context, skip=skip, current=current,
+                   action=action)
+    if action != "back" and ctx.needs_field and not field_choice and current == _first(ctx):
+        step = _stay_on(ctx, answers, context, skip, current)
+        step.errors[FIELD_INPUT] = []
+    if not step.done:
+        return _render(ctx, step, answers, field_choice, submission_id)
+    try:
+        record_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
+                        origin=ctx.with_field(field_choice), answers=answers,
+                        submission_id=submission_id, context=context,
+                        language=str(get_locale()), before_insert=consume)
+    except InvalidToken as exc:
+        return _refused(exc.reason)
+    except InvalidSubmission:
+        step = _stay_on(ctx, answers, context, skip, current)
+        return _render(ctx, step, answers, field_choice, submission_id)
+    return redirect(done_url, code=303)
+
+
+def _first(ctx: SurveyContext) -> int:
+    step = first_step(ctx.definition, context=ctx.answer_context(None), skip=ctx.skip(None))
+    return step.page.index if step.page else 0
+
+
+def _stay_on(ctx: SurveyContext, answers: dict[str, object], context: dict[str, object],
+             skip: frozenset[str], current: int) -> Step:
+    # Show the page the citizen was on (or the next one still shown), without validating.
+    clean = validate_answers(ctx.definition, answers, context=context)[0]
+    shown = visible_pages(ctx.definition, layout(ctx.definition, skip=skip), clean)
+    for position, page in enumerate(shown):
+        if page.index >= current:
+            return Step(page, position, len(shown))
+    return Step(shown[-1], len(shown) - 1, len(shown))
+
+
+def _csrf_ok() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
+            field_choice: str | None, submission_id: str, *, notice: str | None = None,
+            language: str | None = None):  # type: ignore[no-untyped-def]
+    errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
+    if FIELD_INPUT in step.errors:
+        errors[FIELD_INPUT] = [_("Please choose the field of your procedure.")]
+    on_page = step.page.question_ids if step.page else frozenset()
+    carried = {aid: value for aid, value in answers.items()
+               if aid.split(".", 1)[0] not in on_page}
+
+    def render() -> str:
+        return render_template(
+            "respond/page.html", ctx=ctx, step=step, answers=answers, carried=carried,
+            errors=errors, field_choice=field_choice, submission_id=submission_id,
+            notice=notice, lang=str(get_locale()), show_field_picker=(
+                ctx.needs_field and step.position == 0),
+        )
+
+    if language:
+        with force_locale(language):
+            response = make_response(render())
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
+                            samesite="Lax", httponly=True)
+    else:
+        response = make_response(render())
+    response.status_code = 422 if step.errors else 200
+    return response
