@@ -33,7 +33,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import db, errors
+    from . import compression, db, errors
     from .extensions import babel, csrf, select_locale
 
     db.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
 
     app.jinja_env.globals["get_locale"] = get_locale
     errors.init_app(app)
+    compression.init_app(app)
 
     from .api import bp as api_bp
     from .main import bp as main_bp

@@ -15,6 +15,7 @@ from ..services.surveys import latest_version, load_version
 from .flow import OTHER_FIELD
 
 DEFAULT_SURVEY = "sipas"
+OTHER_PROCEDURE = "Khác / không rõ"  # stored as data (Vietnamese), like the field names
 
 
 @dataclass(frozen=True)
@@ -34,20 +35,27 @@ class SurveyContext:
         return self.origin.field_id is None
 
     def answer_context(self, field_choice: str | None) -> dict[str, object]:
-        """Values for ``from_context`` questions (the procedure, by its field's name)."""
+        """Values for ``from_context`` questions: the procedure, named by its field."""
         field_id = self.origin.field_id
-        if field_id is None and field_choice and field_choice != OTHER_FIELD:
-            field_id = int(field_choice) if field_choice.isdigit() else None
+        if field_id is None and field_choice and field_choice.isdigit():
+            field_id = int(field_choice)
         for f in self.fields:
             if f.id == field_id:
                 return {"procedure": f.name_vi, "field": f.code}
+        if field_choice == OTHER_FIELD:
+            return {"procedure": OTHER_PROCEDURE, "field": ""}
         return {}
 
     def skip(self, field_choice: str | None) -> frozenset[str]:
-        """Questions answered by the context and therefore not asked."""
-        given = self.answer_context(field_choice)
+        """Questions answered by the token or the field picker, and therefore not asked.
+
+        Only when neither the token nor a list of fields can say which procedure it was is
+        the citizen asked to write it.
+        """
+        if self.origin.field_id is None and not self.fields:
+            return frozenset()
         return frozenset(q.id for q in self.definition.questions
-                         if q.from_context and q.from_context in given)
+                         if q.from_context in {"procedure", "field"})
 
     def with_field(self, field_choice: str | None) -> Origin:
         """The origin with the field the citizen picked, if any."""
