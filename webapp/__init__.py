@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
 from .config import Config, config_for
 
@@ -14,6 +15,19 @@ from .config import Config, config_for
 def translated(labels: Mapping[str, str], language: str) -> str:
     """Pick a definition label in ``language``, falling back to Vietnamese (always present)."""
     return labels.get(language) or labels.get("vi") or next(iter(labels.values()), "")
+
+
+def _inline_static(app: Flask) -> Callable[[str], Markup]:
+    cache: dict[str, Markup] = {}
+
+    def inline_static(filename: str) -> Markup:
+        """The text of a static file, for inlining small stylesheets (read once)."""
+        if filename not in cache or app.debug:
+            path = Path(app.static_folder or "static") / filename
+            cache[filename] = Markup(path.read_text(encoding="utf-8"))  # noqa: S704 - our own file
+        return cache[filename]
+
+    return inline_static
 
 
 def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
@@ -42,10 +56,15 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["inline_static"] = _inline_static(app)
     errors.init_app(app)
     compression.init_app(app)
 
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .comments import bp as comments_bp
+    from .dashboard import bp as dashboard_bp
     from .main import bp as main_bp
     from .respond import bp as respond_bp
 
@@ -53,5 +72,9 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(admin_bp)
     app.add_template_filter(translated, "tr")
     return app
