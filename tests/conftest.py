@@ -105,11 +105,11 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """The app's database session inside an app context."""
-    from webapp.db import get_session
-
-    with app.app_context():
-        yield get_session()
+    """A database session of the app's engine, outside any app context, so requests made by
+    test clients get their own app context (and ``g``) as they do in production."""
+    db_session = app.extensions["hailong.sessionmaker"]()
+    yield db_session
+    db_session.close()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -162,3 +162,38 @@ def test_retired_counter_code__410(client: FlaskClient, counter_path: str,
     response = client.get(counter_path)
     assert response.status_code == 410
     assert "không còn được sử dụng" in response.get_data(as_text=True)
+
+
+def test_kiosk__after_submission__restarts_fresh(client: FlaskClient, counter_path: str,
+                                                session: Session) -> None:
+    kiosk_path = counter_path.replace("/s/", "/k/")
+    html = client.get(kiosk_path).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in html  # an abandoned form resets after inactivity
+    for _ in range(12):
+        action = "send" if 'value="send"' in html else "next"
+        response = submit(client, kiosk_path, html, answer_everything(html), action)
+        if response.status_code == 303:
+            break
+        html = response.get_data(as_text=True)
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'url={kiosk_path}"' in thanks and "Xin cảm ơn" in thanks
+    assert session.scalar(select(Response.channel)) == "kiosk"
+    # The kiosk shows no way to staff pages.
+    assert "/login" not in thanks and "/admin" not in html
+
+
+def test_rate_limit__too_many_posts__429_answers_kept(app: Flask, client: FlaskClient,
+                                                     counter_path: str, session: Session,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from webapp.services import ratelimit
+
+    monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (2, 600))
+    html = client.get(counter_path).get_data(as_text=True)
+    answers = answer_everything(html)
+    for _ in range(2):
+        assert submit(client, counter_path, html, answers).status_code == 200
+    limited = submit(client, counter_path, html, answers)
+    assert limited.status_code == 429
+    page = limited.get_data(as_text=True)
+    assert "Câu trả lời của Ông/Bà vẫn được giữ" in page and " checked" in page
+    assert responses(session) == 0

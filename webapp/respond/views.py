@@ -10,12 +10,14 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from survey_defs import validate_answers
 
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
+from ..services.ratelimit import allow_survey_request, get_rate_limiter
 from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
 from ..services.survey_pages import layout, visible_pages
 from ..services.tokens import InvalidToken, verify_counter_token
@@ -121,13 +123,22 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         return _render(ctx, step, {}, None, uuid.uuid4().hex)
 
     form = request.form
+    if not allow_survey_request(get_rate_limiter(current_app), token=token,
+                                client=request.remote_addr):
+        return _render(ctx, _stay_on(ctx, read_answers(ctx.definition, form),
+                                     ctx.answer_context(form.get(FIELD_INPUT)),
+                                     ctx.skip(form.get(FIELD_INPUT)), _page_of(form)),
+                       read_answers(ctx.definition, form), form.get(FIELD_INPUT),
+                       form.get("submission_id", ""), status=429,
+                       notice=_("Too many answers are arriving from here right now. Your answers "
+                                "are kept: please press the button again in a minute."))
     answers = read_answers(ctx.definition, form)
     field_choice = form.get(FIELD_INPUT) or None
     submission_id = form.get("submission_id", "")
     if not valid_submission_id(submission_id):
         submission_id = uuid.uuid4().hex
     action = form.get("action", "next")
-    current = int(form["page"]) if form.get("page", "").isdigit() else 0
+    current = _page_of(form)
     context, skip = ctx.answer_context(field_choice), ctx.skip(field_choice)
 
     language = None
@@ -165,6 +176,10 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     return redirect(done_url, code=303)
 
 
+def _page_of(form: MultiDict[str, str]) -> int:
+    return int(form["page"]) if form.get("page", "").isdigit() else 0
+
+
 def _first(ctx: SurveyContext) -> int:
     step = first_step(ctx.definition, context=ctx.answer_context(None), skip=ctx.skip(None))
     return step.page.index if step.page else 0
@@ -191,7 +206,7 @@ def _csrf_ok() -> bool:
 
 def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
             field_choice: str | None, submission_id: str, *, notice: str | None = None,
-            language: str | None = None):  # type: ignore[no-untyped-def]
+            language: str | None = None, status: int | None = None):  # type: ignore[no-untyped-def]
     errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
     if FIELD_INPUT in step.errors:
         errors[FIELD_INPUT] = [_("Please choose the field of your procedure.")]
@@ -214,5 +229,5 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
                             samesite="Lax", httponly=True)
     else:
         response = make_response(render())
-    response.status_code = 422 if step.errors else 200
+    response.status_code = status or (422 if step.errors else 200)
     return response
