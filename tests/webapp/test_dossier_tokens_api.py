@@ -272,3 +272,44 @@ def test_cli_apikeys_create_list_revoke(runner: FlaskCliRunner, app: Flask,
         assert authenticate_api_key(get_session(), raw) is None
     bad = runner.invoke(main, ["apikeys", "create", "--name", "x", "--unit", "ZZ"])
     assert bad.exit_code == 1 and "unknown unit code 'ZZ'" in bad.output
+
+
+def test_post__over_rate_limit__429(client: FlaskClient, key: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("webapp.api.views.MINT_LIMIT_PER_MINUTE", 1)
+    assert _post(client, BODY, key).status_code == 201
+    answer = _post(client, BODY | {"dossier_code": "other"}, key)
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "60"
+
+
+def test_consume__two_sessions_race__exactly_one_wins(app: Flask, client: FlaskClient,
+                                                      session: Session, key: str) -> None:
+    import threading
+
+    raw = _mint(client, key)
+    make_session = app.extensions["hailong.sessionmaker"]
+    first, second = make_session(), make_session()
+    outcome: list[str] = []
+    try:
+        peek_dossier_token(second, raw)  # the second page load saw the token unused
+        second.rollback()
+        consume_dossier_token(first, raw)  # the first holds the row until it commits
+
+        def race() -> None:
+            try:
+                consume_dossier_token(second, raw)
+                second.commit()
+                outcome.append("won")
+            except InvalidToken as exc:
+                second.rollback()
+                outcome.append(exc.reason)
+
+        thread = threading.Thread(target=race)
+        thread.start()
+        thread.join(timeout=0.5)  # it waits on the first transaction's lock
+        first.commit()
+        thread.join(timeout=15)
+    finally:
+        first.close()
+        second.close()
+    assert outcome == ["used"]

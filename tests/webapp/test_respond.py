@@ -187,8 +187,8 @@ def test_rate_limit__too_many_posts__429_answers_kept(app: Flask, client: FlaskC
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from webapp.services import ratelimit
 
-    monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (2, 600))
-    html = client.get(counter_path).get_data(as_text=True)
+    monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (3, 600))
+    html = client.get(counter_path).get_data(as_text=True)  # the GET counts too
     answers = answer_everything(html)
     for _ in range(2):
         assert submit(client, counter_path, html, answers).status_code == 200
@@ -197,3 +197,12 @@ def test_rate_limit__too_many_posts__429_answers_kept(app: Flask, client: FlaskC
     page = limited.get_data(as_text=True)
     assert "Câu trả lời của Ông/Bà vẫn được giữ" in page and " checked" in page
     assert responses(session) == 0
+
+
+def test_rate_limit__token_guessing__throttled(client: FlaskClient, counter_path: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from webapp.services import ratelimit
+
+    monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (5, 600))
+    statuses = [client.get(f"/s/0.1.1.{i:020d}").status_code for i in range(7)]
+    assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]

@@ -93,6 +93,39 @@ PATHS: dict[str, Any] = {
 }
 
 
+# GET /api/v1/indices (staff workspace, webapp/api/indices.py): the numbers of the unit pages.
+PATHS["/api/v1/indices"] = {
+    "get": {
+        "operationId": "getIndices",
+        "summary": "Satisfaction indices of a survey and period, per unit, with 95% intervals",
+        "description": "Every unit of the subtree of `unit` (default: the caller's scope), with "
+                       "roll-ups (scope `subtree`). Same numbers as the staff pages. An API key "
+                       "sees its unit's subtree (all units without a unit); a signed-in staff "
+                       "session cookie is accepted too and sees the user's subtree.",
+        "security": [{"apiKey": []}],
+        "parameters": [
+            {"name": "survey", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "Survey key, e.g. sipas."},
+            {"name": "period", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "YYYY, YYYY-Qn or YYYY-MM."},
+            {"name": "unit", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Unit code; its subtree is scored."},
+        ],
+        "responses": {
+            "200": {"description": "Indices; `results` rows carry unit, period, scope, "
+                                   "index_id, index_level, estimate, se, ci_low, ci_high, df, "
+                                   "n, n_eff, n_responses, small_sample, suppressed, ci_method "
+                                   "(estimates are null where suppressed).",
+                    "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": _error("Missing survey or a period not written YYYY, YYYY-Qn or YYYY-MM."),
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "403": _error("The unit is outside the caller's scope."),
+            "404": _error("Unknown survey or unit."),
+        },
+    },
+}
+
+
 def openapi_document(base_url: str) -> dict[str, Any]:
     """Return the OpenAPI document, with ``base_url`` as the server."""
     return {

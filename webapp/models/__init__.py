@@ -1,6 +1,7 @@
 """hailong's data model, one module per aggregate."""
 
 from .base import Base
+from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
 from .response import Comment, DossierToken, Response
@@ -9,6 +10,7 @@ from .unit import Counter, Unit
 from .user import AuditEntry, Role, User
 
 __all__ = [
+    "ActionPlan",
     "ApiKey",
     "AuditEntry",
     "Base",
@@ -22,5 +24,6 @@ __all__ = [
     "Role",
     "SurveyVersion",
     "Unit",
+    "UnitPublication",
     "User",
 ]

@@ -101,6 +101,15 @@ def dossier_done():  # type: ignore[no-untyped-def]
     return render_template("respond/thanks.html", restart_url=None)
 
 
+def _too_many_text() -> str:
+    return _("Too many answers are arriving from here right now. Your answers are kept: please "
+             "press the button again in a minute.")
+
+
+def _too_many():  # type: ignore[no-untyped-def]
+    return render_template("respond/refused.html", message=_too_many_text()), 429
+
+
 def _refused(reason: str):  # type: ignore[no-untyped-def]
     status = 410 if reason in {"used", "expired", "retired"} else 404
     return render_template("respond/refused.html", message=token_refused_text(reason)), status
@@ -110,28 +119,31 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
             done_url: str, kiosk: bool = False,
             consume: Callable[[Session], None] | None = None):  # type: ignore[no-untyped-def]
     session = get_session()
+    # Counted before the token is checked, so guessing tokens is throttled too.
+    allowed = allow_survey_request(get_rate_limiter(current_app), token=token,
+                                   client=request.remote_addr)
     try:
         origin = find_origin(session, token)
     except InvalidToken as exc:
-        return _refused(exc.reason)
+        return _refused(exc.reason) if allowed else _too_many()
     ctx = survey_context(session, origin, survey_key, kiosk=kiosk)
     if ctx is None:
         abort(404)
     if request.method == "GET":
+        if not allowed:
+            return _too_many()
         step = first_step(ctx.definition, context=ctx.answer_context(None),
                           skip=ctx.skip(None))
         return _render(ctx, step, {}, None, uuid.uuid4().hex)
 
     form = request.form
-    if not allow_survey_request(get_rate_limiter(current_app), token=token,
-                                client=request.remote_addr):
-        return _render(ctx, _stay_on(ctx, read_answers(ctx.definition, form),
-                                     ctx.answer_context(form.get(FIELD_INPUT)),
-                                     ctx.skip(form.get(FIELD_INPUT)), _page_of(form)),
-                       read_answers(ctx.definition, form), form.get(FIELD_INPUT),
-                       form.get("submission_id", ""), status=429,
-                       notice=_("Too many answers are arriving from here right now. Your answers "
-                                "are kept: please press the button again in a minute."))
+    if not allowed:
+        kept = read_answers(ctx.definition, form)
+        field_choice = form.get(FIELD_INPUT)
+        step = _stay_on(ctx, kept, ctx.answer_context(field_choice), ctx.skip(field_choice),
+                        _page_of(form))
+        return _render(ctx, step, kept, field_choice, form.get("submission_id", ""),
+                       status=429, notice=_too_many_text())
     answers = read_answers(ctx.definition, form)
     field_choice = form.get(FIELD_INPUT) or None
     submission_id = form.get("submission_id", "")

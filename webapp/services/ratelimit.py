@@ -124,3 +124,20 @@ def get_rate_limiter(app: Flask) -> RateLimiter:
     if limiter is None:
         limiter = app.extensions["hailong.ratelimiter"] = make_rate_limiter(app.config)
     return limiter
+
+
+# Survey pages: a multi-page survey is a handful of POSTs, so these leave honest use far below.
+CLIENT_LIMIT = (120, 600)    # per client (address), per 10 minutes
+TOKEN_LIMIT = (3000, 3600)   # per counter or dossier token, per hour
+
+
+def allow_survey_request(limiter: RateLimiter, *, token: str, client: str | None) -> bool:
+    """Count one survey request against its token and its client; False once either is over.
+
+    ``client`` is what identifies the sender (the remote address); it is only ever hashed.
+    """
+    allowed = limiter.hit(f"token:{token}", limit=TOKEN_LIMIT[0], window_seconds=TOKEN_LIMIT[1])
+    if client:
+        allowed = limiter.hit(f"client:{client}", limit=CLIENT_LIMIT[0],
+                              window_seconds=CLIENT_LIMIT[1]) and allowed
+    return allowed

@@ -1,0 +1,42 @@
+"""`hailong demo`: loaded once, with the structure it promises."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.cli import main
+from webapp.models import DossierCount, Response, Role, Unit, User
+from webapp.services.demo import demo_months
+from webapp.services.indices import compute_indices
+
+
+def test_demo__loads_once_with_every_role_and_a_survey_url(app: Flask, runner: FlaskCliRunner,
+                                                          session: Session) -> None:
+    result = runner.invoke(main, ["demo", "--responses", "1500"])
+    assert result.exit_code == 0, result.output
+    assert "1500 synthetic responses" in result.output
+    assert "/s/" in result.output and "password: demo-" in result.output
+    roles = set(session.scalars(select(User.role)))
+    assert roles == set(Role)
+    levels = session.execute(select(Unit.unit_type, func.count()).group_by(Unit.unit_type)).all()
+    assert dict(levels)["province"] == 1 and sum(n for _, n in levels) >= 10
+    assert session.scalar(select(func.count()).select_from(DossierCount)) > 0
+    again = runner.invoke(main, ["demo"])
+    assert again.exit_code == 0 and "already loaded" in again.output
+    assert "password: demo-" in again.output  # the logins are printed again
+    assert session.scalar(select(func.count()).select_from(Response)) == 1500
+
+
+def test_demo__known_structure_visible_in_indices(app: Flask, runner: FlaskCliRunner,
+                                                 session: Session) -> None:
+    assert runner.invoke(main, ["demo", "--responses", "3000"]).exit_code == 0
+    months = demo_months()
+    year_results = compute_indices(session, "sipas", months[-1][:4]).results
+    overall = year_results[(year_results.index_id == "overall")
+                           & (year_results.scope == "unit")].set_index("unit")
+    # The centre is set well above Nam Bình (offsets +0.5 and -0.4 on the logit scale), and
+    # the intervals say so.
+    assert overall.loc["LD-TTHCC", "ci_low"] > overall.loc["LD-NB", "ci_high"]
