@@ -100,6 +100,7 @@ JS_CASES = [
     ("selected(topics, 3)", {"topics": [3]}),
     ("age > 30", {"age": "31"}),
     ("topics == 1", {"topics": [1]}),
+    ("name == '</script><b>'", {"name": "</script><b>"}),
 ]
 
 

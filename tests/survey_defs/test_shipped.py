@@ -164,3 +164,29 @@ def test_onestop__bands_tile_zero_to_one_with_fifteen_of_eighteen_excellent() ->
         assert low["max_share"] == high["min_share"]
     assert bands[-1]["id"] == "xuat_sac" and bands[-1]["inclusive_max"] is True
     assert bands[-1]["min_share"] == pytest.approx(15 / 18)
+
+
+CONTRACT = {
+    "sipas": ({"method", "scale", "satisfied_codes", "excluded_codes", "element_method",
+               "overall_method", "elements"}, {"id", "label", "criteria", "satisfaction_item"}),
+    "papi": ({"method", "dimension_range", "total_range", "dimensions"}, {"id", "label",
+                                                                          "subdimensions"}),
+    "onestop": ({"method", "overall_item", "satisfied_codes", "indicators",
+                 "max_points_per_indicator", "bands", "band_basis"}, {"id", "item", "points"}),
+}
+
+
+@pytest.mark.parametrize("key", ["sipas", "sipas_2017", "papi", "onestop"])
+def test_scoring_spec__keeps_the_contract_keys(key: str) -> None:
+    spec = _spec(key)
+    top, inner = CONTRACT[spec["method"]]
+    assert top <= set(spec)
+    children = spec.get("elements") or spec.get("dimensions") or spec["indicators"]
+    assert all(inner <= set(child) for child in children)
+    if spec["method"] == "papi":
+        indicator_keys = {"id", "item", "values", "direction", "bounds"}
+        assert all(indicator_keys <= set(i) for d in spec["dimensions"]
+                   for s in d["subdimensions"] for i in s["indicators"])
+    if spec["method"] == "onestop":
+        band_keys = {"id", "label", "min_share", "max_share", "inclusive_max"}
+        assert all(band_keys <= set(b) for b in spec["bands"])
