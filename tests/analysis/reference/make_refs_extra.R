@@ -28,6 +28,7 @@ design_calls <- c(
   dclus1_nofpc = 'svydesign(id = ~dnum, weights = ~pw, data = apiclus1)',
   dclus2 = 'svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, weights = ~pw, data = apiclus2)',
   dclus2_nofpc = 'svydesign(id = ~dnum + snum, weights = ~pw, data = apiclus2)',
+  dstratclus1 = 'svydesign(id = ~dnum, strata = ~stype, weights = ~pw, data = apiclus1, nest = TRUE)',
   ps_clus1 = 'postStratify(dclus1, ~stype, pop_stype)',
   ps2_clus1 = 'postStratify(dclus1, ~stype + sch.wide, pop_stype_schwide)',
   ps_clus2 = 'postStratify(dclus2, ~stype, pop_stype)',

@@ -1,0 +1,414 @@
+"""hailong's default weights and per-unit results, with roll-ups up the unit tree.
+
+Default weights (issue 5, point 5)
+---------------------------------
+Within each unit and period, the responses of procedure field ``f`` are post-stratified to the
+number of dossiers ``N_uf`` the unit handled in that field: every response in cell ``(u, p, f)``
+gets weight ``N*_upf / n_upf``. A field with dossiers but no responses cannot be represented by
+anyone, so its dossiers are spread over the unit's observed fields in proportion to their counts
+(``N*_upf = N_upf · N_up / Σ_{observed f} N_upf``): the unit's total is kept, and the field's
+citizens are assumed to resemble the unit's other citizens. Such fields are reported in
+:attr:`DefaultWeights.collapsed`. Responses in a cell with no dossier count are an error by
+default (``unmatched="drop"`` removes them and reports them instead). Variance strata are
+unit × period; post-strata are unit × period × field (Holt and Smith 1979; Lumley 2010, ch. 7).
+
+Small-sample rules
+------------------
+``small_sample`` is set when the Kish effective sample size ``(Σw)²/Σw²`` of the respondents
+behind a number is below ``min_effective_n`` (default :data:`MIN_EFFECTIVE_N`); a number is
+suppressed (estimate and interval set to NaN, counts kept) when fewer than ``suppress_below``
+respondents (default :data:`SUPPRESS_BELOW`) gave a valid answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.scoring.composite import build_composite
+from analysis.scoring.grouped import grouped_estimates
+from analysis.scoring.intervals import DEFAULT_CI_METHOD, interval
+
+MIN_EFFECTIVE_N = 30
+SUPPRESS_BELOW = 10
+
+RESULT_COLUMNS = [
+    "unit",
+    "period",
+    "scope",
+    "index_id",
+    "index_level",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "df",
+    "n",
+    "n_eff",
+    "deff",
+    "n_responses",
+    "small_sample",
+    "suppressed",
+    "ci_method",
+]
+
+
+@dataclass(frozen=True)
+class DefaultWeights:
+    """Result of :func:`default_weights`.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The kept responses (original index) with added columns ``weight`` and ``poststratum``
+        (an integer code of the unit × period × field cell).
+    collapsed : pandas.DataFrame
+        Fields with dossiers but no responses: ``unit, period, field, count``, and the factor
+        ``scale`` applied to the unit's observed fields.
+    dropped : pandas.DataFrame
+        Cells with responses but no dossier count (only with ``unmatched="drop"``):
+        ``unit, period, field, responses``.
+    """
+
+    frame: pd.DataFrame
+    collapsed: pd.DataFrame
+    dropped: pd.DataFrame
+
+
+def default_weights(
+    responses: pd.DataFrame,
+    dossiers: pd.DataFrame,
+    *,
+    unit: str = "unit",
+    period: str = "period",
+    field: str = "field",
+    count: str = "count",
+    unmatched: str = "error",
+) -> DefaultWeights:
+    """Post-stratify responses to dossier counts per unit × period × field.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        One row per response with ``unit``, ``period`` and ``field`` columns.
+    dossiers : pandas.DataFrame
+        Population table with ``unit``, ``period``, ``field`` and ``count``.
+    unit, period, field, count : str
+        Column names.
+    unmatched : {"error", "drop"}
+        What to do with responses in a cell that has no (or a zero) dossier count.
+
+    Returns
+    -------
+    DefaultWeights
+    """
+    keys = [unit, period, field]
+    checks = (("responses", responses, keys), ("dossiers", dossiers, [*keys, count]))
+    for name, frame, cols in checks:
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise AnalysisError(f"{name} has no column(s) {missing}")
+    pop = dossiers.groupby(keys, sort=False, dropna=False)[count].sum().rename("_N").reset_index()
+    pop = pop[pop["_N"] > 0]
+    grouped = responses.groupby(keys, sort=False, dropna=False)
+    cell_code = grouped.ngroup().to_numpy()
+    cells = grouped.size().rename("_n").reset_index()
+    cells["_cell"] = np.arange(len(cells))
+    cells = cells.merge(pop, on=keys, how="left")
+    bad = cells["_N"].isna()
+    if bad.any() and unmatched != "drop":
+        first = cells.loc[bad, keys].head(5).to_dict("records")
+        raise AnalysisError(
+            f"{int(bad.sum())} unit/period/field cell(s) have responses but no dossier count, "
+            f"e.g. {first}; import their dossier counts or pass unmatched='drop'"
+        )
+    dropped = cells.loc[bad, [*keys, "_n"]].rename(columns={"_n": "responses"})
+    cells = cells[~bad]
+    up = [unit, period]
+    unit_total = pop.groupby(up, sort=False)["_N"].sum().rename("_Nu")
+    obs_total = cells.groupby(up, sort=False)["_N"].sum().rename("_No")
+    scale = pd.concat([unit_total, obs_total], axis=1, join="inner")
+    scale["scale"] = scale["_Nu"] / scale["_No"]
+    cells = cells.merge(scale["scale"].reset_index(), on=up, how="left")
+    cells["weight"] = cells["_N"] * cells["scale"] / cells["_n"]
+    observed = pop.merge(cells[keys], on=keys, how="left", indicator=True)
+    collapsed = observed[observed["_merge"] == "left_only"][[*keys, "_N"]]
+    collapsed = collapsed.merge(scale["scale"].reset_index(), on=up, how="inner")
+    collapsed = collapsed.rename(columns={"_N": "count"}).reset_index(drop=True)
+    cell_weight = np.full(int(cell_code.max(initial=-1)) + 1, np.nan)
+    cell_weight[cells["_cell"].to_numpy()] = cells["weight"].to_numpy(dtype=float)
+    row_weight = cell_weight[cell_code]
+    keep = ~np.isnan(row_weight)
+    out = responses.drop(columns=["weight", "poststratum"], errors="ignore")
+    out = out.assign(weight=row_weight, poststratum=cell_code)
+    if not keep.all():
+        out = out[keep].copy()
+    return DefaultWeights(out, collapsed, dropped.reset_index(drop=True))
+
+
+def ancestors_table(parents: Mapping[Any, Any]) -> pd.DataFrame:
+    """Return ``(unit, ancestor)`` pairs for every unit of a child → parent map.
+
+    Raises :class:`AnalysisError` on a cycle. Roots map to ``None`` (or are absent as keys).
+    """
+    pairs: list[tuple[Any, Any]] = []
+    for node in parents:
+        seen = {node}
+        parent = parents.get(node)
+        while parent is not None and not (isinstance(parent, float) and np.isnan(parent)):
+            if parent in seen:
+                raise AnalysisError(f"the unit tree has a cycle through {parent!r}")
+            seen.add(parent)
+            pairs.append((node, parent))
+            parent = parents.get(parent)
+    return pd.DataFrame(pairs, columns=["unit", "ancestor"])
+
+
+def unit_results(
+    responses: pd.DataFrame,
+    spec: Mapping[str, Any],
+    dossiers: pd.DataFrame | None = None,
+    *,
+    weight: str | None = None,
+    parents: Mapping[Any, Any] | None = None,
+    cluster: str | None = None,
+    unit: str = "unit",
+    period: str = "period",
+    field: str = "field",
+    level: float = 0.95,
+    ci_method: str = DEFAULT_CI_METHOD,
+    min_effective_n: float = MIN_EFFECTIVE_N,
+    suppress_below: int = SUPPRESS_BELOW,
+    unmatched: str = "error",
+    small_cell_correction: bool = True,
+) -> pd.DataFrame:
+    """Score every unit and period (and every ancestor in the unit tree) in one pass.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        One row per response: answer columns plus ``unit``, ``period`` and ``field``.
+    spec : mapping
+        Scoring block (``definition.scoring_spec()``): SIPAS, PAPI or one-stop.
+    dossiers : pandas.DataFrame, optional
+        Dossier counts (``unit, period, field, count``): hailong's default weights
+        (:func:`default_weights`). Exactly one of ``dossiers`` and ``weight`` is needed.
+    weight : str, optional
+        Use this existing weight column instead (no post-stratification adjustment of variances).
+    parents : mapping, optional
+        Child → parent unit codes. Adds ``scope="subtree"`` rows for every ancestor: its estimate
+        from all responses of its descendants (and its own), with their weights.
+    cluster : str, optional
+        PSU column nested in units (e.g. counter); default: each response is a PSU.
+    unit, period, field : str
+        Column names.
+    level : float
+        Confidence level.
+    ci_method : str
+        Interval method (see :mod:`analysis.scoring.intervals`); df = PSUs - strata in the domain.
+    min_effective_n : float
+        ``small_sample`` is set below this Kish effective sample size.
+    suppress_below : int
+        Numbers with fewer valid respondents are suppressed (NaN estimate and interval).
+    unmatched : {"error", "drop"}
+        Passed to :func:`default_weights`.
+    small_cell_correction : bool
+        With default weights, correct the linearised variance for small post-strata (see
+        :func:`analysis.scoring.grouped.grouped_estimates`); False reproduces R survey exactly.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`RESULT_COLUMNS`: ``unit, period, scope`` (``"unit"`` = the unit's own
+        responses, ``"subtree"`` = roll-up), ``index_id`` and ``index_level`` (e.g. ``overall`` /
+        ``overall``, ``E1`` / ``element``), ``estimate, se, ci_low, ci_high, df``, ``n`` (valid
+        respondents), ``n_eff`` (Kish), ``deff`` (variance over the variance of a simple random
+        sample of the same respondents), ``n_responses`` (rows in the domain), ``small_sample``,
+        ``suppressed``, ``ci_method``. One-stop results also carry ``band`` on ``points_share``.
+    """
+    if (dossiers is None) == (weight is None):
+        raise AnalysisError("pass exactly one of dossiers= (default weights) or weight=")
+    if dossiers is not None:
+        frame = default_weights(
+            responses, dossiers, unit=unit, period=period, field=field, unmatched=unmatched
+        ).frame
+        w = frame["weight"].to_numpy(dtype=float)
+        post = pd.factorize(frame["poststratum"])[0]
+    else:
+        frame = responses
+        w = pd.to_numeric(frame[weight], errors="coerce").to_numpy(dtype=float)
+        if np.any(~np.isfinite(w)) or np.any(w <= 0):
+            raise AnalysisError(f"weight column {weight!r} must be positive and finite")
+        post = None
+    if len(frame) == 0:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    # Rows of one unit × period next to each other make the group sums cache-friendly (3x faster).
+    u_codes, u_labels = pd.factorize(frame[unit])
+    p_codes, p_labels = pd.factorize(frame[period])
+    order = np.lexsort((p_codes, u_codes))
+    frame, w, u_codes, p_codes = frame.iloc[order], w[order], u_codes[order], p_codes[order]
+    post = None if post is None else post[order]
+    comp = build_composite(frame, spec)
+    strata = u_codes.astype(np.int64) * len(p_labels) + p_codes
+    clusters = None if cluster is None else pd.factorize(frame[cluster])[0]
+
+    scopes = [("unit", np.arange(len(frame)), u_labels[u_codes])]
+    if parents:
+        pairs = ancestors_table(parents)
+        pairs = pairs[pairs["unit"].isin(set(u_labels))]
+        row_pairs = pd.DataFrame({"unit": u_labels[u_codes], "row": np.arange(len(frame))})
+        row_pairs = row_pairs.merge(pairs, on="unit", how="inner")
+        own = pd.DataFrame({"row": np.arange(len(frame)), "ancestor": u_labels[u_codes]})
+        internal = set(pairs["ancestor"])
+        own = own[own["ancestor"].isin(internal)]
+        sub = pd.concat([row_pairs[["row", "ancestor"]], own], ignore_index=True)
+        sub = sub.sort_values(["ancestor", "row"], kind="stable")
+        scopes.append(("subtree", sub["row"].to_numpy(), sub["ancestor"].to_numpy()))
+    parts = []
+    for scope, rows, nodes in scopes:
+        node_codes, node_labels = pd.factorize(nodes)
+        groups = node_codes.astype(np.int64) * len(p_labels) + p_codes[rows]
+        g_codes, g_index = pd.factorize(groups)
+        res = grouped_estimates(
+            comp.take(rows),
+            w[rows],
+            g_codes,
+            len(g_index),
+            strata[rows],
+            clusters=None if clusters is None else clusters[rows],
+            poststrata=None if post is None else post[rows],
+            small_cell_correction=small_cell_correction,
+        )
+        g_index = np.asarray(g_index)
+        labels = pd.DataFrame(
+            {unit: node_labels[g_index // len(p_labels)], period: p_labels[g_index % len(p_labels)]}
+        )
+        parts.append(_long_frame(res, comp, labels, scope, unit, period))
+    out = pd.concat(parts, ignore_index=True)
+    out = _finish(out, comp, level, ci_method, min_effective_n, suppress_below, spec)
+    return out.rename(columns={unit: "unit", period: "period"})[
+        [c for c in [*RESULT_COLUMNS, "band"] if c in out.columns or c in (unit, period)]
+    ]
+
+
+def _long_frame(
+    res: Any, comp: Any, labels: pd.DataFrame, scope: str, unit: str, period: str
+) -> pd.DataFrame:
+    g, k = res.estimate.shape
+    return pd.DataFrame(
+        {
+            unit: np.repeat(labels[unit].to_numpy(), k),
+            period: np.repeat(labels[period].to_numpy(), k),
+            "scope": scope,
+            "index_id": np.tile(np.asarray(comp.output_ids, dtype=object), g),
+            "index_level": np.tile(np.asarray(comp.output_levels, dtype=object), g),
+            "estimate": res.estimate.ravel(),
+            "se": np.sqrt(res.variance).ravel(),
+            "df": np.repeat(res.df, k),
+            "n": res.n.ravel().astype(np.int64),
+            "n_eff": res.n_eff.ravel(),
+            "n_responses": np.repeat(res.n_rows, k).astype(np.int64),
+            "_lower": np.tile(comp.lower, g),
+            "_upper": np.tile(comp.upper, g),
+            "_single": np.tile(comp.single, g),
+            "_se_srs": np.sqrt(res.variance_srs).ravel(),
+        }
+    )
+
+
+def _finish(
+    out: pd.DataFrame,
+    comp: Any,
+    level: float,
+    ci_method: str,
+    min_eff: float,
+    suppress: int,
+    spec: Mapping[str, Any],
+) -> pd.DataFrame:
+    lo, hi = interval(
+        out["estimate"].to_numpy(),
+        out["se"].to_numpy(),
+        out["df"].to_numpy(),
+        out["n"].to_numpy(),
+        method=ci_method,
+        level=level,
+        lower=out["_lower"].to_numpy(),
+        upper=out["_upper"].to_numpy(),
+        single=out["_single"].to_numpy(),
+        se_srs=out["_se_srs"].to_numpy(),
+    )
+    out["ci_low"], out["ci_high"] = lo, hi
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["deff"] = out["se"] ** 2 / out["_se_srs"] ** 2
+    out["ci_method"] = ci_method
+    out["small_sample"] = out["n_eff"] < min_eff
+    out["suppressed"] = out["n"] < suppress
+    hide = out["suppressed"].to_numpy()
+    for col in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        out.loc[hide, col] = np.nan
+    if comp.method == "onestop" and spec.get("bands"):
+        from analysis.scoring.composite import band_of
+
+        is_share = out["index_id"] == "points_share"
+        out["band"] = None
+        shares = out.loc[is_share, "estimate"]
+        out.loc[is_share, "band"] = [band_of(v, spec["bands"]) for v in shares]
+    return out.drop(columns=["_lower", "_upper", "_single", "_se_srs"])
+
+
+def default_design(
+    weights: DefaultWeights,
+    *,
+    unit: str = "unit",
+    period: str = "period",
+    lonely_psu: Any = None,
+) -> Any:
+    """Return a :class:`~analysis.design.SurveyDesign` for hailong's default weights.
+
+    Strata are unit × period, each response is a PSU, and the post-stratification is recorded so
+    that :func:`analysis.variance.total_variance` takes residuals within post-strata. Units with a
+    single response get ``LonelyPSU.CERTAINTY`` by default (their post-stratified residual is zero).
+    """
+    from analysis.design import LonelyPSU, PostStratum, SurveyDesign
+
+    frame = weights.frame.reset_index(drop=True)
+    frame = frame.assign(_stratum=frame[unit].astype(str) + "|" + frame[period].astype(str))
+    policy = LonelyPSU.CERTAINTY if lonely_psu is None else lonely_psu
+    design = SurveyDesign.from_frame(frame, weight="weight", strata="_stratum", lonely_psu=policy)
+    cell = pd.factorize(frame["poststratum"])[0].astype(np.int64)
+    record = PostStratum(
+        cell=cell, weights=frame["weight"].to_numpy(dtype=float), old_weights=np.ones(len(frame))
+    )
+    return design.with_weights(frame["weight"].to_numpy(dtype=float), record)
+
+
+def raked_design(
+    weights: DefaultWeights,
+    margins: list[pd.DataFrame],
+    *,
+    unit: str = "unit",
+    period: str = "period",
+    field: str = "field",
+) -> Any:
+    """Return hailong's default design raked to demographic margins as well.
+
+    The dossier counts per unit × period × field (after the collapse rule) are one margin; each of
+    ``margins`` is another, with columns ``unit, period, <variable>..., Freq`` (e.g. the sex or age
+    distribution of the unit's clients; every unit that provides margins must provide them for all
+    its responses). Raking uses :func:`analysis.weighting.rake`, whose calibration record makes
+    :func:`analysis.scoring.score` account for it in the variance. Score units with
+    ``score(design.subset(design.frame[unit] == code), spec)``.
+    """
+    from analysis.weighting import rake
+
+    design = default_design(weights, unit=unit, period=period)
+    frame = design.frame
+    cells = frame.groupby([unit, period, field], sort=False)["weight"].sum()
+    dossier_margin = cells.rename("Freq").reset_index()
+    base = design.with_weights(np.ones(len(frame)))
+    return rake(base, [dossier_margin, *margins], max_iter=100, epsilon=1e-12)
