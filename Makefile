@@ -11,6 +11,9 @@ WORKERS ?= 2
 MO := webapp/translations/vi/LC_MESSAGES/messages.mo
 PO := webapp/translations/vi/LC_MESSAGES/messages.po
 SECRET_FILE := instance/secret_key
+# The URL printed on posters and by `make serve`; set it to the public address in production.
+HAILONG_BASE_URL ?= http://$(HOST):$(PORT)
+export HAILONG_BASE_URL
 
 .PHONY: serve test lint install translations clean
 
