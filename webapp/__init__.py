@@ -65,8 +65,10 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .comments import bp as comments_bp
     from .dashboard import bp as dashboard_bp
+    from .export.views import bp as export_bp
     from .main import bp as main_bp
     from .respond import bp as respond_bp
+    from .transparency import bp as transparency_bp
 
     app.register_blueprint(main_bp)
     csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
@@ -76,5 +78,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(transparency_bp)
+    app.register_blueprint(export_bp)
     app.add_template_filter(translated, "tr")
     return app

@@ -307,3 +307,85 @@ def qr_sheet(unit_code: str, size: str, out: str) -> None:
         _fail(f"error: unit {unit_code!r} has no active counter")
     Path(out).write_bytes(render_sheet(counters, current_app.config, size=size))
     click.echo(f"{len(counters)} poster(s) of {unit.code} written to {out}")
+
+
+# ---- microdata export --------------------------------------------------------------------
+@main.command("export")
+@click.option("--survey", required=True, help="Survey key, e.g. sipas.")
+@click.option("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM.")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["csv", "dta", "sav", "parquet"]))
+@click.option("--out", required=True, type=click.Path(file_okay=False, writable=True),
+              help="Directory for the data, codebooks, scripts and disclosure report.")
+@click.option("--unit", "unit_code", help="Only this unit and its subtree.")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1),
+              help="k-anonymity of the respondent items together with the unit.")
+@click.option("--include-text", is_flag=True,
+              help="Keep free-text answers (phone, ID numbers and e-mails removed).")
+@click.option("--language", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the labels inside the .dta/.sav file.")
+@click.option("--user", "email", help="Export as this staff user (checked: admin or analyst).")
+@with_appcontext
+def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None, k: int,
+           include_text: bool, language: str, email: str | None) -> None:
+    """Export anonymised microdata with weights, codebooks and reproduction scripts."""
+    from sqlalchemy import select
+
+    from .export.service import (
+        ExportError,
+        ExportRequest,
+        count_responses,
+        export_scope,
+        operator_name,
+        run_export,
+    )
+    from .models import User
+    from .services.periods import PeriodError
+
+    session = get_session()
+    user = None
+    if email:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            _fail(f"error: no user {email!r}")
+    request = ExportRequest(survey, period, fmt, Path(out), unit_code, k, include_text, language)
+    try:
+        total = count_responses(session, request, export_scope(session, user, unit_code))
+        with click.progressbar(length=2 * total, label="exporting", file=sys.stderr) as bar:
+            result = run_export(session, request, user=user, actor=operator_name(),
+                                progress=bar.update)
+    except (ExportError, PeriodError) as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(f"{result.rows} responses ({result.weighted_rows} weighted) written to "
+               f"{result.data_file}")
+    click.echo(f"suppressed cells: {sum(result.suppression.cells.values())} (k={k})")
+    for path in result.files[1:]:
+        click.echo(f"  {path}")
+
+
+# ---- indices -----------------------------------------------------------------------------
+@main.command("indices")
+@click.option("--survey", "survey_key", required=True, help="Survey key, e.g. sipas.")
+@click.option("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM.")
+@click.option("--unit", "unit_code", help="Score this unit's subtree only (default: all units).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@with_appcontext
+def indices(survey_key: str, period: str, unit_code: str | None, fmt: str) -> None:
+    """Print the indices of a survey and period, as the API and the staff pages show them."""
+    import json
+
+    from .services.indices import IndicesError, compute_indices
+    from .services.indices_export import indices_csv, indices_document
+    from .services.periods import PeriodError
+
+    try:
+        table = compute_indices(get_session(), survey_key, period, unit_code)
+    except (IndicesError, PeriodError) as exc:
+        _fail(f"error: {exc}")
+        return
+    if fmt == "csv":
+        click.echo(indices_csv(table), nl=False)
+    else:
+        click.echo(json.dumps(indices_document(table, unit_code), ensure_ascii=False, indent=1))

@@ -1,0 +1,179 @@
+"""Every staff URL, asked as every role, for units inside and outside the user's subtree.
+
+Tree: P -> A -> A1, P -> B. The managers, analyst and viewer of A see A and A1 only; the manager
+of B sees B only; the administrator sees everything. Reading is open to every role inside the
+subtree; acting (comments, action plans, notes) only to managers and administrators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
+from webapp.models import ActionPlan
+from webapp.services import indices_cache
+
+UNITS = ("P", "A", "A1", "B")
+SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},
+        "viewer": {"A", "A1"}, "manager_b": {"B"}}
+ACTS = {"admin", "manager", "manager_b"}
+Q = "survey=sipas&period=2026-05"
+
+READ = ["/staff/units/{u}?" + Q, "/staff/units/{u}/report.xlsx?" + Q,
+        "/staff/units/{u}/report.pdf?" + Q,
+        "/staff/units/{u}/actions?" + Q, "/staff/comments/?unit={u}",
+        "/api/v1/indices?" + Q + "&unit={u}"]
+WRITE = ["/staff/comments/{comment}", "/staff/units/{u}/actions?" + Q,
+         "/staff/actions/{plan}/status", "/staff/comments/units/{u}/note"]
+PLAIN = ["/staff/", "/staff/comments/", "/admin/", "/api/v1/indices?" + Q]
+# Managers' pages (reading for them, not for analysts and viewers).
+MANAGE = ["/admin/units/{u}/counters", "/admin/counters/{counter}/poster.svg"]
+# Administrators only, whatever the unit.
+ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
+               "/admin/apikeys/hlk_00000000/revoke", "/admin/dossiers", "/admin/units"]
+# Rules the matrix covers; a new staff URL must be added above and here.
+COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
+           "/staff/units/<code>/actions",
+           "/staff/actions/<int:plan_id>/status", "/staff/comments/",
+           "/staff/comments/<int:comment_id>", "/staff/comments/units/<code>/note",
+           "/admin/", "/api/v1/indices", "/admin/units/<code>/counters",
+           "/admin/counters/<int:counter_id>/poster.<fmt>", "/admin/users",
+           "/admin/users/<int:user_id>/active", "/admin/apikeys",
+           "/admin/apikeys/<prefix>/revoke", "/admin/dossiers", "/admin/units",
+           "/staff/exports/", "/staff/exports/<job_id>", "/staff/exports/<job_id>/<path:name>"}
+# Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
+EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
+EXPORTERS = {"admin", "analyst"}
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    indices_cache.clear()
+    world = build_world(session)
+    for code in UNITS:
+        plan = ActionPlan(unit_id=world.units[code], survey_key="sipas", index_id="c9.r17",
+                          baseline_period="2026-05", owner="Văn phòng",
+                          deadline=dt.date(2026, 6, 30), description="Thêm ghế chờ")
+        session.add(plan)
+        session.flush()
+        world.plans[code] = plan.id
+    session.commit()
+    return world
+
+
+def _write_data(path: str, token: str) -> dict[str, str]:
+    data = {"csrf_token": token}
+    if "/comments/units/" in path:
+        data |= {"published": "y", "note_vi": "Đã thêm ghế chờ."}
+    elif "/comments/" in path:
+        data |= {"action": "close"}
+    elif path.endswith("/status"):
+        data |= {"status": "done"}
+    else:
+        data |= {"index_id": "c9.r17", "owner": "Văn phòng", "deadline": "2026-06-30",
+                 "description": "Thêm ghế chờ"}
+    return data
+
+
+def test_every_staff_rule__is_in_the_matrix(app) -> None:  # type: ignore[no-untyped-def]
+    rules = {r.rule for r in app.url_map.iter_rules()
+             if r.rule.startswith(("/staff", "/admin", "/api/v1/indices"))}
+    assert rules == COVERED
+
+
+def test_anonymous__sent_to_sign_in_or_401(client: FlaskClient, world: World) -> None:
+    for template in READ + PLAIN:
+        path = template.format(u="A")
+        expected = 401 if path.startswith("/api/") else 302
+        assert client.get(path).status_code == expected, path
+    for template in WRITE:
+        path = template.format(u="A", comment=world.comments["A"],
+                               plan=world.plans["A"])
+        assert client.post(path, data={}).status_code in (302, 400), path
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__reads_inside_only(client: FlaskClient, world: World, who: str) -> None:
+    login(client, who)
+    for code in UNITS:
+        for template in READ:
+            path = template.format(u=code)
+            expected = 200 if code in SEES[who] else 403
+            assert client.get(path).status_code == expected, (who, path)
+    for template in READ:
+        assert client.get(template.format(u="NOPE")).status_code == 404, template
+    for path in PLAIN:
+        expected = 403 if path == "/admin/" and who != "admin" else 200
+        assert client.get(path).status_code == expected, (who, path)
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__acts_inside_only_and_only_when_allowed(client: FlaskClient, world: World,
+                                                      who: str) -> None:
+    login(client, who)
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    for code in UNITS:
+        for template in WRITE:
+            path = template.format(u=code, comment=world.comments.get(code, 0),
+                                   plan=world.plans[code])
+            if code == "P" and "{comment}" in template:
+                continue  # no comment at the province itself
+            allowed = who in ACTS and code in SEES[who]
+            status = client.post(path, data=_write_data(path, token)).status_code
+            assert status == (302 if allowed else 403), (who, path, status)
+
+
+@pytest.mark.parametrize("who", ["viewer", "manager_b"])
+def test_lists__show_nothing_from_outside(client: FlaskClient, world: World, who: str) -> None:
+    login(client, who)
+    inbox = client.get("/staff/comments/").get_data(as_text=True)
+    home = client.get("/staff/").get_data(as_text=True)
+    inside = {"viewer": ("A", "A1"), "manager_b": ("B",)}[who]
+    for code in ("A", "A1", "B"):
+        shown = f"Ý kiến về {code}:" in inbox
+        assert shown == (code in inside), (who, code)
+    names = {"A": "Xã An", "B": "Xã Bình", "P": "Tỉnh Thử"}
+    for code, name in names.items():
+        assert (name in home) == (code in inside), (who, code)
+    body = client.get("/api/v1/indices?" + Q).get_json()
+    assert body["unit"] == ("A" if who == "viewer" else "B")
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__counters_and_posters_for_managers_inside(client: FlaskClient, world: World,
+                                                        who: str) -> None:
+    login(client, who)
+    for code in UNITS:
+        for template in MANAGE:
+            path = template.format(u=code, counter=world.counters[code])
+            allowed = who in ACTS and code in SEES[who]
+            assert client.get(path).status_code == (200 if allowed else 403), (who, path)
+
+
+@pytest.mark.parametrize("who", ["manager", "analyst", "viewer", "manager_b"])
+def test_non_admin__administration_refused(client: FlaskClient, world: World, who: str,
+                                           session: Session) -> None:
+    login(client, who)
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    for template in ADMIN_WRITE:
+        path = template.format(user=1)
+        assert client.post(path, data={"csrf_token": token}).status_code == 403, (who, path)
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__exports_for_analysts_and_admins_only(client: FlaskClient, world: World,
+                                                    who: str) -> None:
+    login(client, who)
+    for path in EXPORT_READ:
+        status = client.get(path).status_code
+        if who not in EXPORTERS:
+            assert status == 403, (who, path)
+        else:
+            assert status == (200 if path == "/staff/exports/" else 404), (who, path)
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    if who not in EXPORTERS:
+        assert client.post("/staff/exports/", data={"csrf_token": token}).status_code == 403

@@ -1,0 +1,117 @@
+"""Administration pages: accounts, API keys, dossier-count imports, counters' posters."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
+from webapp.models import ApiKey, DossierCount, Role, User
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
+
+
+def _token(client: FlaskClient) -> str:
+    return token_in(client.get("/admin/").get_data(as_text=True))
+
+
+def test_admin_page__lists_units_users_keys_versions(client: FlaskClient, world: World) -> None:
+    login(client, "admin")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Xã Bình" in html and USERS["viewer"][0] in html and "sipas" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_create_user__generated_password_shown_once(client: FlaskClient, world: World,
+                                                    session: Session) -> None:
+    login(client, "admin")
+    response = client.post("/admin/users", data={
+        "user-csrf_token": _token(client), "user-email": "new.b@t.vn", "user-role": "viewer",
+        "user-unit": "B", "user-password": ""}, follow_redirects=True)
+    assert "Mật khẩu của tài khoản, chỉ hiện lần này" in response.get_data(as_text=True)
+    user = session.scalar(select(User).where(User.email == "new.b@t.vn"))
+    assert user.role is Role.VIEWER and user.unit_id == world.units["B"]
+
+
+def test_create_user__scoped_role_without_unit__refused(client: FlaskClient, world: World,
+                                                        session: Session) -> None:
+    login(client, "admin")
+    response = client.post("/admin/users", data={
+        "user-csrf_token": _token(client), "user-email": "x@t.vn", "user-role": "viewer",
+        "user-unit": "", "user-password": ""})
+    assert response.status_code == 400
+    assert session.scalar(select(User).where(User.email == "x@t.vn")) is None
+
+
+def test_deactivate_user__signed_out(client: FlaskClient, world: World, app,  # type: ignore[no-untyped-def]
+                                     session: Session) -> None:
+    other = app.test_client()
+    login(other, "viewer")
+    login(client, "admin")
+    viewer = session.scalar(select(User).where(User.email == USERS["viewer"][0]))
+    response = client.post(f"/admin/users/{viewer.id}/active", data={"csrf_token": _token(client)})
+    assert response.status_code == 302
+    assert other.get("/staff/").status_code == 302
+
+
+def test_api_key__created_shown_once_then_revoked(client: FlaskClient, world: World,
+                                                  session: Session) -> None:
+    login(client, "admin")
+    page = client.post("/admin/apikeys", data={"key-csrf_token": _token(client),
+                                               "key-name": "Một cửa", "key-unit": "A"},
+                       follow_redirects=True).get_data(as_text=True)
+    key = session.scalar(select(ApiKey))
+    assert key.unit_id == world.units["A"] and f"{key.prefix}_" in page
+    client.post(f"/admin/apikeys/{key.prefix}/revoke", data={"csrf_token": _token(client)})
+    session.expire_all()
+    assert session.get(ApiKey, key.id).revoked_at is not None
+
+
+def test_dossier_import__good_file_stored_bad_file_lists_problems(client: FlaskClient,
+                                                                  world: World,
+                                                                  session: Session) -> None:
+    login(client, "admin")
+    good = b"unit,field,period,count\nA,HT,2026-05,120\nB,HT,2026-05,80\n"
+    response = client.post("/admin/dossiers", data={
+        "dossiers-csrf_token": _token(client),
+        "dossiers-file": (io.BytesIO(good), "counts.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert session.scalar(select(DossierCount.dossiers).where(
+        DossierCount.unit_id == world.units["A"])) == 120
+    bad = b"unit,field,period,count\nZZ,HT,2026-5,x\n"
+    response = client.post("/admin/dossiers", data={
+        "dossiers-csrf_token": _token(client),
+        "dossiers-file": (io.BytesIO(bad), "bad.csv")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "bad.csv:2" in html and "ZZ" in html
+
+
+def test_poster__manager_downloads_svg(client: FlaskClient, world: World) -> None:
+    login(client, "manager")
+    page = client.get("/admin/units/A/counters").get_data(as_text=True)
+    assert "A-Q1" in page
+    response = client.get(f"/admin/counters/{world.counters['A']}/poster.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.get(f"/admin/counters/{world.counters['A']}/poster.doc").status_code == 404
+
+
+def test_units_import__new_commune_under_province(client: FlaskClient, world: World,
+                                                   session: Session) -> None:
+    from webapp.models import Unit
+
+    login(client, "admin")
+    csv = "code,name_vi,unit_type,parent_code\nC,Xã Cát,commune,P\n".encode()
+    response = client.post("/admin/units", data={
+        "units-csrf_token": _token(client), "units-file": (io.BytesIO(csv), "units.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    unit = session.scalar(select(Unit).where(Unit.code == "C"))
+    assert unit is not None and unit.parent_id == world.units["P"]

@@ -1,0 +1,76 @@
+"""The comments inbox: filters, assign, reply, close; the "you said, we did" note."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
+from webapp.models import AuditEntry, Comment, UnitPublication, User
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
+
+
+def _post(client: FlaskClient, comment_id: int, **data: str):  # type: ignore[no-untyped-def]
+    token = token_in(client.get("/staff/comments/").get_data(as_text=True))
+    return client.post(f"/staff/comments/{comment_id}", data={"csrf_token": token, **data})
+
+
+def test_inbox__filters_by_period_field_status(client: FlaskClient, world: World) -> None:
+    login(client, "manager")
+    assert "Ý kiến về A:" in client.get("/staff/comments/?period=2026-Q2").get_data(as_text=True)
+    assert "Ý kiến về A:" not in client.get("/staff/comments/?period=2026-04").get_data(
+        as_text=True)
+    assert "Ý kiến về A:" not in client.get("/staff/comments/?status=closed").get_data(
+        as_text=True)
+    assert "Ý kiến về A:" not in client.get("/staff/comments/?field=HT").get_data(as_text=True)
+    assert client.get("/staff/comments/?period=2026-13").status_code == 400
+
+
+def test_follow_up__assign_reply_close_recorded(client: FlaskClient, world: World,
+                                                session: Session) -> None:
+    login(client, "manager")
+    comment_id = world.comments["A1"]
+    manager = session.scalar(select(User).where(User.email == USERS["manager"][0]))
+    assert _post(client, comment_id, action="assign", assignee=str(manager.id)).status_code == 302
+    assert _post(client, comment_id, action="reply", reply="Đã bố trí thêm ghế.").status_code == 302
+    assert _post(client, comment_id, action="close").status_code == 302
+    session.expire_all()
+    comment = session.get(Comment, comment_id)
+    assert comment.status == "closed" and comment.reply == "Đã bố trí thêm ghế."
+    assert comment.assigned_to_id == manager.id
+    actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"comments.assign", "comments.reply", "comments.close"} <= actions
+
+
+def test_follow_up__assign_to_someone_outside__refused(client: FlaskClient, world: World,
+                                                       session: Session) -> None:
+    login(client, "manager")
+    other = session.scalar(select(User).where(User.email == USERS["manager_b"][0]))
+    response = _post(client, world.comments["A"], action="assign", assignee=str(other.id))
+    assert response.status_code == 400
+
+
+def test_follow_up__empty_reply__message_not_saved(client: FlaskClient, world: World,
+                                                   session: Session) -> None:
+    login(client, "manager")
+    _post(client, world.comments["A"], action="reply", reply="  ")
+    session.expire_all()
+    assert session.get(Comment, world.comments["A"]).reply is None
+
+
+def test_note__saved_for_unit(client: FlaskClient, world: World, session: Session) -> None:
+    login(client, "manager")
+    html = client.get("/staff/comments/?unit=A").get_data(as_text=True)
+    assert "Người dân góp ý, chúng tôi đã làm" in html
+    response = client.post("/staff/comments/units/A/note",
+                           data={"csrf_token": token_in(html), "published": "y",
+                                 "note_vi": "Đã thêm ghế chờ.", "note_en": ""})
+    assert response.status_code == 302
+    pub = session.get(UnitPublication, world.units["A"])
+    assert pub.published and pub.note_vi == "Đã thêm ghế chờ." and pub.note_en is None

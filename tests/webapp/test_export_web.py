@@ -1,0 +1,61 @@
+"""The export page: analysts and administrators only, background job, downloads to the owner."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.webapp.staff_helpers import PERIOD, build_world, csrf_token, login
+from webapp.models import AuditEntry
+
+
+@pytest.mark.parametrize("who", ["viewer", "manager"])
+def test_export_page__other_roles_refused(app: Flask, session: Session, client: FlaskClient,
+                                          who: str) -> None:
+    build_world(session)
+    login(client, who)
+    assert client.get("/staff/exports/").status_code == 403
+    assert client.post("/staff/exports/", data={"survey": "sipas"}).status_code in (400, 403)
+
+
+def test_export_page__anonymous_sent_to_login(app: Flask, client: FlaskClient) -> None:
+    response = client.get("/staff/exports/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_export_page__analyst_exports_own_subtree_in_background(
+        app: Flask, session: Session, client: FlaskClient) -> None:
+    build_world(session, responses_per_unit=30)
+    login(client, "analyst")
+    page = client.get("/staff/exports/")
+    assert page.status_code == 200 and "sipas" in page.get_data(as_text=True)
+    token = csrf_token(client, "/staff/exports/")
+    posted = client.post("/staff/exports/", data={
+        "csrf_token": token, "survey": "sipas", "period": PERIOD, "format": "csv", "k": "3"})
+    assert posted.status_code == 302, posted.get_data(as_text=True)[:300]
+    job = posted.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    for thread in [t for t in threading.enumerate() if t.name == f"export-{job}"]:
+        thread.join(timeout=120)
+    status = client.get(f"/staff/exports/{job}")
+    text = status.get_data(as_text=True)
+    assert status.status_code == 200 and "Refresh" not in status.headers, text[:500]
+    names = re.findall(rf'/staff/exports/{job}/([^"]+)"', text)
+    data_name = next(n for n in names if n.endswith(".csv") and "composite" not in n)
+    download = client.get(f"/staff/exports/{job}/{data_name}")
+    data = download.get_data(as_text=True)
+    download.close()  # send_from_directory streams the file; close it
+    units = {line.split(",")[3].strip('"') for line in data.splitlines()[1:]}
+    assert units and units <= {"A", "A1"}  # the analyst's subtree only
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "export.microdata"))
+    assert entry is not None and entry.user_id is not None
+    # Another analyst-level user cannot see or download this job.
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/staff/exports/")})
+    login(client, "admin")
+    assert client.get(f"/staff/exports/{job}").status_code == 404
+    assert client.get(f"/staff/exports/{job}/{data_name}").status_code == 404

@@ -1,0 +1,134 @@
+"""Who is signed in, and what they may see: every staff page and export asks here.
+
+Rules
+-----
+* A signed-in session holds the user's id and the time of sign-in. It ends when the user signs
+  out, when ``PERMANENT_SESSION_LIFETIME`` has passed since sign-in (however active the user
+  was), or when the account is deactivated.
+* ``role_required(*roles)`` lets the listed roles through; administrators hold every
+  permission, so they always pass.
+* Every role but administrator is scoped to its unit's subtree: ``visible_unit_ids`` returns
+  those ids (``None`` means every unit, for administrators), and ``require_unit`` answers 404
+  for an unknown unit code and 403 for a unit outside the subtree.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import get_session
+from ..models import Role, Unit, User
+from ..services.units import subtree_ids
+
+SESSION_USER = "uid"
+SESSION_SINCE = "auth_at"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for ``user`` (a new session, so no fixation)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_USER] = user.id
+    session[SESSION_SINCE] = int(time.time())
+    g.pop("hailong_user", None)
+
+
+def sign_out() -> None:
+    """End the session."""
+    session.clear()
+    g.pop("hailong_user", None)
+
+
+def _session_expired() -> bool:
+    since = session.get(SESSION_SINCE)
+    if not isinstance(since, int):
+        return True
+    return time.time() - since > float(current_app.config["PERMANENT_SESSION_LIFETIME"])
+
+
+def current_user() -> User | None:
+    """Return the signed-in, active user of this request, or None."""
+    if "hailong_user" in g:
+        return cast(User | None, g.hailong_user)
+    user = None
+    user_id = session.get(SESSION_USER)
+    if isinstance(user_id, int):
+        if _session_expired():
+            session.clear()
+        else:
+            found = get_session().get(User, user_id)
+            user = found if found is not None and found.active else None
+            if user is None:
+                session.clear()
+    g.hailong_user = user
+    return user
+
+
+def login_required(view: F) -> F:
+    """Send anonymous visitors to the sign-in page (401 JSON for API paths)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            if request.path.startswith("/api/"):
+                abort(401)
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Let signed-in users with one of ``roles`` through (administrators always); 403 else."""
+    allowed = {Role(r) for r in roles} | {Role.ADMIN}
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is not None and user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(cast(F, wrapped))
+
+    return decorator
+
+
+def visible_unit_ids(session: Session, user: User) -> set[int] | None:
+    """Ids of the units ``user`` may see: None (every unit) for administrators."""
+    if user.role is Role.ADMIN:
+        return None
+    if user.unit_id is None:
+        return set()
+    return subtree_ids(session, user.unit_id)
+
+
+def can_see(session: Session, user: User, unit_id: int) -> bool:
+    """Whether ``unit_id`` lies in the subtree ``user`` may see."""
+    visible = visible_unit_ids(session, user)
+    return visible is None or unit_id in visible
+
+
+def require_unit(session: Session, user: User, unit_code: str) -> Unit:
+    """Return the unit with ``unit_code``: 404 when unknown, 403 when outside the subtree."""
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        abort(404)
+    if not can_see(session, user, unit.id):
+        abort(403)
+    return unit
+
+
+def can_act(user: User) -> bool:
+    """Whether ``user`` may change follow-up data (action plans, comments, counters)."""
+    return user.role in (Role.ADMIN, Role.UNIT_MANAGER)

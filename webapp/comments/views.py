@@ -1,0 +1,120 @@
+"""The comments inbox: list with filters; follow-up actions for managers."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..auth.access import (
+    can_act,
+    can_see,
+    current_user,
+    login_required,
+    require_unit,
+    role_required,
+    visible_unit_ids,
+)
+from ..db import get_session
+from ..models import Comment, Role, User
+from ..services import comments as service
+from ..services.periods import PeriodError, parse_period
+from ..services.publication import publication_of, save_publication
+from ..services.units import subtree_ids
+from . import bp
+from .forms import FollowUpForm, NoteForm
+
+
+def _filters() -> service.CommentFilter:
+    args = request.args
+    period = args.get("period") or None
+    if period:
+        try:
+            parse_period(period)
+        except PeriodError as exc:
+            abort(400, str(exc))
+    status = args.get("status") or None
+    if status and status not in service.STATUSES:
+        abort(400)
+    return service.CommentFilter(period=period, field=args.get("field") or None,
+                                 criterion=args.get("criterion") or None, status=status)
+
+
+def _back() -> Response:
+    return redirect(url_for("comments.inbox", **request.args))
+
+
+@bp.get("/")
+@login_required
+def inbox() -> str:
+    """Comments of the user's subtree (or of ``?unit=CODE`` inside it), newest first."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    unit = None
+    ids = visible_unit_ids(session, user)
+    if request.args.get("unit"):
+        unit = require_unit(session, user, request.args["unit"])
+        ids = subtree_ids(session, unit.id)
+    rows = service.list_comments(session, ids, _filters())
+    form = FollowUpForm()
+    form.assignee.choices = [(u.id, u.email) for u in service.assignable_users(session, ids)]
+    note_form = None
+    if unit is not None and can_act(user):
+        pub = publication_of(session, unit)
+        note_form = NoteForm(data={"published": pub.published, "note_vi": pub.note_vi,
+                                   "note_en": pub.note_en})
+    return render_template("comments/inbox.html", rows=rows, unit=unit, form=form,
+                           can_act=can_act(user), note_form=note_form,
+                           fields=service.field_codes(session),
+                           criteria=service.criteria_in_use(session, ids),
+                           statuses=service.STATUSES, args=request.args)
+
+
+@bp.post("/<int:comment_id>")
+@role_required(Role.UNIT_MANAGER)
+def follow_up(comment_id: int) -> Response:
+    """Assign, reply to, close or reopen one comment of the user's subtree."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    if not can_see(session, user, comment.unit_id):
+        abort(403)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        abort(400)
+    assignee = None
+    if form.action.data == "assign":
+        assignee = session.get(User, form.assignee.data or 0)
+        allowed = service.assignable_users(session, visible_unit_ids(session, user))
+        if assignee is None or assignee not in allowed or not can_see(session, assignee,
+                                                                      comment.unit_id):
+            abort(400)
+    try:
+        service.follow_up(session, comment, action=form.action.data or "", user_id=user.id,
+                          reply=form.reply.data, assignee=assignee)
+    except service.CommentError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Saved."), "info")
+    return _back()
+
+
+@bp.post("/units/<code>/note")
+@role_required(Role.UNIT_MANAGER)
+def save_note(code: str) -> Response:
+    """Save the unit's "you said, we did" note and its public-page opt-in."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    unit = require_unit(session, user, code)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    save_publication(session, unit, published=bool(form.published.data),
+                     note_vi=form.note_vi.data, note_en=form.note_en.data, user_id=user.id)
+    flash(_("Saved."), "info")
+    return redirect(url_for("comments.inbox", unit=code))

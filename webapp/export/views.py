@@ -1,0 +1,95 @@
+"""The export page: request an export, follow its progress, download its files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ..auth.access import current_user, role_required
+from ..db import get_session
+from ..models import Role
+from ..services.periods import PeriodError, parse_period
+from ..services.unit_report import survey_keys
+from .disclosure import DEFAULT_K
+from .jobs import jobs_root, read_status, start_job
+from .service import ExportError, ExportRequest
+from .writers import FORMATS
+
+bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder="templates")
+
+
+@bp.get("/")
+@role_required(Role.ANALYST)
+def form() -> str:
+    """The request form."""
+    return render_template("export/form.html", surveys=survey_keys(get_session()),
+                           formats=FORMATS, k=DEFAULT_K)
+
+
+@bp.post("/")
+@role_required(Role.ANALYST)
+def create() -> Response | str:
+    """Validate the request and start the export in the background."""
+    user = current_user()
+    assert user is not None
+    values = request.form
+    try:
+        period = str(parse_period(values.get("period", "")))
+        k = int(values.get("k", DEFAULT_K))
+        if values.get("format") not in FORMATS or k < 1:
+            raise ValueError
+        req = ExportRequest(values.get("survey", ""), period, values["format"],
+                            jobs_root(current_app), values.get("unit") or None, k,
+                            values.get("include_text") == "1")
+        job_id, _thread = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                    user, req)
+    except (PeriodError, ValueError, KeyError):
+        flash(_("Check the period (YYYY, YYYY-Qn or YYYY-MM), the format and k."), "error")
+        return redirect(url_for("export.form"))
+    except ExportError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("export.form"))
+    return redirect(url_for("export.status", job_id=job_id))
+
+
+def _own_job(job_id: str) -> dict[str, Any]:
+    user = current_user()
+    status = read_status(current_app, job_id)
+    if status is None or user is None or status["owner"] != user.id:
+        abort(404)
+    return status
+
+
+@bp.get("/<job_id>")
+@role_required(Role.ANALYST)
+def status(job_id: str) -> Response:
+    """Progress while running (refreshed every 2 s without JavaScript), then the files."""
+    state = _own_job(job_id)
+    page = make_response(render_template("export/status.html", job_id=job_id, status=state))
+    if state["state"] == "running":
+        page.headers["Refresh"] = "2"
+    return page
+
+
+@bp.get("/<job_id>/<path:name>")
+@role_required(Role.ANALYST)
+def download(job_id: str, name: str) -> Response:
+    """One file of a finished export, to its owner only."""
+    status = _own_job(job_id)
+    if name not in status["files"]:
+        abort(404)
+    return send_from_directory(jobs_root(current_app) / job_id, name, as_attachment=True)

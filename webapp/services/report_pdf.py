@@ -1,0 +1,98 @@
+"""The unit report as a printable PDF (A4): headline, weakest criteria, expectations, children.
+
+Drawn with matplotlib's object API (no pyplot state, safe in web workers) and DejaVu Sans, which
+covers Vietnamese, like the counters' posters. Every estimate is drawn with its 95% interval
+and printed with its interval and n; the labels are in Vietnamese (the meeting's language).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from .unit_report import UnitReport
+
+A4_INCHES = (8.27, 11.69)
+_RC = {"font.family": "DejaVu Sans", "pdf.fonttype": 3}
+
+
+def _ok(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
+
+
+def _fmt(value: float | None, percent: bool) -> str:
+    if not _ok(value):
+        return "–"
+    return f"{value * 100:.1f}%" if percent else f"{value:.2f}"  # type: ignore[operator]
+
+
+def _intervals(fig: Figure, box: tuple[float, float, float, float], title: str,
+               rows: list[tuple[str, float | None, float | None, float | None, int]],
+               scale: tuple[float, float], percent: bool) -> None:
+    ax = fig.add_axes(box)
+    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    for i, (_label, est, low, high, n) in enumerate(reversed(rows)):
+        if _ok(est) and _ok(low) and _ok(high):
+            ax.plot([low, high], [i, i], color="#0b4f8a", linewidth=2)
+            ax.plot([est], [i], "o", color="#0b4f8a", markersize=4)
+        ax.text(scale[1] * 1.01 if scale[1] else 1.01, i,
+                f"{_fmt(est, percent)} ({_fmt(low, percent)}–{_fmt(high, percent)}), n={n}",
+                va="center", fontsize=6.5, transform=ax.transData, clip_on=False)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([textwrap.shorten(r[0], 48) for r in reversed(rows)], fontsize=6.5)
+    ax.set_xlim(*scale)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="x", color="#dddddd")
+    ax.tick_params(axis="x", labelsize=7)
+
+
+def report_pdf(report: UnitReport, unit_name: str) -> bytes:
+    """Return the report as a two-page A4 PDF."""
+    import matplotlib
+
+    percent = report.method != "papi"
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_RC), PdfPages(buffer, metadata={"Title": unit_name}) as pdf:
+        fig = Figure(figsize=A4_INCHES, facecolor="white")
+        main = report.main
+        lines = [f"{unit_name} — {report.survey.upper()}, kỳ {report.period}"]
+        if main is not None:
+            lines.append(f"{main.label}: {_fmt(main.estimate, percent)} "
+                         f"(khoảng tin cậy 95%: {_fmt(main.ci_low, percent)} – "
+                         f"{_fmt(main.ci_high, percent)}); {main.n} người trả lời, "
+                         f"cỡ mẫu hiệu dụng {main.n_eff:.0f}.")
+            if main.small_sample:
+                lines.append("Lưu ý: ít người trả lời, số liệu chưa chắc chắn.")
+            change = report.changes.get(main.index_id)
+            if change and change.change is not None:
+                word = "Thay đổi rõ rệt" if change.clear else "Không có thay đổi rõ rệt"
+                lines.append(f"{word} so với kỳ {report.previous_period}: "
+                             f"{_fmt(change.change, percent)}.")
+        rate = report.response_rate
+        lines.append(f"{report.responses} phiếu; {report.dossiers} hồ sơ"
+                     + (f"; tỷ lệ phản hồi {rate * 100:.1f}%." if rate else "."))
+        fig.text(0.06, 0.97, "\n".join(textwrap.fill(x, 95) for x in lines), va="top",
+                 fontsize=9, linespacing=1.4)
+        rows = [(f.label, f.estimate, f.ci_low, f.ci_high, f.n) for f in report.criteria]
+        if rows:
+            _intervals(fig, (0.42, 0.06, 0.36, 0.72),
+                       "Cần khắc phục trước: tiêu chí từ thấp đến cao", rows, report.scale,
+                       percent)
+        pdf.savefig(fig)
+        fig = Figure(figsize=A4_INCHES, facecolor="white")
+        expectations = [(e.labels.get("vi", e.answer_id), e.estimate, e.ci_low, e.ci_high, e.n)
+                        for e in report.expectations]
+        if expectations:
+            _intervals(fig, (0.42, 0.58, 0.36, 0.36),
+                       "Người dân mong muốn cải thiện rất nhiều", expectations, (0.0, 1.0), True)
+        children = [(c.name + (f" (nhóm {c.group})" if c.group else ""), c.figure.estimate,
+                     c.figure.ci_low, c.figure.ci_high, c.figure.n) for c in report.children]
+        if children:
+            _intervals(fig, (0.42, 0.08, 0.36, 0.4), "Các đơn vị trực thuộc", children,
+                       report.scale, percent)
+        pdf.savefig(fig)
+    return buffer.getvalue()

@@ -1,0 +1,61 @@
+"""The unit report as a spreadsheet for the monthly meeting: one sheet per part of the page."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .unit_report import Figure, UnitReport
+
+FIGURE_HEADER = ("index_id", "label", "estimate", "ci_low", "ci_high", "n", "n_eff",
+                 "small_sample", "suppressed", "change", "change_clear")
+
+
+def _figure_row(report: UnitReport, f: Figure) -> list[object]:
+    change = report.changes.get(f.index_id)
+    return [f.index_id, f.label, f.estimate, f.ci_low, f.ci_high, f.n, round(f.n_eff, 1),
+            f.small_sample, f.suppressed, change.change if change else None,
+            change.clear if change else None]
+
+
+def _sheet(book: Workbook, title: str, header: tuple[str, ...],
+           rows: list[list[object]]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.column_dimensions["B"].width = 60
+
+
+def report_workbook(report: UnitReport, unit_name: str) -> bytes:
+    """Return the report as XLSX bytes (estimates as shares 0-1, or PAPI points)."""
+    book = Workbook()
+    about = book.active
+    about.title = "about"
+    for row in (("unit", report.unit_code), ("name", unit_name), ("survey", report.survey),
+                ("period", report.period), ("previous_period", report.previous_period),
+                ("responses", report.responses), ("dossiers", report.dossiers),
+                ("response_rate", report.response_rate), ("interval", "95%"),
+                ("change_clear", "Benjamini-Hochberg, FDR 5%, across the units of the table")):
+        about.append(list(row))
+    _sheet(book, "headline", FIGURE_HEADER,
+           [_figure_row(report, f) for f in report.headline + report.components])
+    _sheet(book, "criteria", FIGURE_HEADER, [_figure_row(report, f) for f in report.criteria])
+    _sheet(book, "expectations", ("answer_id", "label", "share_very_much", "ci_low", "ci_high",
+                                  "n"),
+           [[e.answer_id, e.labels.get("vi", ""), e.estimate, e.ci_low, e.ci_high, e.n]
+            for e in report.expectations])
+    _sheet(book, "children", ("unit", "name", "estimate", "ci_low", "ci_high", "n", "group",
+                              "group_certainty"),
+           [[c.code, c.name, c.figure.estimate, c.figure.ci_low, c.figure.ci_high, c.figure.n,
+             c.group, c.certainty] for c in report.children])
+    _sheet(book, "trend", ("period", "label", "estimate", "ci_low", "ci_high", "n"),
+           [[p, f.label if f else None, f.estimate if f else None, f.ci_low if f else None,
+             f.ci_high if f else None, f.n if f else 0] for p, f in report.trend])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
