@@ -206,3 +206,18 @@ def test_rate_limit__token_guessing__throttled(client: FlaskClient, counter_path
     monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (5, 600))
     statuses = [client.get(f"/s/0.1.1.{i:020d}").status_code for i in range(7)]
     assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
+
+
+def test_thanks__unit_note__you_said_we_did(client: FlaskClient, counter_path: str,
+                                           session: Session) -> None:
+    from webapp.models import Unit, UnitPublication
+
+    unit = session.scalar(select(Unit))
+    session.add(UnitPublication(unit_id=unit.id, published=False,
+                                note_vi="Đã thêm 20 ghế chờ theo góp ý của người dân."))
+    session.commit()
+    walk(client, counter_path)
+    page = client.get(counter_path + "/done").get_data(as_text=True)
+    assert 'lang="vi"' in page
+    assert "Người dân góp ý, chúng tôi đã làm" in page
+    assert "Đã thêm 20 ghế chờ" in page

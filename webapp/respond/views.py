@@ -9,6 +9,7 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
@@ -17,6 +18,7 @@ from survey_defs import validate_answers
 
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
+from ..models import Unit, UnitPublication
 from ..services.ratelimit import allow_survey_request, get_rate_limiter
 from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
 from ..services.survey_pages import layout, visible_pages
@@ -77,28 +79,47 @@ def kiosk_survey(token: str, survey_key: str | None = None):  # type: ignore[no-
 def dossier_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
     """The survey opened from the single-use code on a dossier receipt."""
     return _survey(_dossier_origin, token, survey_key, consume=_consume_dossier(token),
-                   done_url=url_for(".dossier_done"))
+                   done_url=None)
+
+
+def _thanks(unit_id: int | None, restart_url: str | None = None):  # type: ignore[no-untyped-def]
+    """The thank-you page, with the unit's "you said, we did" note where it wrote one."""
+    note = None
+    if unit_id is not None:
+        publication = get_session().get(UnitPublication, unit_id)
+        if publication is not None:
+            english = str(get_locale()) == "en"
+            note = (publication.note_en if english else None) or publication.note_vi
+    return render_template("respond/thanks.html", restart_url=restart_url, note=note,
+                           kiosk=restart_url is not None)
+
+
+def _counter_unit(token: str) -> int | None:
+    try:
+        return verify_counter_token(get_session(), token, current_app.config).unit_id
+    except InvalidToken:
+        return None
 
 
 @bp.get("/s/<token>/done")
 def counter_done(token: str):  # type: ignore[no-untyped-def]
     """Thank the citizen."""
-    return render_template("respond/thanks.html", restart_url=None)
+    return _thanks(_counter_unit(token))
 
 
 @bp.get("/k/<token>/done")
 @bp.get("/k/<token>/<survey_key>/done")
 def kiosk_done(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
     """Thank the citizen, then start afresh for the next person."""
-    return render_template("respond/thanks.html", kiosk=True,
-                           restart_url=url_for(".kiosk_survey", token=token,
-                                               survey_key=survey_key))
+    return _thanks(_counter_unit(token),
+                   url_for(".kiosk_survey", token=token, survey_key=survey_key))
 
 
 @bp.get("/d/done")
 def dossier_done():  # type: ignore[no-untyped-def]
-    """Thank the citizen who answered from a receipt."""
-    return render_template("respond/thanks.html", restart_url=None)
+    """Thank the citizen who answered from a receipt (the used token no longer opens)."""
+    unit = get_session().scalar(select(Unit).where(Unit.code == request.args.get("u", "")))
+    return _thanks(unit.id if unit else None)
 
 
 def _too_many_text() -> str:
@@ -116,7 +137,7 @@ def _refused(reason: str):  # type: ignore[no-untyped-def]
 
 
 def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
-            done_url: str, kiosk: bool = False,
+            done_url: str | None, kiosk: bool = False,
             consume: Callable[[Session], None] | None = None):  # type: ignore[no-untyped-def]
     session = get_session()
     # Counted before the token is checked, so guessing tokens is throttled too.
@@ -185,7 +206,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     except InvalidSubmission:
         step = _stay_on(ctx, answers, context, skip, current)
         return _render(ctx, step, answers, field_choice, submission_id)
-    return redirect(done_url, code=303)
+    return redirect(done_url or url_for(".dossier_done", u=ctx.unit.code), code=303)
 
 
 def _page_of(form: MultiDict[str, str]) -> int:
