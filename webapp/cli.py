@@ -389,3 +389,18 @@ def indices(survey_key: str, period: str, unit_code: str | None, fmt: str) -> No
         click.echo(indices_csv(table), nl=False)
     else:
         click.echo(json.dumps(indices_document(table, unit_code), ensure_ascii=False, indent=1))
+
+
+# ---- citizens' contact details -----------------------------------------------------------
+@main.group()
+def contacts() -> None:
+    """Phone numbers citizens left with a comment."""
+
+
+@contacts.command("purge")
+@with_appcontext
+def contacts_purge() -> None:
+    """Delete numbers of closed comments and numbers older than 90 days (run daily)."""
+    from .services.contacts import purge_contacts
+
+    click.echo(f"contacts deleted: {purge_contacts(get_session())}")

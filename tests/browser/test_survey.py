@@ -36,6 +36,8 @@ def answer_page(page) -> None:  # type: ignore[no-untyped-def]
     groups = page.evaluate("""() => [...new Set([...document.querySelectorAll(
         'input[type=radio],input[type=checkbox]')].map(i => i.name))]""")
     for name in groups:
+        if name == "_contact":
+            continue
         satisfied = page.locator(f'input[name="{name}"][value="4"]')
         target = satisfied if satisfied.count() else page.locator(f'input[name="{name}"]').first
         target.locator("xpath=..").click()  # tap the label, as a finger would

@@ -87,7 +87,7 @@ def answer_everything(html: str, code: str = "4") -> dict[str, str | list[str]]:
     """Answer every radio group shown on the page with ``code`` where it exists, else the
     first option (the field picker gets its first field)."""
     answers: dict[str, str | list[str]] = {}
-    for name in page_answer_ids(html):
+    for name in page_answer_ids(html) - {"_contact"}:
         values = re.findall(rf'name="{re.escape(name)}" value="([^"]+)"', html)
         answers[name] = code if code in values else values[0]
     return answers

@@ -48,7 +48,7 @@ def test_first_page__vietnamese_anonymous_with_field_picker(client: FlaskClient,
                                                            counter_path: str) -> None:
     html = client.get(counter_path).get_data(as_text=True)
     assert 'lang="vi"' in html and "Xã Đắk Song" in html
-    assert "không hỏi tên hay số điện thoại" in html
+    assert "không hỏi Ông/Bà là ai" in html
     assert 'name="_field"' in html and 'name="exp_feedback"' in html
     assert "Phần 1/" in html
 
@@ -221,3 +221,32 @@ def test_thanks__unit_note__you_said_we_did(client: FlaskClient, counter_path: s
     assert 'lang="vi"' in page
     assert "Người dân góp ý, chúng tôi đã làm" in page
     assert "Đã thêm 20 ghế chờ" in page
+
+
+def test_contact_me__phone_kept_apart_and_only_with_a_comment(client: FlaskClient,
+                                                             counter_path: str,
+                                                             session: Session) -> None:
+    from webapp.models import CommentContact
+
+    html = client.get(counter_path).get_data(as_text=True)
+    for _ in range(12):
+        answers = answer_everything(html)
+        if 'name="comment"' in html:
+            # Ticked without a usable number: refused on this page, nothing lost.
+            answers.update({"comment": "Xin hướng dẫn thêm về lệ phí.", "_contact": "1",
+                            "_phone": "12345"})
+            refused = submit(client, counter_path, html, answers)
+            assert refused.status_code == 422
+            assert "ví dụ 0912 345 678" in refused.get_data(as_text=True)
+            answers["_phone"] = "0912 345 678"
+        response = submit(client, counter_path, html, answers,
+                          "send" if 'value="send"' in html else "next")
+        if response.status_code == 303:
+            break
+        html = response.get_data(as_text=True)
+    stored = session.scalar(select(Response))
+    assert "0912345678" not in str(stored.answers) and "_phone" not in stored.answers
+    contact = session.scalar(select(CommentContact))
+    assert contact.phone == "0912345678"
+    comment = session.get(Comment, contact.comment_id)
+    assert comment.response_id == stored.id and comment.body.startswith("Xin hướng dẫn")

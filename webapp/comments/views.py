@@ -18,6 +18,7 @@ from ..auth.access import (
 from ..db import get_session
 from ..models import Comment, Role, User
 from ..services import comments as service
+from ..services.contacts import contact_of, may_see_contact
 from ..services.periods import PeriodError, parse_period
 from ..services.publication import publication_of, save_publication
 from ..services.units import subtree_ids
@@ -64,7 +65,13 @@ def inbox() -> str:
         pub = publication_of(session, unit)
         note_form = NoteForm(data={"published": pub.published, "note_vi": pub.note_vi,
                                    "note_en": pub.note_en})
+    # Phone numbers left by citizens: only for the staff handling each comment.
+    scope = visible_unit_ids(session, user)
+    contacts = {row.comment.id: phone for row in rows
+                if may_see_contact(user, row.comment, scope)
+                and (phone := contact_of(session, row.comment))}
     return render_template("comments/inbox.html", rows=rows, unit=unit, form=form,
+                           contacts=contacts,
                            can_act=can_act(user), note_form=note_form,
                            fields=service.field_codes(session),
                            criteria=service.criteria_in_use(session, ids),

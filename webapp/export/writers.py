@@ -3,7 +3,7 @@
 CSV and Parquet are written chunk by chunk, so memory stays bounded by the chunk size. Stata
 and SPSS files must know the number of rows and every string width in their header, and
 neither pandas' ``to_stata`` nor pyreadstat can append, so those two writers collect the
-chunks in compact form (codes as float64 columns, strings as Python objects) and write once
+chunks in compact form (codes as float32 columns, each distinct string once) and write once
 at the end: their memory grows with the export (about 0.6 GB per million SIPAS responses).
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -64,6 +65,8 @@ class CsvWriter:
         self._header = False
 
     def close(self) -> None:
+        if self._header:  # no response at all: still write the header line
+            pacsv.write_csv(self.schema.empty_table(), self._file)
         self._file.close()
 
 
@@ -119,14 +122,18 @@ class _Collecting:
 
 
 def _compact(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
-    """Codes and numbers as float64 (NaN = missing), strings with "" for missing."""
+    """Codes as float32 (exact for integers; NaN = missing), measures as float64, strings
+    with "" for missing and each distinct string stored once (a million responses share a
+    few dozen unit names)."""
     out = {}
     for var in variables:
         col = frame[var.name]
         if var.kind == "string":
-            out[var.name] = col.astype(object).where(col.notna(), "")
+            codes, uniques = pd.factorize(col.astype(object).where(col.notna(), ""))
+            out[var.name] = pd.Series(np.asarray(uniques, dtype=object)[codes], dtype=object)
         else:
-            out[var.name] = pd.to_numeric(col, errors="coerce").astype("float64")
+            kind = "float32" if is_coded(var) else "float64"
+            out[var.name] = pd.to_numeric(col, errors="coerce").astype(kind)
     return pd.DataFrame(out)
 
 

@@ -4,7 +4,7 @@ from .base import Base
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
-from .response import Comment, DossierToken, Response
+from .response import Comment, CommentContact, DossierToken, Response
 from .survey import SurveyVersion
 from .unit import Counter, Unit
 from .user import AuditEntry, Role, User
@@ -15,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Comment",
+    "CommentContact",
     "Counter",
     "DossierCount",
     "DossierToken",

@@ -61,6 +61,22 @@ class Comment(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class CommentContact(Base):
+    """A phone number a citizen left to be contacted about their comment.
+
+    Kept apart from the answers, shown only to staff handling the comment, never exported,
+    and deleted when the comment is closed or at ``delete_after`` (90 days), whichever is first.
+    """
+
+    __tablename__ = "comment_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"),
+                                            unique=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    delete_after: Mapped[dt.datetime] = mapped_column(index=True)
+
+
 class DossierToken(Base):
     """A single-use survey link printed on a dossier receipt.
 

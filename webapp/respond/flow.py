@@ -17,6 +17,8 @@ from ..services.survey_pages import Page, layout, visible_pages
 
 FIELD_INPUT = "_field"  # the procedure-field picker, when the token does not carry the field
 OTHER_FIELD = "0"
+CONTACT_INPUT = "_contact"  # "contact me about my comment", kept apart from the answers
+PHONE_INPUT = "_phone"
 
 
 @dataclass

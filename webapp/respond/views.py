@@ -19,13 +19,14 @@ from survey_defs import validate_answers
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
 from ..models import Unit, UnitPublication
+from ..services.contacts import ContactError, normalise_phone
 from ..services.ratelimit import allow_survey_request, get_rate_limiter
 from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
 from ..services.survey_pages import layout, visible_pages
 from ..services.tokens import InvalidToken, verify_counter_token
 from . import bp
 from .context import SurveyContext, survey_context
-from .flow import FIELD_INPUT, Step, advance, first_step, read_answers
+from .flow import CONTACT_INPUT, FIELD_INPUT, PHONE_INPUT, Step, advance, first_step, read_answers
 from .messages import answer_error_text, token_refused_text
 
 OriginFinder = Callable[[Session, str], Origin]
@@ -194,19 +195,48 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     if action != "back" and ctx.needs_field and not field_choice and current == _first(ctx):
         step = _stay_on(ctx, answers, context, skip, current)
         step.errors[FIELD_INPUT] = []
+    contact = _contact_request(form)
+    if action != "back" and contact is not None and _contact_problem(ctx, answers, contact):
+        # Back to the comment's page, whichever page the citizen pressed the button on.
+        step = _stay_on(ctx, answers, context, skip, _comment_page(ctx, skip))
+        step.errors[CONTACT_INPUT] = []
     if not step.done:
         return _render(ctx, step, answers, field_choice, submission_id)
     try:
         record_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
                         origin=ctx.with_field(field_choice), answers=answers,
                         submission_id=submission_id, context=context,
-                        language=str(get_locale()), before_insert=consume)
+                        language=str(get_locale()), before_insert=consume,
+                        contact_phone=contact)
     except InvalidToken as exc:
         return _refused(exc.reason)
     except InvalidSubmission:
         step = _stay_on(ctx, answers, context, skip, current)
         return _render(ctx, step, answers, field_choice, submission_id)
     return redirect(done_url or url_for(".dossier_done", u=ctx.unit.code), code=303)
+
+
+def _contact_request(form: MultiDict[str, str]) -> str | None:
+    """The phone number, when the citizen ticked "contact me" (else None)."""
+    return form.get(PHONE_INPUT, "") if form.get(CONTACT_INPUT) else None
+
+
+def _contact_problem(ctx: SurveyContext, answers: dict[str, object], phone: str) -> bool:
+    if not any(answers.get(q.id) for q in ctx.definition.questions
+               if q.type == "text" and not q.from_context):
+        return True  # nothing to be contacted about
+    try:
+        normalise_phone(phone)
+    except ContactError:
+        return True
+    return False
+
+
+def _comment_page(ctx: SurveyContext, skip: frozenset[str]) -> int:
+    for page in layout(ctx.definition, skip=skip):
+        if any(q.type == "text" and not q.from_context for q in page.questions):
+            return page.index
+    return 0
 
 
 def _page_of(form: MultiDict[str, str]) -> int:
@@ -243,6 +273,9 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
     errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
     if FIELD_INPUT in step.errors:
         errors[FIELD_INPUT] = [_("Please choose the field of your procedure.")]
+    if CONTACT_INPUT in step.errors:
+        errors[CONTACT_INPUT] = [_("To be contacted, please write your comment and a phone "
+                                   "number such as 0912 345 678.")]
     on_page = step.page.question_ids if step.page else frozenset()
     carried = {aid: value for aid, value in answers.items()
                if aid.split(".", 1)[0] not in on_page}
@@ -251,6 +284,8 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
         return render_template(
             "respond/page.html", ctx=ctx, step=step, answers=answers, carried=carried,
             errors=errors, field_choice=field_choice, submission_id=submission_id,
+            contact_wanted=bool(request.form.get(CONTACT_INPUT)),
+            contact_phone=request.form.get(PHONE_INPUT, ""),
             notice=notice, lang=str(get_locale()), show_field_picker=(
                 ctx.needs_field and step.position == 0),
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Comment, ProcedureField, Response, Role, Unit, User
 from . import audit
+from .contacts import forget_contact
 from .periods import parse_period
 
 STATUSES = ("open", "assigned", "replied", "closed")
@@ -88,6 +89,7 @@ def follow_up(session: Session, comment: Comment, *, action: str, user_id: int,
         comment.reply, comment.status = text[:4000], "replied"
     elif action == "close":
         comment.status = "closed"
+        forget_contact(session, comment)  # a closed comment needs no phone number
     elif action == "reopen":
         comment.status = "open"
     else:

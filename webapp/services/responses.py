@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from survey_defs import AnswerError, SurveyDefinition, validate_answers
 
 from ..models import Comment, Response
+from .contacts import attach_contact
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANNELS = frozenset({"counter", "dossier", "kiosk", "web", "demo"})
@@ -66,13 +67,15 @@ def record_response(
     language: str = "vi",
     before_insert: Callable[[Session], None] | None = None,
     period: str | None = None,
+    contact_phone: str | None = None,
 ) -> tuple[Response, bool]:
     """Validate and store one response; return it and whether it was new.
 
     A submission id seen before returns the stored response (a double tap or a retry over a
     flaky network stores exactly one). ``before_insert`` runs in the same transaction, e.g. to
     consume a single-use dossier token, so both happen or neither does. The free comment is
-    kept with the answers for analysis and copied to the comments inbox for follow-up.
+    kept with the answers for analysis and copied to the comments inbox for follow-up; a
+    phone number left with it (``contact_phone``) is stored apart from the answers.
     """
     if origin.channel not in CHANNELS:
         raise ValueError(f"unknown channel {origin.channel!r}")
@@ -97,10 +100,14 @@ def record_response(
             before_insert(session)
         session.add(response)
         session.flush()
-        comment = _comment_text(definition, clean)
-        if comment:
-            session.add(Comment(response_id=response.id, unit_id=origin.unit_id,
-                                period=response.period, body=comment))
+        text = _comment_text(definition, clean)
+        if text:
+            comment = Comment(response_id=response.id, unit_id=origin.unit_id,
+                              period=response.period, body=text)
+            session.add(comment)
+            if contact_phone:
+                session.flush()
+                attach_contact(session, comment, contact_phone)
         session.commit()
     except IntegrityError:
         # Two copies of one submission raced; the other one won and is the stored one.

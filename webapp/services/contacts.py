@@ -1,0 +1,73 @@
+"""Contact details a citizen may leave with a comment: kept apart, shown narrowly, deleted soon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..models import Comment, CommentContact, Role, User
+from ..models.base import utcnow
+
+KEEP_FOR = dt.timedelta(days=90)
+_SEPARATORS = re.compile(r"[\s.\-()]")
+# Vietnamese numbers: 0 and 9-10 more digits, or +84 and 9-10 digits.
+_PHONE = re.compile(r"^(?:0|\+84)\d{9,10}$")
+
+
+class ContactError(ValueError):
+    """A phone number that cannot be a Vietnamese phone number."""
+
+
+def normalise_phone(text: str) -> str:
+    """Strip separators and check the number; raise ContactError when it cannot be one."""
+    phone = _SEPARATORS.sub("", text or "")
+    if not _PHONE.match(phone):
+        raise ContactError("not a phone number")
+    return phone
+
+
+def attach_contact(session: Session, comment: Comment, phone: str,
+                   now: dt.datetime | None = None) -> CommentContact:
+    """Keep ``phone`` for follow-up of ``comment`` (no commit: part of the response's
+    transaction)."""
+    contact = CommentContact(comment_id=comment.id, phone=normalise_phone(phone),
+                             delete_after=(now or utcnow()) + KEEP_FOR)
+    session.add(contact)
+    return contact
+
+
+def may_see_contact(user: User, comment: Comment, visible_unit_ids: set[int] | None) -> bool:
+    """Only staff handling the comment see the number: the person it is assigned to, or,
+    while nobody is, the managers (and administrators) over its unit."""
+    if comment.status == "closed":
+        return False
+    if comment.assigned_to_id is not None:
+        return comment.assigned_to_id == user.id
+    if user.role is Role.ADMIN:
+        return True
+    return (user.role is Role.UNIT_MANAGER and visible_unit_ids is not None
+            and comment.unit_id in visible_unit_ids)
+
+
+def contact_of(session: Session, comment: Comment) -> str | None:
+    """The phone number left with ``comment``, if any (check may_see_contact first)."""
+    return session.scalar(select(CommentContact.phone)
+                          .where(CommentContact.comment_id == comment.id))
+
+
+def forget_contact(session: Session, comment: Comment) -> None:
+    """Delete the contact of a comment (when it is closed); no commit."""
+    session.execute(delete(CommentContact).where(CommentContact.comment_id == comment.id))
+
+
+def purge_contacts(session: Session, now: dt.datetime | None = None) -> int:
+    """Delete contacts past their 90 days or whose comment is closed; return how many."""
+    now = now or utcnow()
+    closed = select(Comment.id).where(Comment.status == "closed")
+    result = session.execute(delete(CommentContact).where(
+        (CommentContact.delete_after <= now) | CommentContact.comment_id.in_(closed)))
+    session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
