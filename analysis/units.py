@@ -31,7 +31,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.scoring.composite import build_composite
-from analysis.scoring.grouped import grouped_estimates
+from analysis.scoring.grouped import grouped_estimates, long_frame
 from analysis.scoring.intervals import DEFAULT_CI_METHOD, interval
 
 MIN_EFFECTIVE_N = 30
@@ -230,13 +230,21 @@ def unit_results(
         respondents), ``n_eff`` (Kish), ``deff`` (variance over the variance of a simple random
         sample of the same respondents), ``n_responses`` (rows in the domain), ``small_sample``,
         ``suppressed``, ``ci_method``. One-stop results also carry ``band`` on ``points_share``.
+        With ``dossiers``, ``result.attrs["collapsed"]`` and ``result.attrs["dropped"]`` hold the
+        reports of :class:`DefaultWeights` as lists of records (fields collapsed into their unit,
+        cells dropped).
     """
     if (dossiers is None) == (weight is None):
         raise AnalysisError("pass exactly one of dossiers= (default weights) or weight=")
     if dossiers is not None:
-        frame = default_weights(
+        dw = default_weights(
             responses, dossiers, unit=unit, period=period, field=field, unmatched=unmatched
-        ).frame
+        )
+        reports = {
+            "collapsed": dw.collapsed.to_dict("records"),
+            "dropped": dw.dropped.to_dict("records"),
+        }
+        frame = dw.frame
         w = frame["weight"].to_numpy(dtype=float)
         post = pd.factorize(frame["poststratum"])[0]
     else:
@@ -245,6 +253,7 @@ def unit_results(
         if np.any(~np.isfinite(w)) or np.any(w <= 0):
             raise AnalysisError(f"weight column {weight!r} must be positive and finite")
         post = None
+        reports = {}
     if len(frame) == 0:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     # Rows of one unit × period next to each other make the group sums cache-friendly (3x faster).
@@ -288,37 +297,13 @@ def unit_results(
         labels = pd.DataFrame(
             {unit: node_labels[g_index // len(p_labels)], period: p_labels[g_index % len(p_labels)]}
         )
-        parts.append(_long_frame(res, comp, labels, scope, unit, period))
+        parts.append(long_frame(res, comp, labels, scope, unit, period))
     out = pd.concat(parts, ignore_index=True)
     out = _finish(out, comp, level, ci_method, min_effective_n, suppress_below, spec)
+    out.attrs.update(reports)
     return out.rename(columns={unit: "unit", period: "period"})[
         [c for c in [*RESULT_COLUMNS, "band"] if c in out.columns or c in (unit, period)]
     ]
-
-
-def _long_frame(
-    res: Any, comp: Any, labels: pd.DataFrame, scope: str, unit: str, period: str
-) -> pd.DataFrame:
-    g, k = res.estimate.shape
-    return pd.DataFrame(
-        {
-            unit: np.repeat(labels[unit].to_numpy(), k),
-            period: np.repeat(labels[period].to_numpy(), k),
-            "scope": scope,
-            "index_id": np.tile(np.asarray(comp.output_ids, dtype=object), g),
-            "index_level": np.tile(np.asarray(comp.output_levels, dtype=object), g),
-            "estimate": res.estimate.ravel(),
-            "se": np.sqrt(res.variance).ravel(),
-            "df": np.repeat(res.df, k),
-            "n": res.n.ravel().astype(np.int64),
-            "n_eff": res.n_eff.ravel(),
-            "n_responses": np.repeat(res.n_rows, k).astype(np.int64),
-            "_lower": np.tile(comp.lower, g),
-            "_upper": np.tile(comp.upper, g),
-            "_single": np.tile(comp.single, g),
-            "_se_srs": np.sqrt(res.variance_srs).ravel(),
-        }
-    )
 
 
 def _finish(

@@ -161,19 +161,21 @@ def main() -> None:
     start = time.perf_counter()
     sim = simulate(args.replications, args.seed, args.units_per_size)
     table = coverage_table(sim)
-    print(table.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else table)
+    print(_markdown(table))
     print(
         f"\n{args.replications} replications, {sim['unit'].nunique()} units, "
         f"{time.perf_counter() - start:.0f} s"
     )
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _markdown(table: pd.DataFrame) -> str:
+    """Format the coverage table as a Markdown table (no extra dependency)."""
+    cols = list(table.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, row in table.iterrows():
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

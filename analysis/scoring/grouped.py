@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from analysis.scoring.composite import LinearComposite
@@ -189,3 +190,34 @@ def _srs_variance(
         wbar = (sum_w / n_rows)[:, None]
         v = np.where(n > 1, wbar**2 * n / (n - 1.0) * (s2 - s1 * s1 / n), np.nan)
     return np.maximum(v, 0.0)
+
+
+def long_frame(
+    res: GroupedResult,
+    comp: LinearComposite,
+    labels: pd.DataFrame,
+    scope: str,
+    unit: str,
+    period: str,
+) -> pd.DataFrame:
+    """Return one row per domain and output (``labels`` has one row per domain)."""
+    g, k = res.estimate.shape
+    return pd.DataFrame(
+        {
+            unit: np.repeat(labels[unit].to_numpy(), k),
+            period: np.repeat(labels[period].to_numpy(), k),
+            "scope": scope,
+            "index_id": np.tile(np.asarray(comp.output_ids, dtype=object), g),
+            "index_level": np.tile(np.asarray(comp.output_levels, dtype=object), g),
+            "estimate": res.estimate.ravel(),
+            "se": np.sqrt(res.variance).ravel(),
+            "df": np.repeat(res.df, k),
+            "n": res.n.ravel().astype(np.int64),
+            "n_eff": res.n_eff.ravel(),
+            "n_responses": np.repeat(res.n_rows, k).astype(np.int64),
+            "_lower": np.tile(comp.lower, g),
+            "_upper": np.tile(comp.upper, g),
+            "_single": np.tile(comp.single, g),
+            "_se_srs": np.sqrt(res.variance_srs).ravel(),
+        }
+    )

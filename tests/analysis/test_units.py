@@ -208,3 +208,20 @@ def test_raked_design__meets_dossier_and_demographic_margins():
     np.testing.assert_allclose(got_cells.sort_index(), want.sort_index(), rtol=1e-8)
     est = score(design.subset(frame["unit"] == "u1"), SPEC)["overall"]
     assert 0 < est.ci_low < est.estimate < est.ci_high < 1
+
+
+def test_unit_results__reports_collapsed_fields_in_attrs():
+    resp = _responses()
+    dos = pd.concat(
+        [
+            _dossiers(resp),
+            pd.DataFrame([{"unit": "u2", "period": "2026-10", "field": "f7", "count": 40}]),
+        ]
+    )
+    res = unit_results(resp, SPEC, dos)
+    assert [(r["unit"], r["field"], r["count"]) for r in res.attrs["collapsed"]] == [
+        ("u2", "f7", 40)
+    ]
+    assert res.attrs["dropped"] == []
+    both = pd.concat([res, res])
+    assert len(both) == 2 * len(res)

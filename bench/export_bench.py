@@ -1,0 +1,184 @@
+"""Time and peak memory of ``hailong export`` on a million synthetic SIPAS responses.
+
+The responses are written straight into a SQLite file in bulk (not through the survey pages):
+the demo province (units, counters, fields, dossier counts, the published SIPAS version) is
+loaded first, then ``--responses`` rows with random but valid answers are inserted with
+``executemany``. Each format is then exported in a child process run under ``/usr/bin/time -v``,
+whose "Maximum resident set size" is the peak memory reported (the whole process: Python,
+numpy, pyarrow and SQLite).
+
+Run (results are in docs/benchmarks.md, section "Export")::
+
+    .venv/bin/python -m bench.export_bench --responses 1000000
+
+The baseline ``read`` only reads the responses in chunks, as the export does, and drops them:
+the export's own cost is its time minus the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from webapp import create_app
+from webapp.config import TestConfig
+from webapp.migrate import upgrade
+
+PERIOD = "2026"
+MONTHS = [f"2026-{m:02d}" for m in range(1, 12)]
+BATCH = 50_000
+
+
+def _app(db: Path):  # type: ignore[no-untyped-def]
+    return create_app(TestConfig(environ={"DATABASE_URL": f"sqlite:///{db}"},
+                                 instance_path=db.parent))
+
+
+def generate(db: Path, responses: int, seed: int) -> float:
+    """Create ``db`` with the demo structure and ``responses`` synthetic responses; seconds."""
+    from webapp.db import get_session
+    from webapp.services.demo import load_demo
+    from webapp.services.surveys import latest_version, load_version
+
+    start = time.perf_counter()
+    upgrade(f"sqlite:///{db}")
+    app = _app(db)
+    with app.app_context():
+        session = get_session()
+        load_demo(session, app.config, responses=10, seed=seed)
+        version = latest_version(session, "sipas")
+        assert version is not None
+        definition = load_version(version)
+        version_id = version.id
+    con = sqlite3.connect(db)
+    units = con.execute("SELECT u.id, c.id FROM unit u JOIN counter c ON c.unit_id = u.id "
+                        "WHERE u.parent_id IS NOT NULL").fetchall()
+    fields = con.execute("SELECT id, name_vi FROM procedure_field").fetchall()
+    rng = np.random.default_rng(seed)
+    done = 0
+    while done < responses:
+        size = min(BATCH, responses - done)
+        rows = _rows(definition, version_id, units, fields, size, rng)
+        con.executemany(
+            "INSERT INTO response (public_id, submission_id, survey_version_id, unit_id, "
+            "counter_id, field_id, period, channel, on_time, language, answers) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.commit()
+        done += size
+        print(f"  generated {done:,}", file=sys.stderr)
+    con.close()
+    return time.perf_counter() - start
+
+
+def _rows(definition, version_id: int, units, fields, size: int,  # type: ignore[no-untyped-def]
+          rng: np.random.Generator) -> list[tuple[object, ...]]:
+    pick_unit = rng.integers(len(units), size=size)
+    pick_field = rng.integers(len(fields), size=size)
+    month = rng.integers(len(MONTHS), size=size)
+    on_time = rng.random(size) < 0.9
+    columns: dict[str, np.ndarray] = {}
+    for q in definition.questions:
+        for aid in q.answer_ids:
+            scale = definition.scale_of(aid)
+            if scale is None:
+                continue
+            codes = np.array(scale.codes)
+            columns[aid] = codes[rng.integers(len(codes), size=size)]
+    feedback = columns.get("exp_feedback")
+    respondent = {q.id for q in definition.questions if q.section == "respondent"}
+    rows = []
+    for i in range(size):
+        answers: dict[str, object] = {"procedure": fields[pick_field[i]][1]}
+        for aid, values in columns.items():
+            if aid.startswith("c9_fb.") and feedback is not None and feedback[i] != 1:
+                continue
+            if aid in respondent and (i * 7 + len(aid)) % 10 == 0:
+                continue  # about a tenth of respondents skip each item
+            answers[aid] = int(values[i])
+        unit_id, counter_id = units[pick_unit[i]]
+        rows.append((secrets.token_hex(16), secrets.token_hex(16), version_id, unit_id,
+                     counter_id, fields[pick_field[i]][0], MONTHS[month[i]], "demo",
+                     bool(on_time[i]), "vi", json.dumps(answers, ensure_ascii=False)))
+    return rows
+
+
+def child(db: Path, fmt: str, out: Path) -> None:
+    """Run one export (or, for ``read``, the baseline) and print its figures as JSON."""
+    from webapp.db import get_session
+    from webapp.export.service import ExportRequest, run_export
+
+    app = _app(db)
+    start = time.perf_counter()
+    if fmt == "read":
+        print(json.dumps({"format": fmt, "rows": _read_only(app), "bytes": 0,
+                          "seconds": round(time.perf_counter() - start, 1)}))
+        return
+    with app.app_context():
+        result = run_export(get_session(), ExportRequest("sipas", PERIOD, fmt, out / fmt),
+                            actor="bench")
+    print(json.dumps({"format": fmt, "rows": result.rows,
+                      "seconds": round(time.perf_counter() - start, 1),
+                      "bytes": result.data_file.stat().st_size}))
+
+
+def _read_only(app) -> int:  # type: ignore[no-untyped-def]
+    """Baseline: only read the responses as the export does, in chunks, and drop them."""
+    from webapp.db import get_session
+    from webapp.export.source import iter_export_chunks
+    from webapp.services.periods import parse_period
+
+    with app.app_context():
+        return sum(len(c) for c in iter_export_chunks(get_session(), "sipas",
+                                                       parse_period(PERIOD)))
+
+
+def measure(db: Path, fmt: str, out: Path) -> dict[str, object]:
+    """Export ``fmt`` in a child process under ``/usr/bin/time -v``."""
+    run = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-m", "bench.export_bench",
+                          "--child", fmt, "--db", str(db), "--out", str(out)],
+                         capture_output=True, text=True, check=True)
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
+    figures["peak_rss_mib"] = round(int(peak.group(1)) / 1024) if peak else None
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--formats", default="read,csv,parquet,dta,sav",
+                        help="Comma-separated; 'read' is the baseline (reading only).")
+    parser.add_argument("--db", type=Path, help="Reuse (or create) this SQLite file.")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="hailong-export-bench-"))
+    db = args.db or work / "bench.db"
+    out = args.out or work / "out"
+    if args.child:
+        child(db, args.child, out)
+        return
+    if not db.exists():
+        seconds = generate(db, args.responses, args.seed)
+        print(f"generated {args.responses:,} responses into {db} in {seconds:.0f} s")
+    print("| format | rows | time (s) | peak RSS (MiB) | file size (MiB) |")
+    print("|---|---|---|---|---|")
+    for fmt in args.formats.split(","):
+        f = measure(db, fmt, out)
+        print(f"| {fmt} | {f['rows']:,} | {f['seconds']} | {f['peak_rss_mib']} | "
+              f"{int(f['bytes']) / 2**20:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
