@@ -250,3 +250,18 @@ def test_contact_me__phone_kept_apart_and_only_with_a_comment(client: FlaskClien
     assert contact.phone == "0912345678"
     comment = session.get(Comment, contact.comment_id)
     assert comment.response_id == stored.id and comment.body.startswith("Xin hướng dẫn")
+
+
+def test_kiosk__opened_by_signed_in_staff__tablet_signed_out(app: Flask, client: FlaskClient,
+                                                            session: Session) -> None:
+    from tests.webapp.staff_helpers import build_world, login
+
+    world = build_world(session)
+    login(client, "manager")
+    assert client.get("/staff/").status_code in {200, 302}
+    counter = session.get(Counter, next(iter(world.counters.values())))
+    kiosk = "/k/" + sign_counter_token(counter, app.config)
+    assert client.get(kiosk).status_code == 200
+    # The next person at the tablet finds no staff session.
+    staff = client.get("/staff/")
+    assert staff.status_code == 302 and "/auth/login" in staff.headers["Location"]

@@ -16,6 +16,7 @@ from wtforms import ValidationError
 
 from survey_defs import validate_answers
 
+from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
 from ..models import Unit, UnitPublication
@@ -69,7 +70,13 @@ def counter_survey(token: str, survey_key: str | None = None):  # type: ignore[n
 @bp.route("/k/<token>/<survey_key>", methods=["GET", "POST"])
 @csrf.exempt
 def kiosk_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
-    """The survey in a loop on a tablet at the counter."""
+    """The survey in a loop on a tablet at the counter.
+
+    A staff member opens it signed in; the tablet is signed out at once, so the citizens who
+    use it next cannot reach staff pages with that session.
+    """
+    if request.method == "GET" and current_user() is not None:
+        sign_out()
     return _survey(_counter_origin("kiosk"), token, survey_key, kiosk=True,
                    done_url=url_for(".kiosk_done", token=token, survey_key=survey_key))
 
