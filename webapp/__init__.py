@@ -46,6 +46,12 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()))
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("HAILONG_PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["HAILONG_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops)
 
     from . import compression, db, errors
     from .extensions import babel, csrf, select_locale

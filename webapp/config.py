@@ -67,6 +67,12 @@ class Config:
         self.HAILONG_BASE_URL = env.get("HAILONG_BASE_URL", self.HAILONG_BASE_URL).rstrip("/")
         self.REDIS_URL = env.get("REDIS_URL") or self.REDIS_URL
         self.HAILONG_QR_KEYS = env.get("HAILONG_QR_KEYS") or self.HAILONG_QR_KEYS
+        # Reverse proxies in front of gunicorn (nginx: 1); their X-Forwarded-* headers are
+        # trusted only for that many hops, so clients cannot forge their address.
+        hops = env.get("HAILONG_PROXY_HOPS", "0")
+        if not hops.isdigit():
+            raise ConfigError(f"HAILONG_PROXY_HOPS={hops!r} is not a whole number of proxies.")
+        self.HAILONG_PROXY_HOPS = int(hops)
         if "HAILONG_HTTPS" in env:
             self.SESSION_COOKIE_SECURE = parse_boolean(env["HAILONG_HTTPS"])
         self.check()

@@ -58,3 +58,20 @@ def test_parse_boolean__nonsense__raises() -> None:
     assert parse_boolean("Yes") is True and parse_boolean("0") is False
     with pytest.raises(ConfigError, match="Invalid boolean"):
         parse_boolean("maybe")
+
+
+def test_proxy_hops__client_address_from_forwarded_header(tmp_path: Path) -> None:
+    from webapp.config import DevelopmentConfig
+
+    app = create_app(DevelopmentConfig({"HAILONG_PROXY_HOPS": "1"}, instance_path=tmp_path))
+
+    @app.get("/_addr")
+    def addr() -> str:
+        from flask import request
+
+        return request.remote_addr or ""
+
+    seen = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen.get_data(as_text=True) == "203.0.113.9"
+    with pytest.raises(ConfigError, match="HAILONG_PROXY_HOPS"):
+        DevelopmentConfig({"HAILONG_PROXY_HOPS": "one"}, instance_path=tmp_path)
