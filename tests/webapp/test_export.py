@@ -26,7 +26,6 @@ from webapp.export.service import (
     can_export,
     run_export,
 )
-from webapp.export.source import iter_export_chunks
 from webapp.models import AuditEntry, Role, Unit, User
 from webapp.services.demo import demo_months, load_demo
 from webapp.services.microdata import iter_response_chunks, load_dossier_counts, load_responses
@@ -278,14 +277,25 @@ def test_export_as_scoped_analyst__own_subtree_only(
                                           unit_code=other), user=analyst)
 
 
-def test_iter_export_chunks__same_frames_as_iter_response_chunks(
+def test_iter_response_chunks__chunked_rows_equal_stored_responses(
         app: Flask, session: Session) -> None:
+    from webapp.models import Response
+
     period = parse_period(load(session, app, responses=120))
-    ours = list(iter_export_chunks(session, "sipas", period, chunk=50))
-    theirs = list(iter_response_chunks(session, "sipas", period, chunk=50))
-    assert [len(f) for f in ours] == [len(f) for f in theirs] and len(ours) > 1
-    for a, b in zip(ours, theirs, strict=True):
-        pd.testing.assert_frame_equal(a[sorted(a.columns)], b[sorted(b.columns)])
+    chunks = list(iter_response_chunks(session, "sipas", period, chunk=50))
+    stored = session.scalars(select(Response).where(Response.period.in_(period.months()))
+                             .order_by(Response.id)).all()
+    sizes = [len(f) for f in chunks]
+    assert len(stored) > 100 and sum(sizes) == len(stored)
+    assert sizes[:-1] == [50] * (len(sizes) - 1) and 0 < sizes[-1] <= 50
+    frame = pd.concat(chunks, ignore_index=True)
+    assert list(frame["response_id"]) == [r.public_id for r in stored]
+    units = dict(session.execute(select(Unit.id, Unit.code)).all())
+    assert list(frame["unit"]) == [units[r.unit_id] for r in stored]
+    first = stored[0]
+    for answer_id, value in first.answers.items():
+        assert frame.loc[0, answer_id] == value
+    assert set(frame["period"]) == {str(period)}
 
 
 def test_codebooks_and_scripts__weights_flagged_frequencies_design(
@@ -321,3 +331,19 @@ def test_codebooks_and_scripts__weights_flagged_frequencies_design(
     assert 'use "hailong_sipas_' in do and "lincom" in do
     r = by_suffix["indices.R"].read_text(encoding="utf-8")
     assert "postStratify(d0, ~poststratum, pop)" in r and "haven::read_dta" in r
+
+
+@pytest.mark.parametrize("fmt", ["csv", "dta", "sav", "parquet"])
+def test_export__no_responses__header_only_files(app: Flask, session: Session, tmp_path: Path,
+                                                 fmt: str) -> None:
+    load(session, app, responses=20)
+    # The demo answers SIPAS only: a PAPI export is empty but complete and labelled.
+    result = run_export(session, ExportRequest("papi", demo_period(), fmt, tmp_path / fmt),
+                        actor="test")
+    assert result.rows == 0 and result.data_file.exists()
+    if fmt == "csv":
+        assert read_csv(result.data_file).empty
+        assert "response_id" in result.data_file.read_text(encoding="utf-8-sig")
+    elif fmt == "dta":
+        assert pd.read_stata(result.data_file).empty
+    assert all(p.exists() for p in result.files)

@@ -1,7 +1,7 @@
 """Running an export: access check, two streaming passes, files, audit entry.
 
-Pass 1 reads the responses in chunks (:mod:`webapp.export.source`, the same rows and columns
-as ``services.microdata.iter_response_chunks``) and writes the row-wise
+Pass 1 reads the responses in chunks (``services.microdata.iter_response_chunks``, the one
+path from the database to frames) and writes the row-wise
 part of every export row to a staging Parquet file beside the output, keeping in memory only
 what needs all rows at once: unit, field and the respondent items (a few bytes a row). Then
 hailong's default weights are computed from those keys and the dossier counts, and local
@@ -31,7 +31,7 @@ from analysis.units import default_weights
 
 from ..models import Response, Role, SurveyVersion, Unit, User
 from ..services import audit
-from ..services.microdata import CHUNK, load_dossier_counts
+from ..services.microdata import CHUNK, iter_response_chunks, load_dossier_counts
 from ..services.periods import Period, parse_period
 from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
@@ -40,7 +40,6 @@ from .disclosure import DEFAULT_K, SuppressionReport, local_suppression, scrub_t
 from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
 from .report import disclosure_markdown
-from .source import iter_export_chunks
 from .writers import FORMATS, ParquetWriter, Writer, open_writer
 
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
@@ -175,7 +174,7 @@ def _first_pass(session: Session, request: ExportRequest, period: Period,
     """Stage every export row on disk; return unit, period, field and respondent items."""
     writer = ParquetWriter(staging, variables, request.language)
     keys: list[pd.DataFrame] = []
-    for chunk in iter_export_chunks(session, request.survey, period, unit_ids, request.chunk):
+    for chunk in iter_response_chunks(session, request.survey, period, unit_ids, request.chunk):
         frame = builder.build(chunk)
         writer.write(frame)
         small = frame[["unit", "period", "field", *qi]].copy()
