@@ -31,6 +31,7 @@ SESSION_USER = "uid"
 SESSION_SINCE = "auth_at"
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def sign_in(user: User) -> None:
@@ -127,6 +128,17 @@ def require_unit(session: Session, user: User, unit_code: str) -> Unit:
     if not can_see(session, user, unit.id):
         abort(403)
     return unit
+
+
+def require_in_scope(session: Session, user: User, model: type[T], record_id: int) -> T:
+    """Return the ``model`` row with ``record_id`` (it has a ``unit_id``): 404 when unknown,
+    403 when its unit is outside the user's subtree."""
+    record = session.get(model, record_id)
+    if record is None:
+        abort(404)
+    if not can_see(session, user, record.unit_id):  # type: ignore[attr-defined]
+        abort(403)
+    return record
 
 
 def can_act(user: User) -> bool:

@@ -11,6 +11,7 @@ from ..auth.access import (
     can_see,
     current_user,
     login_required,
+    require_in_scope,
     require_unit,
     role_required,
     visible_unit_ids,
@@ -85,11 +86,7 @@ def follow_up(comment_id: int) -> Response:
     session = get_session()
     user = current_user()
     assert user is not None
-    comment = session.get(Comment, comment_id)
-    if comment is None:
-        abort(404)
-    if not can_see(session, user, comment.unit_id):
-        abort(403)
+    comment = require_in_scope(session, user, Comment, comment_id)
     form = FollowUpForm()
     if not form.validate_on_submit():
         abort(400)

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import (
     can_act,
-    can_see,
     current_user,
     login_required,
+    require_in_scope,
     require_unit,
     role_required,
 )
@@ -102,11 +102,7 @@ def action_status(plan_id: int) -> Response:
     session = get_session()
     user = current_user()
     assert user is not None
-    plan = session.get(ActionPlan, plan_id)
-    if plan is None:
-        abort(404)
-    if not can_see(session, user, plan.unit_id):
-        abort(403)
+    plan = require_in_scope(session, user, ActionPlan, plan_id)
     if not StatusForm().validate_on_submit():
         abort(400)
     status = request.form.get("status", "")
