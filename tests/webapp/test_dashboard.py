@@ -157,3 +157,25 @@ def test_pdf_report__two_pages_with_the_headline(client: FlaskClient, world: Wor
         response.data.count(b"/Type /Page ") >= 1
     assert client.get(f"/staff/units/A/report.doc?survey=sipas&period={PERIOD}"
                       ).status_code == 404
+    import unicodedata
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(response.data)
+    text = unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range())
+    pdf.close()
+    # Diacritics survive: the unit's Vietnamese name and Vietnamese headings come back intact.
+    unit_name = session_unit_name(client, "A")
+    assert unit_name in text
+    assert any(word in text for word in ("Chỉ số", "hài lòng", "Khoảng tin cậy"))
+
+
+def session_unit_name(client: FlaskClient, code: str) -> str:
+    """The Vietnamese name of unit ``code`` (read through the app's own engine)."""
+    from sqlalchemy import select
+
+    from webapp.models import Unit
+
+    maker = client.application.extensions["hailong.sessionmaker"]
+    with maker() as db:
+        return db.scalar(select(Unit.name_vi).where(Unit.code == code))
