@@ -134,11 +134,11 @@ def child(db: Path, fmt: str, out: Path) -> None:
 def _read_only(app) -> int:  # type: ignore[no-untyped-def]
     """Baseline: only read the responses as the export does, in chunks, and drop them."""
     from webapp.db import get_session
-    from webapp.export.source import iter_export_chunks
+    from webapp.services.microdata import iter_response_chunks
     from webapp.services.periods import parse_period
 
     with app.app_context():
-        return sum(len(c) for c in iter_export_chunks(get_session(), "sipas",
+        return sum(len(c) for c in iter_response_chunks(get_session(), "sipas",
                                                        parse_period(PERIOD)))
 
 
