@@ -16,7 +16,8 @@ from ..auth.access import current_user, visible_unit_ids
 from ..db import get_session
 from ..models import Unit
 from ..services.apikeys import authenticate_api_key
-from ..services.indices import IndicesError, compute_indices
+from ..services.indices import IndicesError
+from ..services.indices_cache import cached_indices
 from ..services.indices_export import indices_document
 from ..services.periods import PeriodError, parse_period
 from ..services.units import subtree_ids
@@ -65,7 +66,7 @@ def indices() -> Response:
     elif ids is not None and root is None:
         raise ApiError(403, "forbidden", "your account is not attached to a unit")
     try:
-        table = compute_indices(get_session(), survey, period, unit_code)
+        table = cached_indices(get_session(), survey, period, unit_code)
     except IndicesError as exc:
         raise ApiError(404, "not_found", str(exc), "survey") from None
     return jsonify(indices_document(table, unit_code))
