@@ -54,14 +54,20 @@ def _errors_on(page: Page, errors: list[AnswerError]) -> dict[str, list[AnswerEr
     return by_question
 
 
+def _shown(definition: SurveyDefinition, answers: Mapping[str, object], *,
+           context: Mapping[str, object],
+           skip: frozenset[str]) -> tuple[list[Page], list[AnswerError]]:
+    """The pages shown for these answers, and the answers' errors."""
+    clean, errors = validate_answers(definition, answers, context=context)
+    return visible_pages(definition, layout(definition, skip=skip), clean), errors
+
+
 def advance(definition: SurveyDefinition, answers: Mapping[str, object], *,
             context: Mapping[str, object], skip: frozenset[str], current: int,
             action: str) -> Step:
     """Decide the next step after the citizen pressed ``action`` (next, back, send) on page
     ``current`` (an index into the full layout)."""
-    pages = layout(definition, skip=skip)
-    clean, errors = validate_answers(definition, answers, context=context)
-    shown = visible_pages(definition, pages, clean)
+    shown, errors = _shown(definition, answers, context=context, skip=skip)
     indices = [p.index for p in shown]
     position = _position(indices, current)
     if action == "back":
@@ -85,9 +91,26 @@ def advance(definition: SurveyDefinition, answers: Mapping[str, object], *,
 def first_step(definition: SurveyDefinition, *, context: Mapping[str, object],
                skip: frozenset[str]) -> Step:
     """The first page of a fresh survey."""
-    pages = visible_pages(definition, layout(definition, skip=skip),
-                          validate_answers(definition, {}, context=context)[0])
+    pages, _ = _shown(definition, {}, context=context, skip=skip)
     return Step(pages[0], 0, len(pages))
+
+
+def stay(definition: SurveyDefinition, answers: Mapping[str, object], *,
+         context: Mapping[str, object], skip: frozenset[str], current: int) -> Step:
+    """Show page ``current`` again (or the next one still shown), without validating it."""
+    shown, _ = _shown(definition, answers, context=context, skip=skip)
+    for position, page in enumerate(shown):
+        if page.index >= current:
+            return Step(page, position, len(shown))
+    return Step(shown[-1], len(shown) - 1, len(shown))
+
+
+def comment_page(definition: SurveyDefinition, skip: frozenset[str]) -> int:
+    """The index of the page holding the citizen's free comment (where "contact me" sits)."""
+    for page in layout(definition, skip=skip):
+        if any(q.type == "text" and not q.from_context for q in page.questions):
+            return page.index
+    return 0
 
 
 def _position(indices: list[int], current: int) -> int:

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
-from survey_defs import validate_answers
-
 from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
@@ -23,11 +21,20 @@ from ..models import Unit, UnitPublication
 from ..services.contacts import ContactError, normalise_phone
 from ..services.ratelimit import allow_survey_request, get_rate_limiter
 from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
-from ..services.survey_pages import layout, visible_pages
 from ..services.tokens import InvalidToken, verify_counter_token
 from . import bp
 from .context import SurveyContext, survey_context
-from .flow import CONTACT_INPUT, FIELD_INPUT, PHONE_INPUT, Step, advance, first_step, read_answers
+from .flow import (
+    CONTACT_INPUT,
+    FIELD_INPUT,
+    PHONE_INPUT,
+    Step,
+    advance,
+    comment_page,
+    first_step,
+    read_answers,
+    stay,
+)
 from .messages import answer_error_text, token_refused_text
 
 OriginFinder = Callable[[Session, str], Origin]
@@ -169,8 +176,8 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     if not allowed:
         kept = read_answers(ctx.definition, form)
         field_choice = form.get(FIELD_INPUT)
-        step = _stay_on(ctx, kept, ctx.answer_context(field_choice), ctx.skip(field_choice),
-                        _page_of(form))
+        step = stay(ctx.definition, kept, context=ctx.answer_context(field_choice),
+                    skip=ctx.skip(field_choice), current=_page_of(form))
         return _render(ctx, step, kept, field_choice, form.get("submission_id", ""),
                        status=429, notice=_too_many_text())
     answers = read_answers(ctx.definition, form)
@@ -193,19 +200,20 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         action, notice = "stay", _("Your answers are kept. The page had expired: please "
                                    "press the button again.")
     if action == "stay":
-        step = _stay_on(ctx, answers, context, skip, current)
+        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
         return _render(ctx, step, answers, field_choice, submission_id, notice=notice,
                        language=language)
 
     step = advance(ctx.definition, answers, context=context, skip=skip, current=current,
                    action=action)
     if action != "back" and ctx.needs_field and not field_choice and current == _first(ctx):
-        step = _stay_on(ctx, answers, context, skip, current)
+        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
         step.errors[FIELD_INPUT] = []
     contact = _contact_request(form)
     if action != "back" and contact is not None and _contact_problem(ctx, answers, contact):
         # Back to the comment's page, whichever page the citizen pressed the button on.
-        step = _stay_on(ctx, answers, context, skip, _comment_page(ctx, skip))
+        step = stay(ctx.definition, answers, context=context, skip=skip,
+                    current=comment_page(ctx.definition, skip))
         step.errors[CONTACT_INPUT] = []
     if not step.done:
         return _render(ctx, step, answers, field_choice, submission_id)
@@ -218,7 +226,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     except InvalidToken as exc:
         return _refused(exc.reason)
     except InvalidSubmission:
-        step = _stay_on(ctx, answers, context, skip, current)
+        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
         return _render(ctx, step, answers, field_choice, submission_id)
     return redirect(done_url or url_for(".dossier_done", u=ctx.unit.code), code=303)
 
@@ -239,13 +247,6 @@ def _contact_problem(ctx: SurveyContext, answers: dict[str, object], phone: str)
     return False
 
 
-def _comment_page(ctx: SurveyContext, skip: frozenset[str]) -> int:
-    for page in layout(ctx.definition, skip=skip):
-        if any(q.type == "text" and not q.from_context for q in page.questions):
-            return page.index
-    return 0
-
-
 def _page_of(form: MultiDict[str, str]) -> int:
     return int(form["page"]) if form.get("page", "").isdigit() else 0
 
@@ -253,17 +254,6 @@ def _page_of(form: MultiDict[str, str]) -> int:
 def _first(ctx: SurveyContext) -> int:
     step = first_step(ctx.definition, context=ctx.answer_context(None), skip=ctx.skip(None))
     return step.page.index if step.page else 0
-
-
-def _stay_on(ctx: SurveyContext, answers: dict[str, object], context: dict[str, object],
-             skip: frozenset[str], current: int) -> Step:
-    # Show the page the citizen was on (or the next one still shown), without validating.
-    clean = validate_answers(ctx.definition, answers, context=context)[0]
-    shown = visible_pages(ctx.definition, layout(ctx.definition, skip=skip), clean)
-    for position, page in enumerate(shown):
-        if page.index >= current:
-            return Step(page, position, len(shown))
-    return Step(shown[-1], len(shown) - 1, len(shown))
 
 
 def _csrf_ok() -> bool:
