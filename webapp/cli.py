@@ -404,3 +404,8 @@ def contacts_purge() -> None:
     from .services.contacts import purge_contacts
 
     click.echo(f"contacts deleted: {purge_contacts(get_session())}")
+
+
+from .cli_backup import backup  # noqa: E402 - kept in its own module; registered here
+
+main.add_command(backup)
