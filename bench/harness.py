@@ -32,7 +32,7 @@ from webapp.services.surveys import publish_definition
 from webapp.services.tokens import sign_counter_token
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "load-test-secret-0123456789abcdef"  # noqa: S105 - a throwaway site's key
+SECRET = TestConfig.SECRET_KEY  # the tests' app signs and checks tokens with the same key
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 

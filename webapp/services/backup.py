@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 
 class BackupError(RuntimeError):
@@ -28,7 +28,8 @@ def pg_dump_command(database_url: str, out: Path) -> tuple[list[str], dict[str, 
     """
     url = make_url(database_url)
     env = {"PGPASSWORD": url.password} if url.password else {}
-    plain = url.set(drivername="postgresql", password=None)
+    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                       database=url.database, query=url.query)
     target = plain.render_as_string(hide_password=False)
     return ["pg_dump", "--format=custom", "--no-owner", "--file", str(out), target], env
 
