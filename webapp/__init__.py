@@ -53,7 +53,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
                                 x_host=hops)
 
-    from . import compression, db, errors
+    from . import compression, db, errors, security
     from .extensions import babel, csrf, select_locale
 
     db.init_app(app)
@@ -65,6 +65,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.jinja_env.globals["inline_static"] = _inline_static(app)
     errors.init_app(app)
     compression.init_app(app)
+    security.init_app(app)
 
     from .admin import bp as admin_bp
     from .api import bp as api_bp

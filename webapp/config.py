@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,19 @@ def parse_boolean(value: str) -> bool:
     raise ConfigError(f"Invalid boolean value {value!r}: use 1/0, true/false, yes/no or on/off.")
 
 
+_FRAME_SOURCE = re.compile(r"^('none'|'self'|https://[A-Za-z0-9.*-]+(:[0-9]+)?)$")
+
+
+def _frame_sources(value: str) -> str:
+    """Check a list of CSP frame-ancestors sources; a stray ';' would inject a directive."""
+    sources = value.split()
+    if not sources or not all(_FRAME_SOURCE.match(s) for s in sources) or (
+            "'none'" in sources and len(sources) > 1):
+        raise ConfigError(f"HAILONG_KIOSK_FRAME_ANCESTORS={value!r}: give 'none', 'self' or "
+                          "https://host entries separated by spaces.")
+    return " ".join(sources)
+
+
 class Config:
     """Settings shared by every environment; subclasses override what differs."""
 
@@ -54,6 +68,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Sites allowed to frame the kiosk survey (/k/), as CSP sources: "'self'" or
+    # "'self' https://kiosk.example.gov.vn". Every other page refuses framing.
+    HAILONG_KIOSK_FRAME_ANCESTORS = "'none'"
 
     def __init__(self, environ: Mapping[str, str] | None = None,
                  instance_path: Path = DEFAULT_INSTANCE) -> None:
@@ -73,6 +90,8 @@ class Config:
         if not hops.isdigit():
             raise ConfigError(f"HAILONG_PROXY_HOPS={hops!r} is not a whole number of proxies.")
         self.HAILONG_PROXY_HOPS = int(hops)
+        self.HAILONG_KIOSK_FRAME_ANCESTORS = _frame_sources(
+            env.get("HAILONG_KIOSK_FRAME_ANCESTORS", self.HAILONG_KIOSK_FRAME_ANCESTORS))
         if "HAILONG_HTTPS" in env:
             self.SESSION_COOKIE_SECURE = parse_boolean(env["HAILONG_HTTPS"])
         self.check()

@@ -79,6 +79,21 @@ def _write_data(path: str, token: str) -> dict[str, str]:
     return data
 
 
+# Open to everyone on purpose (citizens, the public, health checks, API-key clients whose
+# scoping is tested in test_dossier_tokens_api.py). Any rule in neither list fails below.
+PUBLIC = {"/", "/healthz", "/lang/<code>", "/static/<path:filename>", "/public/units/<code>",
+          "/auth/login", "/auth/logout", "/api/v1/openapi.json", "/api/v1/dossier-tokens",
+          "/s/<token>", "/s/<token>/<survey_key>", "/s/<token>/done", "/k/<token>",
+          "/k/<token>/<survey_key>", "/k/<token>/done", "/k/<token>/<survey_key>/done",
+          "/d/<token>", "/d/<token>/<survey_key>", "/d/done"}
+
+
+def test_every_rule__is_in_the_matrix_or_declared_public(app) -> None:  # type: ignore[no-untyped-def]
+    rules = {r.rule for r in app.url_map.iter_rules()}
+    assert rules - PUBLIC == COVERED, "a new URL must join the matrix or be declared public"
+    assert not PUBLIC & COVERED
+
+
 def test_every_staff_rule__is_in_the_matrix(app) -> None:  # type: ignore[no-untyped-def]
     rules = {r.rule for r in app.url_map.iter_rules()
              if r.rule.startswith(("/staff", "/admin", "/api/v1/indices"))}

@@ -34,9 +34,11 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     target = request.args.get("next", "")
     # Only local paths: an open redirect would let a poster link send people anywhere.
-    if not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" as "//host", and control characters can hide either.
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(c.isspace() or ord(c) < 32 for c in target)):
         target = url_for("main.index")
     response = make_response(redirect(target))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-                        httponly=True)
+                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

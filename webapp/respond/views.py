@@ -291,7 +291,8 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
         with force_locale(language):
             response = make_response(render())
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
-                            samesite="Lax", httponly=True)
+                            samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     else:
         response = make_response(render())
     response.status_code = status or (422 if step.errors else 200)

@@ -1,0 +1,82 @@
+"""Security headers on every response: content policy, framing, referrer, caching, HSTS.
+
+* Every HTML page gets a Content-Security-Policy without ``'unsafe-inline'``: the survey's
+  inlined stylesheet carries a per-request nonce (``csp_nonce()`` in templates); nothing
+  runs scripts, so ``default-src 'none'`` forbids them all.
+* Survey pages (``/s/ /k/ /d/``) send ``Referrer-Policy: no-referrer`` so the token in their
+  URL never reaches another site; other pages send ``same-origin``.
+* No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
+  ancestors come from ``HAILONG_KIOSK_FRAME_ANCESTORS`` (default: none either).
+* Staff pages, survey pages and the API answer ``Cache-Control: no-store``: they carry unit
+  data, CSRF tokens, single-use tokens or a citizen's answers in hidden fields, which a shared
+  kiosk or a proxy must not keep.
+* ``Strict-Transport-Security`` when the request came over HTTPS or the site is declared HTTPS.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, current_app, g, request
+
+SURVEY_PREFIXES = ("/s/", "/k/", "/d/")
+KIOSK_PREFIX = "/k/"
+NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", *SURVEY_PREFIXES)
+HSTS = "max-age=31536000"
+
+
+def csp_nonce() -> str:
+    """The nonce of this response's Content-Security-Policy (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return str(g.csp_nonce)
+
+
+def content_policy(nonce: str | None, frame_ancestors: str) -> str:
+    """The Content-Security-Policy: own stylesheets (and a nonce'd inline one), no scripts."""
+    styles = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    return "; ".join([
+        "default-src 'none'",
+        f"style-src {styles}",
+        "img-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+def _frame_ancestors() -> str:
+    if request.path.startswith(KIOSK_PREFIX):
+        return str(current_app.config.get("HAILONG_KIOSK_FRAME_ANCESTORS") or "'none'")
+    return "'none'"
+
+
+def _set_headers(response: Response) -> Response:
+    headers = response.headers
+    ancestors = _frame_ancestors()
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    survey = request.path.startswith(SURVEY_PREFIXES)
+    headers.setdefault("Referrer-Policy", "no-referrer" if survey else "same-origin")
+    if response.mimetype == "text/html":
+        headers["Content-Security-Policy"] = content_policy(g.get("csp_nonce"), ancestors)
+    elif response.mimetype == "image/svg+xml":
+        # Posters and QR codes come from matplotlib/qrcode with inline styles; opened on their
+        # own they may style themselves but never run a script.
+        headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                              f"frame-ancestors {ancestors}")
+    # X-Frame-Options cannot name other sites: only the default and 'self' map onto it.
+    if ancestors == "'none'":
+        headers.setdefault("X-Frame-Options", "DENY")
+    elif ancestors == "'self'":
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if request.path.startswith(NO_STORE_PREFIXES):
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response and offer ``csp_nonce()`` to templates."""
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_set_headers)
