@@ -34,7 +34,10 @@ PLAIN = ["/staff/", "/staff/comments/", "/admin/", "/api/v1/indices?" + Q]
 MANAGE = ["/admin/units/{u}/counters", "/admin/counters/{counter}/poster.svg"]
 # Administrators only, whatever the unit.
 ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
-               "/admin/apikeys/hlk_00000000/revoke", "/admin/dossiers", "/admin/units"]
+               "/admin/apikeys/hlk_00000000/revoke", "/admin/dossiers", "/admin/units",
+               "/admin/units/A/edit", "/admin/units/A/counters", "/admin/counters/1/edit",
+               "/admin/counters/1/retire-codes", "/admin/surveys/1", "/admin/surveys/1/retire",
+               "/admin/surveys/1/activate"]
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions",
@@ -44,7 +47,10 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/admin/counters/<int:counter_id>/poster.<fmt>", "/admin/users",
            "/admin/users/<int:user_id>/active", "/admin/apikeys",
            "/admin/apikeys/<prefix>/revoke", "/admin/dossiers", "/admin/units",
-           "/staff/exports/", "/staff/exports/<job_id>", "/staff/exports/<job_id>/<path:name>"}
+           "/staff/exports/", "/staff/exports/<job_id>", "/staff/exports/<job_id>/<path:name>",
+           "/admin/units/<code>/edit", "/admin/counters/<int:counter_id>/edit",
+           "/admin/counters/<int:counter_id>/retire-codes", "/admin/surveys/<int:version_id>",
+           "/admin/surveys/<int:version_id>/<any(retire, activate):action>"}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import views  # noqa: E402,F401 - registers the routes on bp
+from . import edit, views  # noqa: E402,F401 - registers the routes on bp

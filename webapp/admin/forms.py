@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -37,3 +46,35 @@ class DossierImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something (CSRF only)."""
+
+
+class UnitEditForm(FlaskForm):
+    """A unit's names, type, validity, parent and successor."""
+
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    unit_type = StringField(_l("Type (province, commune, ward, centre…)"),
+                            validators=[DataRequired(), Length(max=40)])
+    parent = SelectField(_l("Parent unit"), validators=[Optional()])
+    successor = SelectField(_l("Succeeded by (after a merger)"), validators=[Optional()])
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_to = DateField(_l("Valid until"), validators=[Optional()])
+    submit = SubmitField(_l("Save the unit"))
+
+
+class CounterForm(FlaskForm):
+    """A new counter of a unit, or a counter's names and state."""
+
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Active (its posters open the survey)"), default=True)
+    submit = SubmitField(_l("Save the counter"))
+
+
+class VersionTextForm(FlaskForm):
+    """An edited copy of a frozen definition, published as a new version."""
+
+    text = TextAreaField(_l("Definition (YAML)"), validators=[DataRequired(),
+                                                             Length(max=500_000)])
+    submit = SubmitField(_l("Publish as a new version"))

@@ -22,10 +22,11 @@ from ..services.apikeys import ApiKeyError, create_api_key, revoke_api_key
 from ..services.csv_input import ImportRejected
 from ..services.dossiers import import_dossier_counts
 from ..services.staff_units import visible_units
+from ..services.surveys import latest_version
 from ..services.units import import_units
 from ..services.users import UserError, create_user
 from . import bp
-from .forms import ApiKeyForm, ConfirmForm, DossierImportForm, UserForm
+from .forms import ApiKeyForm, ConfirmForm, CounterForm, DossierImportForm, UserForm
 
 POSTER_FORMATS = ("pdf", "svg", "png")
 T = TypeVar("T")
@@ -49,13 +50,16 @@ def _page(user_form: UserForm | None = None, key_form: ApiKeyForm | None = None,
           status: int = 200) -> tuple[str, int]:
     session = get_session()
     forms = _forms()
+    versions = list(session.scalars(select(SurveyVersion).order_by(
+        SurveyVersion.survey_key, SurveyVersion.version)))
     return render_template(
         "admin/index.html",
         units=visible_units(session, None),
         users=list(session.scalars(select(User).order_by(User.email))),
         keys=list(session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc()))),
-        versions=list(session.scalars(select(SurveyVersion).order_by(
-            SurveyVersion.survey_key, SurveyVersion.version))),
+        versions=versions,
+        in_force={v.survey_key: latest_version(session, v.survey_key).id  # type: ignore[union-attr]
+                  for v in versions if v.retired_at is None},
         user_form=user_form or forms[0], key_form=key_form or forms[1],
         import_form=import_form or forms[2], units_form=DossierImportForm(prefix="units"),
         confirm=ConfirmForm(), problems=problems or [],
@@ -204,7 +208,8 @@ def counters(code: str) -> str:
     rows = list(session.scalars(select(Counter).where(Counter.unit_id == unit.id)
                                 .order_by(Counter.code)))
     return render_template("admin/counters.html", unit=unit, counters=rows,
-                           formats=POSTER_FORMATS)
+                           formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
+                           is_admin=user.role is Role.ADMIN)
 
 
 @bp.get("/counters/<int:counter_id>/poster.<fmt>")

@@ -23,6 +23,7 @@ from ..services.periods import PeriodError, parse_period
 from ..services.surveys import latest_version, load_version
 from . import bp
 from .forms import ActionPlanForm, StatusForm
+from .unit_charts import plans_chart
 
 
 def _choice() -> tuple[str, str]:
@@ -80,7 +81,8 @@ def action_plans(code: str) -> str | Response:
     progress = plans.plan_progress(session, listed, period, language)
     return render_template("dashboard/actions.html", unit=unit, survey=survey, period=period,
                            form=form, progress=progress, can_act=can_act(user),
-                           status_form=StatusForm(), percent=_percent(survey))
+                           status_form=StatusForm(), percent=_percent(survey),
+                           chart=plans_chart(progress, _percent(survey)))
 
 
 def _percent(survey: str) -> bool:

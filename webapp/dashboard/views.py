@@ -16,13 +16,13 @@ from ..auth.access import (
 )
 from ..db import get_session
 from ..services import unit_report as reports
-from ..services.charts import Bar, interval_chart, trend_chart
 from ..services.indices import IndicesError
 from ..services.periods import PeriodError, parse_period
 from ..services.report_pdf import report_pdf
 from ..services.report_xlsx import report_workbook
 from ..services.staff_units import visible_units
 from . import bp
+from .unit_charts import unit_charts
 
 REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "pdf": "application/pdf"}
@@ -75,7 +75,7 @@ def unit_page(code: str) -> str:
         abort(400, str(exc))
     return render_template("dashboard/unit.html", unit=unit, report=report, survey=survey,
                            period=period, surveys=reports.survey_keys(session),
-                           charts=_charts(report), can_act=can_act(user))
+                           charts=unit_charts(report), can_act=can_act(user))
 
 
 @bp.get("/units/<code>/report.<fmt>")
@@ -101,21 +101,3 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
     return FlaskResponse(render(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
                          headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-
-def _charts(report: reports.UnitReport) -> dict[str, object]:
-    lo, hi = report.scale
-    percent = report.method != "papi"
-    criteria = [Bar(f.label, f.estimate, f.ci_low, f.ci_high) for f in report.criteria]
-    children = [Bar(c.name, c.figure.estimate, c.figure.ci_low, c.figure.ci_high, c.group)
-                for c in report.children]
-    expectations = [Bar(e.labels.get(str(get_locale()), e.labels.get("vi", "")), e.estimate,
-                        e.ci_low, e.ci_high) for e in report.expectations]
-    trend = [Bar(p, f.estimate if f else None, f.ci_low if f else None,
-                 f.ci_high if f else None) for p, f in report.trend]
-    return {
-        "criteria": interval_chart(criteria, lo=lo, hi=hi, percent=percent),
-        "children": interval_chart(children, lo=lo, hi=hi, percent=percent),
-        "expectations": interval_chart(expectations),
-        "trend": trend_chart([p for p, _ in report.trend], trend, lo=lo, hi=hi,
-                             percent=percent),
-    }

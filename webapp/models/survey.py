@@ -28,3 +28,6 @@ class SurveyVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Changes to the scoring of existing items, reported when this version was published.
     scoring_changes: Mapped[str | None] = mapped_column(Text)
+    # Set when an administrator withdraws the version: citizens then get the newest version
+    # still in force; its answers stay valid and analysed.
+    retired_at: Mapped[dt.datetime | None]

@@ -1,23 +1,36 @@
-"""Small server-rendered SVG charts that always show intervals (no JavaScript, no CDN).
+"""Charts drawn by matplotlib on the server, always with their 95% intervals.
 
-Each chart is decorative for screen readers (``aria-hidden``): the page puts the same numbers in
-a table next to it. Values are drawn on a fixed scale (``lo``..``hi``), so charts of the same
-index compare at a glance.
+The same drawing functions fill the axes of the web charts (inline SVG, no JavaScript, no CDN)
+and of the PDF report (where matplotlib embeds DejaVu Sans, which covers Vietnamese). Each SVG
+carries a ``<title>`` and ``<desc>``; the page puts the same numbers in a table beside it.
+Rendering a chart costs tens of milliseconds, so SVGs are cached by the data they show.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
 import math
+import re
+import textwrap
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import matplotlib
 from markupsafe import Markup, escape
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
-WIDTH = 640
-LABEL_W = 270
-ROW_H = 26
-PAD = 12
+WIDTH_IN = 7.2
+BLUE = "#0b4f8a"
+GREY = "#8a8a8a"
+# PAPI's four groups, best to worst.
 GROUP_COLOURS = {1: "#1a7f37", 2: "#6aa84f", 3: "#e69138", 4: "#c0392b"}
+LABEL_CHARS = 42
 
 
 @dataclass(frozen=True)
@@ -30,89 +43,243 @@ class Bar:
     ci_high: float | None
     group: int | None = None
     highlight: bool = False
+    faint: bool = False  # a small sample: drawn hollow
+
+    @property
+    def drawable(self) -> bool:
+        return all(_ok(v) for v in (self.estimate, self.ci_low, self.ci_high))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The value axis: its range and whether values are shares (drawn as percentages)."""
+
+    lo: float = 0.0
+    hi: float = 1.0
+    percent: bool = True
+
+    def text(self, value: float) -> str:
+        return f"{value * 100:.0f}%" if self.percent else f"{value:g}"
 
 
 def _ok(value: float | None) -> bool:
     return value is not None and not math.isnan(value)
 
 
-def _short(text: str, limit: int = 38) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: str) -> str:
+    return textwrap.shorten(text, LABEL_CHARS, placeholder="…") or text[:LABEL_CHARS]
 
 
-def _axis(x0: float, x1: float, lo: float, hi: float, y: float, percent: bool) -> list[str]:
-    parts = []
-    for i in range(5):
-        value = lo + (hi - lo) * i / 4
-        x = x0 + (x1 - x0) * i / 4
-        text = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        parts.append(f'<line x1="{x:.1f}" y1="{PAD}" x2="{x:.1f}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{x:.1f}" y="{y + 14:.1f}" text-anchor="middle">{text}</text>')
-    return parts
+def _value_axis(ax: Axes, scale: Scale, axis: str) -> None:
+    formatter = FuncFormatter(lambda v, _pos: scale.text(v))
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(formatter)
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(scale.lo, scale.hi)
+    ax.grid(axis=axis, color="#e3e3e3", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
-def interval_chart(bars: Sequence[Bar], *, lo: float = 0.0, hi: float = 1.0,
-                   percent: bool = True) -> Markup:
-    """Horizontal dot-and-whisker chart, one row per bar, labels on the left."""
-    x0, x1 = LABEL_W, WIDTH - PAD
-    height = PAD + ROW_H * len(bars) + 24
-    scale = (x1 - x0) / ((hi - lo) or 1.0)
-
-    def px(v: float) -> float:
-        return x0 + (min(max(v, lo), hi) - lo) * scale
-
-    parts = _axis(x0, x1, lo, hi, PAD + ROW_H * len(bars), percent)
+def draw_intervals(ax: Axes, bars: Sequence[Bar], scale: Scale, *,
+                   legend: Sequence[tuple[int, str]] = (), reference: float | None = None,
+                   reference_label: str = "", faint_label: str = "",
+                   fontsize: float = 8.5) -> None:
+    """Dot-and-whisker rows, first bar on top; colours by group; hollow dots for small n."""
+    rows = len(bars)
     for i, bar in enumerate(bars):
-        y = PAD + ROW_H * i + ROW_H / 2
-        weight = ' font-weight="700"' if bar.highlight else ""
-        parts.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end"{weight}>'
-                     f"{escape(_short(bar.label))}</text>")
-        if not (_ok(bar.estimate) and _ok(bar.ci_low) and _ok(bar.ci_high)):
-            parts.append(f'<text x="{x0 + 4}" y="{y + 4:.1f}" class="na">–</text>')
+        y = rows - 1 - i
+        if not bar.drawable:
+            ax.text(scale.lo, y, " –", va="center", fontsize=fontsize, color=GREY)
             continue
-        colour = GROUP_COLOURS.get(bar.group or 0, "#0b4f8a")
-        parts.append(
-            f'<line x1="{px(bar.ci_low):.1f}" y1="{y:.1f}" x2="{px(bar.ci_high):.1f}" '  # type: ignore[arg-type]
-            f'y2="{y:.1f}" stroke="{colour}" stroke-width="3" stroke-linecap="round"/>'
-            f'<circle cx="{px(bar.estimate):.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>'  # type: ignore[arg-type]
-        )
-    return Markup(  # noqa: S704 - every text inside was escaped above
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-hidden="true" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12">{"".join(parts)}</svg>'
-    )
+        colour = GROUP_COLOURS.get(bar.group or 0, BLUE)
+        ax.plot([bar.ci_low, bar.ci_high], [y, y], color=colour, linewidth=2.6,
+                solid_capstyle="round")
+        ax.plot([bar.estimate], [y], "o", markersize=6, color=colour,
+                markerfacecolor="white" if bar.faint else colour, markeredgewidth=1.6)
+    if reference is not None and _ok(reference):
+        ax.axvline(reference, color="#444444", linestyle="--", linewidth=1)
+        ax.text(reference, rows - 0.45, f" {reference_label}", fontsize=fontsize - 1,
+                color="#444444", va="bottom")
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels([_short(b.label) for b in reversed(bars)], fontsize=fontsize)
+    for tick, bar in zip(ax.get_yticklabels(), reversed(bars), strict=True):
+        if bar.highlight:
+            tick.set_fontweight("bold")
+    ax.set_ylim(-0.7, rows - 0.3 + (0.5 if reference is not None else 0))
+    ax.tick_params(axis="x", labelsize=fontsize)
+    _value_axis(ax, scale, "x")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    handles = [Line2D([], [], marker="o", color=GROUP_COLOURS[g], linewidth=2.6, label=text)
+               for g, text in legend]
+    if faint_label and any(b.faint for b in bars):
+        handles.append(Line2D([], [], marker="o", color=GREY, markerfacecolor="white",
+                              linewidth=0, label=faint_label))
+    if handles:
+        _legend_below(ax, handles, fontsize)
 
 
-def trend_chart(periods: Sequence[str], bars: Sequence[Bar], *, lo: float = 0.0,
-                hi: float = 1.0, percent: bool = True) -> Markup:
-    """Estimates over periods as a line, with the 95% interval as a shaded band."""
-    height, x0, x1, y0, y1 = 220, 48, WIDTH - 36, PAD, 190
-    n = max(len(periods), 1)
-    step = (x1 - x0) / max(n - 1, 1)
+def _legend_below(ax: Axes, handles: list[Line2D], fontsize: float) -> None:
+    # Anchored a fixed distance (in inches) under the axis labels, whatever the row count.
+    height_in = ax.get_position().height * ax.get_figure().get_figheight()  # type: ignore[union-attr]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.3 / height_in),
+              ncol=min(len(handles), 2), fontsize=fontsize - 0.5, frameon=False)
 
-    def py(v: float) -> float:
-        return y1 - (min(max(v, lo), hi) - lo) / ((hi - lo) or 1.0) * (y1 - y0)
 
+def legend_rows(entries: int) -> int:
+    """Rows the legend takes below a chart (two entries a row)."""
+    return math.ceil(entries / 2)
+
+
+def draw_trend(ax: Axes, periods: Sequence[str], bars: Sequence[Bar], scale: Scale, *,
+               fontsize: float = 8.5) -> None:
+    """The estimate over periods as a line, with its 95% interval as a band; gaps where none."""
+    xs = list(range(len(periods)))
+    nan = float("nan")
+    est = [b.estimate if b.drawable else nan for b in bars]
+    low = [b.ci_low if b.drawable else nan for b in bars]
+    high = [b.ci_high if b.drawable else nan for b in bars]
+    ax.fill_between(xs, low, high, color=BLUE, alpha=0.18, linewidth=0)  # type: ignore[arg-type]
+    ax.plot(xs, est, color=BLUE, linewidth=2)
+    for x, bar in zip(xs, bars, strict=True):
+        if bar.drawable:
+            ax.plot([x], [bar.estimate], "o", color=BLUE, markersize=5,
+                    markerfacecolor="white" if bar.faint else BLUE, markeredgewidth=1.5)
+    ax.set_xticks(xs)
+    ax.set_xticklabels(periods, fontsize=fontsize)
+    ax.set_xlim(-0.4, max(len(periods) - 0.6, 0.4))
+    ax.tick_params(axis="y", labelsize=fontsize)
+    _value_axis(ax, scale, "y")
+
+
+def draw_before_after(ax: Axes, pairs: Sequence[tuple[Bar, Bar]], scale: Scale, *,
+                      labels: tuple[str, str] = ("", ""), fontsize: float = 8.5) -> None:
+    """For each criterion, its value before (grey) and after (blue) a remedy, with intervals."""
+    rows = len(pairs)
+    for i, (before, after) in enumerate(pairs):
+        y = rows - 1 - i
+        for bar, dy, colour in ((before, 0.17, GREY), (after, -0.17, BLUE)):
+            if bar.drawable:
+                ax.plot([bar.ci_low, bar.ci_high], [y + dy, y + dy], color=colour,
+                        linewidth=2.4, solid_capstyle="round")
+                ax.plot([bar.estimate], [y + dy], "o", color=colour, markersize=5.5,
+                        markerfacecolor="white" if bar.faint else colour)
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels([_short(b.label) for b, _ in reversed(pairs)], fontsize=fontsize)
+    ax.set_ylim(-0.7, rows - 0.3)
+    ax.tick_params(axis="x", labelsize=fontsize)
+    ax.tick_params(axis="y", length=0)
+    _value_axis(ax, scale, "x")
+    ax.spines["left"].set_visible(False)
+    handles = [Line2D([], [], marker="o", color=c, linewidth=2.4, label=t)
+               for c, t in ((GREY, labels[0]), (BLUE, labels[1])) if t]
+    if handles:
+        _legend_below(ax, handles, fontsize)
+
+
+# ---- SVG output -------------------------------------------------------------------------------
+
+# Text stays text (small, selectable, read by the browser in its own fonts, which all cover
+# Vietnamese); DejaVu Sans, which matplotlib measures the labels with, comes first in staff.css.
+_SVG_RC = {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "hailong"}
+# rc_context changes process-wide settings: one render at a time (charts are cached anyway).
+_RENDER_LOCK = threading.Lock()
+_STYLE_ATTR = re.compile(r'style="([^"]*)"')
+_IDS = re.compile(r'\sid="([^"]+)"')
+_REFS = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+
+
+def _presentation(match: re.Match[str]) -> str:
+    # Presentation attributes instead of style="..." keep the SVG valid under a strict
+    # Content-Security-Policy (no inline styles) when inlined in the page.
     parts = []
-    for i in range(5):
-        value = lo + (hi - lo) * i / 4
-        y = py(value)
-        text = f"{value * 100:.0f}%" if percent else f"{value:g}"
-        parts.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{x0 - 4}" y="{y + 4:.1f}" text-anchor="end">{text}</text>')
-    points = [(x0 + step * i, b) for i, b in enumerate(bars)
-              if _ok(b.estimate) and _ok(b.ci_low) and _ok(b.ci_high)]
-    if points:
-        upper = " ".join(f"{x:.1f},{py(b.ci_high):.1f}" for x, b in points)  # type: ignore[arg-type]
-        lower = " ".join(f"{x:.1f},{py(b.ci_low):.1f}" for x, b in reversed(points))  # type: ignore[arg-type]
-        line = " ".join(f"{x:.1f},{py(b.estimate):.1f}" for x, b in points)  # type: ignore[arg-type]
-        parts.append(f'<polygon points="{upper} {lower}" fill="#0b4f8a" fill-opacity=".18"/>'
-                     f'<polyline points="{line}" fill="none" stroke="#0b4f8a" stroke-width="2"/>')
-        parts += [f'<circle cx="{x:.1f}" cy="{py(b.estimate):.1f}" r="3.5" fill="#0b4f8a"/>'  # type: ignore[arg-type]
-                  for x, b in points]
-    for i, period in enumerate(periods):
-        parts.append(f'<text x="{x0 + step * i:.1f}" y="{y1 + 18}" text-anchor="middle">'
-                     f"{escape(period)}</text>")
-    return Markup(  # noqa: S704 - every text inside was escaped above
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-hidden="true" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12">{"".join(parts)}</svg>'
-    )
+    for declaration in match.group(1).split(";"):
+        if ":" in declaration:
+            name, value = (s.strip() for s in declaration.split(":", 1))
+            parts.append(f'{name}="{value}"')
+    return " ".join(parts)
+
+
+def _tidy(text: str, prefix: str) -> str:
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>|<style[^>]*>.*?</style>|<!--.*?-->", "", text,
+                  flags=re.S)
+    text = _STYLE_ATTR.sub(_presentation, text)
+    text = re.sub(r'\stransform="rotate\(-?0 [^)]*\)"', "", text)
+    # Two decimals of a point are far below a pixel; matplotlib writes six.
+    text = re.sub(r"(\d\.\d\d)\d+", r"\1", text)
+    used = set(re.findall(r'(?:href="#|url\(#)([^")]+)', text))
+    text = _IDS.sub(lambda m: m.group(0) if m.group(1) in used else "", text)
+    renamed = {old: f"{prefix}-{i}" for i, old in enumerate(sorted(used))}
+    text = _REFS.sub(lambda m: m.group(1) + renamed.get(m.group(2), m.group(2)), text)
+    text = re.sub(r'font-family="[^"]*"', 'font-family="DejaVu Sans, sans-serif"', text)
+    text = re.sub(r"\s*\n\s*", " ", text)
+    text = re.sub(r">\s+<", "><", text).replace("<defs></defs>", "")
+    return re.sub(r"<g>(<(?:path|use)[^>]*/>)</g>", r"\1", text)
+
+
+def figure_svg(fig: Figure, title: str, desc: str) -> Markup:
+    """The figure as an inline ``<svg>`` with a title and description, ids unique to it."""
+    buffer = io.StringIO()
+    with _RENDER_LOCK, matplotlib.rc_context(_SVG_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    raw = buffer.getvalue()
+    prefix = "ch" + hashlib.sha1((title + desc + raw).encode(),
+                                 usedforsecurity=False).hexdigest()[:8]
+    text = _tidy(raw, prefix)
+    head_end = text.index(">") + 1
+    head = re.sub(r'\s(width|height|version)="[^"]*"', "", text[:head_end])
+    head = head.replace("<svg", f'<svg class="chart" role="img" '
+                        f'aria-labelledby="{prefix}-t {prefix}-d"', 1)
+    body = (f'<title id="{prefix}-t">{escape(title)}</title>'
+            f'<desc id="{prefix}-d">{escape(desc)}</desc>')
+    return Markup(head + body + text[head_end:])  # noqa: S704 - matplotlib output, texts escaped
+
+
+def _figure(rows: int, *, row_in: float = 0.3, extra_in: float = 0.75,
+            left: float = 0.42) -> tuple[Figure, Axes]:
+    height = extra_in + row_in * max(rows, 1)
+    fig = Figure(figsize=(WIDTH_IN, height), facecolor="white")
+    # Fixed margins in inches (not fractions) so short and long charts line up on the page.
+    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.12 / height,
+                        bottom=(extra_in - 0.12) / height)
+    return fig, fig.add_subplot()
+
+
+@functools.lru_cache(maxsize=512)
+def interval_chart(bars: tuple[Bar, ...], scale: Scale, title: str, desc: str, *,
+                   legend: tuple[tuple[int, str], ...] = (), reference: float | None = None,
+                   reference_label: str = "", faint_label: str = "few responses") -> Markup:
+    """Rows of estimates with intervals (criteria, units, expectations) as inline SVG."""
+    entries = len(legend) + (1 if faint_label and any(b.faint for b in bars) else 0)
+    fig, ax = _figure(len(bars), extra_in=0.55 + (0.15 + 0.2 * legend_rows(entries)
+                                                  if entries else 0.0))
+    draw_intervals(ax, bars, scale, legend=legend, reference=reference,
+                   reference_label=reference_label, faint_label=faint_label)
+    return figure_svg(fig, title, desc)
+
+
+@functools.lru_cache(maxsize=256)
+def trend_chart(periods: tuple[str, ...], bars: tuple[Bar, ...], scale: Scale, title: str,
+                desc: str) -> Markup:
+    """The trend over periods with its interval band, as inline SVG."""
+    fig = Figure(figsize=(WIDTH_IN, 2.8), facecolor="white")
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.12)
+    draw_trend(fig.add_subplot(), periods, bars, scale)
+    return figure_svg(fig, title, desc)
+
+
+@functools.lru_cache(maxsize=256)
+def before_after_chart(pairs: tuple[tuple[Bar, Bar], ...], scale: Scale, title: str, desc: str,
+                       labels: tuple[str, str]) -> Markup:
+    """Each action plan's criterion before and after, with intervals, as inline SVG."""
+    fig, ax = _figure(len(pairs), row_in=0.45, extra_in=0.9)
+    draw_before_after(ax, pairs, scale, labels=labels)
+    return figure_svg(fig, title, desc)
+
+
+def clear_cache() -> None:
+    """Forget every rendered chart (tests; the data behind a cached chart never changes)."""
+    for cached in (interval_chart, trend_chart, before_after_chart):
+        cached.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,3 +62,49 @@ def unit_counters(session: Session, unit: Unit) -> list[Counter]:
     query = (select(Counter).where(Counter.unit_id == unit.id, Counter.active.is_(True))
              .order_by(Counter.code))
     return list(session.scalars(query))
+
+
+class CounterError(ValueError):
+    """A counter edit was refused; the message names the field and the reason."""
+
+
+COUNTER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def _names(name_vi: str, name_en: str) -> tuple[str, str | None]:
+    name_vi, name_en = name_vi.strip(), name_en.strip()
+    if not name_vi:
+        raise CounterError("name_vi: the Vietnamese name is required")
+    if len(name_vi) > 200 or len(name_en) > 200:
+        raise CounterError("names are limited to 200 characters")
+    return name_vi, name_en or None
+
+
+def create_counter(session: Session, unit: Unit, *, code: str, name_vi: str, name_en: str = "",
+                   user_id: int | None = None) -> Counter:
+    """Add a counter to ``unit``; raise CounterError (nothing stored) for a bad or taken code."""
+    code = code.strip()
+    if not COUNTER_CODE.fullmatch(code):
+        raise CounterError(f"code: {code!r} must be 1-40 letters, digits, '.', '_' or '-'")
+    names = _names(name_vi, name_en)
+    taken = session.scalar(select(Counter.id).where(Counter.unit_id == unit.id,
+                                                    Counter.code == code))
+    if taken is not None:
+        raise CounterError(f"code: unit {unit.code} already has a counter {code!r}")
+    counter = Counter(unit_id=unit.id, code=code, name_vi=names[0], name_en=names[1])
+    session.add(counter)
+    session.flush()
+    audit.record(session, "counters.create", target=f"counter:{counter.id}", user_id=user_id,
+                 detail={"unit": unit.code, "code": code})
+    session.commit()
+    return counter
+
+
+def update_counter(session: Session, counter: Counter, *, name_vi: str, name_en: str,
+                   active: bool, user_id: int | None = None) -> None:
+    """Rename a counter or (de)activate it; an inactive counter's posters stop opening."""
+    counter.name_vi, counter.name_en = _names(name_vi, name_en)
+    counter.active = active
+    audit.record(session, "counters.edit", target=f"counter:{counter.id}", user_id=user_id,
+                 detail={"active": active})
+    session.commit()

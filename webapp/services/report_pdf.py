@@ -14,6 +14,7 @@ import textwrap
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from .charts import Bar, Scale, draw_intervals, draw_trend
 from .unit_report import UnitReport
 
 A4_INCHES = (8.27, 11.69)
@@ -32,22 +33,28 @@ def _fmt(value: float | None, percent: bool) -> str:
 
 def _intervals(fig: Figure, box: tuple[float, float, float, float], title: str,
                rows: list[tuple[str, float | None, float | None, float | None, int]],
-               scale: tuple[float, float], percent: bool) -> None:
+               scale: tuple[float, float], percent: bool,
+               groups: list[int | None] | None = None) -> None:
+    """The web page's interval chart, with each value, interval and n printed beside it."""
     ax = fig.add_axes(box)
     ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    bars = [Bar(label, est, low, high, group=(groups[i] if groups else None))
+            for i, (label, est, low, high, _n) in enumerate(rows)]
+    draw_intervals(ax, bars, Scale(scale[0], scale[1], percent), fontsize=6.5)
     for i, (_label, est, low, high, n) in enumerate(reversed(rows)):
-        if _ok(est) and _ok(low) and _ok(high):
-            ax.plot([low, high], [i, i], color="#0b4f8a", linewidth=2)
-            ax.plot([est], [i], "o", color="#0b4f8a", markersize=4)
-        ax.text(scale[1] * 1.01 if scale[1] else 1.01, i,
-                f"{_fmt(est, percent)} ({_fmt(low, percent)}–{_fmt(high, percent)}), n={n}",
-                va="center", fontsize=6.5, transform=ax.transData, clip_on=False)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([textwrap.shorten(r[0], 48) for r in reversed(rows)], fontsize=6.5)
-    ax.set_xlim(*scale)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.grid(axis="x", color="#dddddd")
-    ax.tick_params(axis="x", labelsize=7)
+        ax.text(1.02, i, f"{_fmt(est, percent)} ({_fmt(low, percent)}–{_fmt(high, percent)}), "
+                f"n={n}", va="center", fontsize=6.5, transform=ax.get_yaxis_transform(),
+                clip_on=False)
+
+
+def _trend(fig: Figure, report: UnitReport, percent: bool) -> None:
+    ax = fig.add_axes((0.1, 0.07, 0.84, 0.2))
+    ax.set_title("Xu hướng chỉ số chung, với khoảng tin cậy 95%", loc="left", fontsize=10,
+                 fontweight="bold")
+    bars = [Bar(p, f.estimate, f.ci_low, f.ci_high) if f else Bar(p, None, None, None)
+            for p, f in report.trend]
+    draw_trend(ax, [p for p, _ in report.trend], bars,
+               Scale(report.scale[0], report.scale[1], percent), fontsize=7)
 
 
 def report_pdf(report: UnitReport, unit_name: str) -> bytes:
@@ -87,12 +94,14 @@ def report_pdf(report: UnitReport, unit_name: str) -> bytes:
         expectations = [(e.labels.get("vi", e.answer_id), e.estimate, e.ci_low, e.ci_high, e.n)
                         for e in report.expectations]
         if expectations:
-            _intervals(fig, (0.42, 0.58, 0.36, 0.36),
+            _intervals(fig, (0.42, 0.7, 0.36, 0.25),
                        "Người dân mong muốn cải thiện rất nhiều", expectations, (0.0, 1.0), True)
         children = [(c.name + (f" (nhóm {c.group})" if c.group else ""), c.figure.estimate,
                      c.figure.ci_low, c.figure.ci_high, c.figure.n) for c in report.children]
         if children:
-            _intervals(fig, (0.42, 0.08, 0.36, 0.4), "Các đơn vị trực thuộc", children,
-                       report.scale, percent)
+            _intervals(fig, (0.42, 0.36, 0.36, 0.28), "Các đơn vị trực thuộc (nhóm tứ phân vị)",
+                       children, report.scale, percent, [c.group for c in report.children])
+        if report.trend:
+            _trend(fig, report, percent)
         pdf.savefig(fig)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ import survey_defs
 from survey_defs import DefinitionError
 
 from ..models import Response, SurveyVersion
+from ..models.base import utcnow
 from . import audit
 
 
@@ -30,9 +31,16 @@ class PublishResult:
 
 
 def latest_version(session: Session, survey_key: str) -> SurveyVersion | None:
-    """Return the newest published version of a survey, if any."""
-    return session.scalar(select(SurveyVersion).where(SurveyVersion.survey_key == survey_key)
+    """Return the version in force: the newest one not retired, if any."""
+    return session.scalar(select(SurveyVersion).where(SurveyVersion.survey_key == survey_key,
+                                                      SurveyVersion.retired_at.is_(None))
                           .order_by(SurveyVersion.version.desc()).limit(1))
+
+
+def _highest_number(session: Session, survey_key: str) -> int:
+    # Retired versions keep their numbers: a new version never reuses one.
+    return session.scalar(select(func.max(SurveyVersion.version))
+                          .where(SurveyVersion.survey_key == survey_key)) or 0
 
 
 def load_version(version: SurveyVersion) -> survey_defs.SurveyDefinition:
@@ -68,7 +76,7 @@ def publish_definition(session: Session, path: Path, *, text: str | None = None,
         changes = tuple(survey_defs.scoring_changes(load_version(previous), definition))
     version = SurveyVersion(
         survey_key=definition.key,
-        version=(previous.version + 1) if previous else 1,
+        version=_highest_number(session, definition.key) + 1,
         definition_text=definition.source_text,
         content_hash=definition.content_hash,
         published_by_id=user_id,
@@ -96,3 +104,41 @@ def delete_version(session: Session, version_id: int, *, user_id: int | None = N
     audit.record(session, "surveys.delete", target=f"{version.survey_key} v{version.version}",
                  user_id=user_id)
     session.commit()
+
+
+def set_retired(session: Session, version: SurveyVersion, retired: bool, *,
+                user_id: int | None = None) -> None:
+    """Retire a version (citizens get the newest one still in force) or bring it back.
+
+    Refuses to retire the only version in force: citizens would have no survey to answer.
+    """
+    if retired and version.retired_at is None:
+        in_force = session.scalar(select(func.count()).select_from(SurveyVersion).where(
+            SurveyVersion.survey_key == version.survey_key, SurveyVersion.retired_at.is_(None)))
+        if in_force <= 1:
+            raise PublishError(f"{version.survey_key} v{version.version} is the only version "
+                               "in force: publish or reactivate another version first")
+        version.retired_at = utcnow()
+    elif not retired:
+        version.retired_at = None
+    audit.record(session, "surveys.retire" if retired else "surveys.activate",
+                 target=f"{version.survey_key} v{version.version}", user_id=user_id)
+    session.commit()
+
+
+def publish_edited_text(session: Session, version: SurveyVersion, text: str, *,
+                        user_id: int | None = None) -> PublishResult:
+    """Publish an edited copy of ``version``'s text as a new version; the frozen one is untouched.
+
+    Raises PublishError when the text is not a valid definition or names another survey.
+    """
+    label = Path(f"{version.survey_key}.yaml")
+    text = text.replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+    try:
+        key = survey_defs.load_definition(label, text=text).definition.key
+    except DefinitionError as exc:
+        raise PublishError(f"the edited text was not published:\n{exc}") from exc
+    if key != version.survey_key:
+        raise PublishError(f"the edited text defines survey {key!r}, not "
+                           f"{version.survey_key!r}: change its key back")
+    return publish_definition(session, label, text=text, user_id=user_id)

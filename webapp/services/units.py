@@ -134,3 +134,59 @@ def import_units(session: Session, path: Path, *, user_id: int | None = None) ->
                  detail={"created": created, "updated": updated})
     session.commit()
     return UnitImportReport(created, updated)
+
+
+class UnitError(ValueError):
+    """An edit of a unit was refused; the message names the field and the reason."""
+
+
+@dataclass(frozen=True)
+class UnitEdit:
+    """The editable fields of a unit; codes refer to other units (empty: none)."""
+
+    name_vi: str
+    name_en: str
+    unit_type: str
+    parent_code: str
+    successor_code: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+def _unit_by_code(session: Session, code: str, field: str) -> Unit | None:
+    if not code:
+        return None
+    found = session.scalar(select(Unit).where(Unit.code == code))
+    if found is None:
+        raise UnitError(f"{field}: unknown unit code {code!r}")
+    return found
+
+
+def update_unit(session: Session, unit: Unit, edit: UnitEdit, *,
+                user_id: int | None = None) -> None:
+    """Apply ``edit`` to ``unit`` after checking all of it; raise UnitError and change nothing.
+
+    A unit cannot be its own parent or successor, nor move below one of its own descendants
+    (the tree would get a cycle and subtree roll-ups would never end).
+    """
+    if not edit.name_vi.strip():
+        raise UnitError("name_vi: the Vietnamese name is required")
+    if not edit.unit_type.strip():
+        raise UnitError("unit_type: the unit type is required")
+    if edit.valid_from and edit.valid_to and edit.valid_to < edit.valid_from:
+        raise UnitError(f"valid_to: {edit.valid_to} is before valid_from {edit.valid_from}")
+    parent = _unit_by_code(session, edit.parent_code, "parent")
+    successor = _unit_by_code(session, edit.successor_code, "successor")
+    if parent is not None and parent.id in subtree_ids(session, unit.id):
+        which = "itself" if parent.id == unit.id else f"its own descendant {parent.code!r}"
+        raise UnitError(f"parent: {unit.code!r} cannot be placed under {which}")
+    if successor is not None and successor.id == unit.id:
+        raise UnitError("successor: a unit cannot succeed itself")
+    before = {"parent": unit.parent.code if unit.parent else None, "name_vi": unit.name_vi}
+    unit.name_vi, unit.name_en = edit.name_vi.strip(), edit.name_en.strip() or None
+    unit.unit_type = edit.unit_type.strip()
+    unit.valid_from, unit.valid_to = edit.valid_from, edit.valid_to
+    unit.parent, unit.successor = parent, successor
+    audit.record(session, "units.edit", target=unit.code, user_id=user_id,
+                 detail={"before": before, "parent": edit.parent_code or None})
+    session.commit()

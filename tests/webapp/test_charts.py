@@ -1,0 +1,109 @@
+"""Server-drawn charts: intervals drawn to scale, accessible names, safe inline SVG, cache."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from webapp.services import charts
+from webapp.services.charts import Bar, Scale
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    charts.clear_cache()
+
+
+def _parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 - our own renderer's output, not untrusted input
+
+
+def _whiskers(svg: str, width: str) -> list[tuple[float, float]]:
+    """(x start, x end) of the horizontal interval strokes drawn ``width`` wide."""
+    root = _parse(svg)
+    out = []
+    for path in root.iter(f"{SVG}path"):
+        if path.get("stroke-width") == width and path.get("stroke-linecap") == "round":
+            xs = [float(x) for x in re.findall(r"[ML] ([\d.]+) ", path.get("d", "") + " ")]
+            out.append((xs[0], xs[-1]))
+    return out
+
+
+def test_interval_chart__whiskers_span_each_interval_to_scale() -> None:
+    bars = (Bar("Tiêu chí hẹp", 0.3, 0.2, 0.4), Bar("Tiêu chí rộng", 0.7, 0.5, 0.9),
+            Bar("Không đủ số liệu", None, None, None))
+    svg = charts.interval_chart(bars, Scale(), "Tiêu đề", "Mô tả")
+    spans = _whiskers(svg, "2.6")
+    assert len(spans) == 2  # the bar without an estimate draws no interval
+    (a0, a1), (b0, b1) = spans
+    # Same scale: the second interval is twice as wide and starts 0.3 further right.
+    assert (b1 - b0) == pytest.approx(2 * (a1 - a0), rel=0.02)
+    assert (b0 - a0) == pytest.approx(1.5 * (a1 - a0), rel=0.02)
+
+
+def test_interval_chart__accessible_name_and_diacritics_kept_as_text() -> None:
+    svg = charts.interval_chart((Bar("Thái độ giao tiếp lịch sự", 0.8, 0.7, 0.9),), Scale(),
+                                "Tiêu chí từ thấp đến cao", "Thấp nhất: Thái độ, 80%")
+    root = _parse(svg)
+    assert root.get("role") == "img"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and title.text == "Tiêu chí từ thấp đến cao"
+    assert desc is not None and desc.text == "Thấp nhất: Thái độ, 80%"
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Thái độ giao tiếp lịch sự" in texts and "80%" in texts
+
+
+def test_interval_chart__no_inline_style_and_ids_unique_between_charts() -> None:
+    one = charts.interval_chart((Bar("A", 0.5, 0.4, 0.6),), Scale(), "One", "")
+    two = charts.interval_chart((Bar("B", 0.5, 0.4, 0.6, faint=True),), Scale(), "Two", "",
+                                faint_label="ít phản hồi")
+    for svg in (one, two):
+        # A strict Content-Security-Policy blocks inline styles; presentation attributes pass.
+        assert "style=" not in svg and "<style" not in svg and "<script" not in svg
+    ids_one = set(re.findall(r'\sid="([^"]+)"', one))
+    ids_two = set(re.findall(r'\sid="([^"]+)"', two))
+    assert ids_one and ids_two and not ids_one & ids_two
+    for ref in re.findall(r'(?:href="#|url\(#)([^")]+)', two):
+        assert ref in ids_two  # every reference still points inside its own chart
+    assert "ít phản hồi" in two  # small samples are drawn hollow and explained
+
+
+def test_interval_chart__label_is_escaped() -> None:
+    svg = charts.interval_chart((Bar("<b>x</b> & y", 0.5, 0.4, 0.6),), Scale(), "<t>", "")
+    assert "<b>" not in svg and "&lt;t&gt;" in svg
+    _parse(svg)  # still well-formed
+
+
+def test_trend_chart__band_between_interval_ends_with_gap_for_missing_period() -> None:
+    periods = ("2026-01", "2026-02", "2026-03", "2026-04")
+    bars = (Bar("2026-01", 0.5, 0.4, 0.6), Bar("2026-02", 0.6, 0.5, 0.7),
+            Bar("2026-03", None, None, None), Bar("2026-04", 0.7, 0.6, 0.8))
+    svg = charts.trend_chart(periods, bars, Scale(), "Xu hướng", "")
+    root = _parse(svg)
+    bands = [p for p in root.iter(f"{SVG}path") if p.get("fill-opacity") == "0.18"]
+    # fill_between leaves a gap where the interval is missing: two separate band pieces.
+    pieces = sum(path.get("d", "").count("M ") for path in bands)
+    assert pieces == 2
+    assert all(p in svg for p in periods)
+
+
+def test_before_after_chart__two_intervals_per_plan() -> None:
+    pairs = ((Bar("Ghế chờ", 0.4, 0.3, 0.5), Bar("Ghế chờ", 0.6, 0.5, 0.7)),)
+    svg = charts.before_after_chart(pairs, Scale(), "Trước và sau", "", ("trước", "sau"))
+    (b0, b1), (a0, a1) = _whiskers(svg, "2.4")
+    assert b1 == pytest.approx(a0)  # before ends at 50%, where after begins
+    assert b1 - b0 == pytest.approx(a1 - a0, abs=0.05)
+    assert "trước" in svg and "sau" in svg
+
+
+def test_charts__cached_by_the_data_they_show() -> None:
+    bars = (Bar("A", 0.5, 0.4, 0.6),)
+    first = charts.interval_chart(bars, Scale(), "T", "D")
+    assert charts.interval_chart(bars, Scale(), "T", "D") is first
+    changed = charts.interval_chart((Bar("A", 0.5, 0.4, 0.61),), Scale(), "T", "D")
+    assert changed is not first and changed != first
