@@ -28,10 +28,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis.errors import AnalysisError
 from analysis.scoring.composite import build_composite
-from analysis.scoring.grouped import grouped_estimates, long_frame
+from analysis.scoring.grouped import StratumStats, domain_estimates, long_frame, stratum_stats
 from analysis.scoring.intervals import DEFAULT_CI_METHOD, interval
 
 MIN_EFFECTIVE_N = 30
@@ -219,7 +220,7 @@ def unit_results(
         Passed to :func:`default_weights`.
     small_cell_correction : bool
         With default weights, correct the linearised variance for small post-strata (see
-        :func:`analysis.scoring.grouped.grouped_estimates`); False reproduces R survey exactly.
+        :func:`analysis.scoring.grouped.stratum_stats`); False reproduces R survey exactly.
 
     Returns
     -------
@@ -264,46 +265,75 @@ def unit_results(
     post = None if post is None else post[order]
     comp = build_composite(frame, spec)
     strata = u_codes.astype(np.int64) * len(p_labels) + p_codes
+    s_codes, s_index = pd.factorize(strata)
     clusters = None if cluster is None else pd.factorize(frame[cluster])[0]
-
-    scopes = [("unit", np.arange(len(frame)), u_labels[u_codes])]
+    stats = stratum_stats(
+        comp,
+        w,
+        s_codes,
+        len(s_index),
+        clusters=clusters,
+        poststrata=post,
+        small_cell_correction=small_cell_correction,
+    )
+    s_index = np.asarray(s_index)
+    s_unit, s_period = u_labels[s_index // len(p_labels)], s_index % len(p_labels)
+    parts = [_scope_frame(comp, stats, s_unit, s_period, p_labels, "unit", unit, period)]
     if parents:
         pairs = ancestors_table(parents)
         pairs = pairs[pairs["unit"].isin(set(u_labels))]
-        row_pairs = pd.DataFrame({"unit": u_labels[u_codes], "row": np.arange(len(frame))})
-        row_pairs = row_pairs.merge(pairs, on="unit", how="inner")
-        own = pd.DataFrame({"row": np.arange(len(frame)), "ancestor": u_labels[u_codes]})
         internal = set(pairs["ancestor"])
-        own = own[own["ancestor"].isin(internal)]
-        sub = pd.concat([row_pairs[["row", "ancestor"]], own], ignore_index=True)
-        sub = sub.sort_values(["ancestor", "row"], kind="stable")
-        scopes.append(("subtree", sub["row"].to_numpy(), sub["ancestor"].to_numpy()))
-    parts = []
-    for scope, rows, nodes in scopes:
-        node_codes, node_labels = pd.factorize(nodes)
-        groups = node_codes.astype(np.int64) * len(p_labels) + p_codes[rows]
-        g_codes, g_index = pd.factorize(groups)
-        res = grouped_estimates(
-            comp.take(rows),
-            w[rows],
-            g_codes,
-            len(g_index),
-            strata[rows],
-            clusters=None if clusters is None else clusters[rows],
-            poststrata=None if post is None else post[rows],
-            small_cell_correction=small_cell_correction,
+        own = [u for u in u_labels if u in internal]
+        members = pd.concat(
+            [pairs, pd.DataFrame({"unit": own, "ancestor": own})], ignore_index=True
         )
-        g_index = np.asarray(g_index)
-        labels = pd.DataFrame(
-            {unit: node_labels[g_index // len(p_labels)], period: p_labels[g_index % len(p_labels)]}
+        by_stratum = pd.DataFrame({"unit": s_unit, "stratum": np.arange(len(s_index))})
+        members = members.merge(by_stratum, on="unit", how="inner")
+        rows = members["stratum"].to_numpy()
+        parts.append(
+            _scope_frame(
+                comp,
+                stats.take(rows),
+                members["ancestor"].to_numpy(),
+                s_period[rows],
+                p_labels,
+                "subtree",
+                unit,
+                period,
+            )
         )
-        parts.append(long_frame(res, comp, labels, scope, unit, period))
     out = pd.concat(parts, ignore_index=True)
     out = _finish(out, comp, level, ci_method, min_effective_n, suppress_below, spec)
     out.attrs.update(reports)
     return out.rename(columns={unit: "unit", period: "period"})[
         [c for c in [*RESULT_COLUMNS, "band"] if c in out.columns or c in (unit, period)]
     ]
+
+
+def _scope_frame(
+    comp: Any,
+    stats: StratumStats,
+    nodes: np.ndarray,
+    periods: np.ndarray,
+    p_labels: Any,
+    scope: str,
+    unit: str,
+    period: str,
+) -> pd.DataFrame:
+    """Estimate the domains (node × period) made of the given strata rows of ``stats``."""
+    node_codes, node_labels = pd.factorize(nodes)
+    groups = node_codes.astype(np.int64) * len(p_labels) + periods
+    g_codes, g_index = pd.factorize(groups, sort=True)
+    membership = sparse.csr_matrix(
+        (np.ones(len(g_codes)), (g_codes, np.arange(len(g_codes)))),
+        shape=(len(g_index), len(g_codes)),
+    )
+    res = domain_estimates(comp, stats, membership)
+    g_index = np.asarray(g_index)
+    labels = pd.DataFrame(
+        {unit: node_labels[g_index // len(p_labels)], period: p_labels[g_index % len(p_labels)]}
+    )
+    return long_frame(res, comp, labels, scope, unit, period)
 
 
 def _finish(

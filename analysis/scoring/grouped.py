@@ -1,17 +1,21 @@
-"""Vectorised linearised estimation of a :class:`LinearComposite` in many domains at once.
+"""Linearised estimation of a :class:`LinearComposite` in many domains, from stratum statistics.
 
 For domain ``g`` the ratios are ``m_gc = Σ_{i∈g} w_i y_ic / X_gc`` with ``X_gc = Σ_{i∈g} w_i x_ic``
-and output ``θ_gk = a_k + Σ_c A_kc m_gc``. The influence value of response ``i`` (zero outside
-``g``) is ``u_ik = Σ_c A_kc (y_ic - m_gc x_ic) / X_gc``. Its variance is the stratified
-with-replacement variance of the estimated total ``Σ w_i u_ik`` (Wolter 2007, ch. 6;
-Lohr 2022, ch. 9):
+and output ``θ_gk = a_k + Σ_c A_kc m_gc``. With ``z_i = (y_i, x_i)`` the influence value of
+response ``i`` is the linear form ``u_ik = b_gk · z_i`` where ``b_gk = (A_k / X_g, -A_k m_g / X_g)``
+(Woodruff 1971). Its variance is the stratified with-replacement variance of ``Σ w_i u_ik``
+(Wolter 2007, ch. 6; Lohr 2022, ch. 9):
 
     V_g = Σ_h n_h/(n_h-1) Σ_j (t_hj - t̄_h)²,   t_hj = Σ_{i∈PSU j} w_i ũ_ik,
 
 where ``ũ`` is ``u`` minus its mean in the response's post-stratum when the weights were
-post-stratified (R survey's ``svyrecvar``; Lumley 2010, ch. 7). A stratum with a single PSU in
-the domain contributes zero (after post-stratification its residual is zero anyway). Everything is
-done with sparse group-sum matrices, with no Python loop over domains.
+post-stratified (R survey's ``svyrecvar``; Lumley 2010, ch. 7). Since ``ũ`` is linear in ``z``,
+``V_g = b_gk' (Σ_{h∈g} M_h) b_gk`` with one matrix ``M_h`` per variance stratum that does not
+depend on the domain. So the rows are read once into :class:`StratumStats` (weighted totals,
+``M_h``, the raw cross-products for the design effect, counts), and any union of strata (a unit,
+a roll-up of a province) is estimated from sums of those, without touching the rows again. The
+same statistics, kept per stratum and refreshed only for strata with new responses, serve the
+dashboard.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from analysis.scoring.composite import LinearComposite
+
+CHUNK_ROWS = 65_536  # rows per block while building statistics (bounds temporary memory)
 
 
 @dataclass(frozen=True)
@@ -39,157 +46,285 @@ class GroupedResult:
     variance_srs: np.ndarray  # variance under simple random sampling of the same responses
 
 
-def _summer(codes: np.ndarray, size: int) -> sparse.csr_matrix:
-    """Sparse ``size × len(codes)`` matrix that sums rows into groups."""
-    m = len(codes)
-    return sparse.csr_matrix((np.ones(m), (codes, np.arange(m))), shape=(size, m))
+@dataclass(frozen=True)
+class StratumStats:
+    """Sufficient statistics of ``S`` variance strata for one composite (``p = 2r`` columns).
+
+    ``total`` Σ w z (S × p); ``design`` M_h (S × p × p); ``raw_sum`` Σ z and ``raw_cross``
+    Σ z z' (for the equal-weight variance); ``n_rows``, ``sum_w`` and ``degf`` (the stratum's
+    share of the degrees of freedom) per stratum; ``n_contrib``, ``w_contrib`` and
+    ``w2_contrib`` (S × k): count, Σw and Σw² of responses with a valid answer for each output.
+    """
+
+    total: np.ndarray
+    design: np.ndarray
+    raw_sum: np.ndarray
+    raw_cross: np.ndarray
+    n_rows: np.ndarray
+    sum_w: np.ndarray
+    degf: np.ndarray
+    n_contrib: np.ndarray
+    w_contrib: np.ndarray
+    w2_contrib: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.n_rows)
+
+    def take(self, strata: np.ndarray) -> StratumStats:
+        """The statistics of some strata (integer positions), in that order."""
+        return StratumStats(*(getattr(self, f)[strata] for f in _FIELDS))
+
+    @staticmethod
+    def concat(parts: list[StratumStats]) -> StratumStats:
+        return StratumStats(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
 
 
-def _combine(*codes: np.ndarray) -> tuple[np.ndarray, int]:
-    """Factorise tuples of integer codes into ``0..K-1``."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        c = np.asarray(c, dtype=np.int64)
-        key = key * (int(c.max(initial=0)) + 1) + c
-    uniq, inv = np.unique(key, return_inverse=True)
-    return inv.astype(np.int64), len(uniq)
+_FIELDS = (
+    "total",
+    "design",
+    "raw_sum",
+    "raw_cross",
+    "n_rows",
+    "sum_w",
+    "degf",
+    "n_contrib",
+    "w_contrib",
+    "w2_contrib",
+)
 
 
-def grouped_estimates(
+def _cross_by_block(t: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Σ t t' over each block of consecutive rows (``starts`` = first row of each block)."""
+    p = t.shape[1]
+    ends = np.append(starts[1:], len(t))
+    out = np.zeros((len(starts), p, p))
+    sizes = ends - starts
+    # One BLAS product per block: forming every row's outer product costs ten times more. The
+    # products are small, so BLAS threads only add start-up cost (20x slower on a busy machine).
+    with threadpool_limits(1, user_api="blas"):
+        for b in np.flatnonzero(sizes > 1):
+            block = t[starts[b] : ends[b]]
+            np.matmul(block.T, block, out=out[b])
+    one = np.flatnonzero(sizes == 1)
+    if len(one):
+        row = t[starts[one]]
+        out[one] = row[:, :, None] * row[:, None, :]
+    return out
+
+
+def _block_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    if len(values) == 0:
+        return np.zeros((len(starts), *values.shape[1:]))
+    return np.add.reduceat(values, starts, axis=0)
+
+
+def stratum_stats(
     comp: LinearComposite,
     weights: np.ndarray,
-    groups: np.ndarray,
-    n_groups: int,
     strata: np.ndarray,
+    n_strata: int,
     *,
     clusters: np.ndarray | None = None,
     poststrata: np.ndarray | None = None,
     small_cell_correction: bool = False,
-) -> GroupedResult:
-    """Estimate every output of ``comp`` in every domain, with linearised variances.
+) -> StratumStats:
+    """Read the rows once into per-stratum statistics (see the module docstring).
 
-    Parameters
-    ----------
-    comp : LinearComposite
-        Rows aligned with ``weights`` (use :meth:`LinearComposite.take` to duplicate rows that
-        belong to several domains, e.g. for roll-ups).
-    weights : numpy.ndarray
-        Final (e.g. post-stratified) weights, one per row.
-    groups : numpy.ndarray
-        Domain code ``0..n_groups-1`` per row.
-    n_groups : int
-        Number of domains.
-    strata : numpy.ndarray
-        Variance stratum code per row (hailong: unit × period).
-    clusters : numpy.ndarray, optional
-        PSU code per row (nested in strata); default: each response is its own PSU.
-    poststrata : numpy.ndarray, optional
-        Post-stratum code per row; residuals are taken within post-strata.
-    small_cell_correction : bool
-        Only with ``poststrata`` and without ``clusters``. False gives R survey's estimator.
-        True (hailong's default in :func:`analysis.units.unit_results`) removes its downward bias
-        in small post-strata: residuals in a cell of ``n_c > 1`` responses are multiplied by
-        ``sqrt(n_c/(n_c-1))`` (the unbiased within-cell variance of stratified sampling, Cochran
-        1977, ch. 5, applied to post-strata; Holt and Smith 1979), a single-response cell is
-        centred at its stratum's mean instead of its own value (it is collapsed into its unit
-        for the variance), the ``n_h/(n_h-1)`` factor is dropped, and the degrees of freedom are
-        responses minus post-strata.
-
-    Returns
-    -------
-    GroupedResult
+    ``strata`` codes ``0..n_strata-1``; ``clusters`` (PSUs) and ``poststrata`` must be nested in
+    strata. ``small_cell_correction`` (only with ``poststrata`` and without ``clusters``; False
+    gives R survey's estimator) removes the downward bias of R's formula in small post-strata:
+    residuals in a cell of ``n_c > 1`` responses are multiplied by ``sqrt(n_c/(n_c-1))``
+    (Cochran 1977, ch. 5; Holt and Smith 1979), a single-response cell is centred at its
+    stratum's mean (collapsed into its unit for the variance), the ``n_h/(n_h-1)`` factor is
+    dropped, and the degrees of freedom are responses minus post-strata.
     """
     w = np.asarray(weights, dtype=float)
-    groups = np.asarray(groups, dtype=np.int64)
-    y, x, coef = comp.numerator, comp.denominator, comp.coef
-    sg = _summer(groups, n_groups)
-    ty = sg @ (w[:, None] * y)
-    tx = sg @ (w[:, None] * x)
+    strata = np.asarray(strata, dtype=np.int64)
+    order = np.argsort(strata, kind="stable")
+    if np.all(order[1:] > order[:-1]):
+        order = None  # already grouped by stratum: avoid copying the answers
+    y, x = comp.numerator, comp.denominator
+    r, k = y.shape[1], len(comp.output_ids)
+    needed = (comp.coef != 0).T.astype(float)
+    corrected = small_cell_correction and poststrata is not None and clusters is None
+    sorted_strata = strata if order is None else strata[order]
+    bounds = np.flatnonzero(np.diff(sorted_strata)) + 1
+    starts_all = np.concatenate([[0], bounds]) if len(strata) else np.zeros(0, dtype=np.int64)
+    parts: list[StratumStats] = []
+    present: list[np.ndarray] = []
+    i = 0
+    while i < len(starts_all):
+        j = int(np.searchsorted(starts_all, starts_all[i] + CHUNK_ROWS, side="left"))
+        j = max(j, i + 1)
+        a = int(starts_all[i])
+        b = int(starts_all[j]) if j < len(starts_all) else len(strata)
+        idx = slice(a, b) if order is None else order[a:b]
+        starts = starts_all[i:j] - a
+        present.append(sorted_strata[starts_all[i:j]])
+        parts.append(
+            _chunk_stats(
+                y[idx],
+                x[idx],
+                w[idx],
+                starts,
+                needed,
+                None if poststrata is None else np.asarray(poststrata)[idx],
+                None if clusters is None else np.asarray(clusters)[idx],
+                corrected,
+                r,
+                k,
+            )
+        )
+        i = j
+    out = _empty(n_strata, 2 * r, k)
+    if parts:
+        stats = StratumStats.concat(parts)
+        where = np.concatenate(present)
+        for f in _FIELDS:
+            getattr(out, f)[where] = getattr(stats, f)
+    return out
+
+
+def _empty(n: int, p: int, k: int) -> StratumStats:
+    return StratumStats(
+        np.zeros((n, p)),
+        np.zeros((n, p, p)),
+        np.zeros((n, p)),
+        np.zeros((n, p, p)),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros((n, k)),
+        np.zeros((n, k)),
+        np.zeros((n, k)),
+    )
+
+
+def _chunk_stats(
+    y: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    starts: np.ndarray,
+    needed: np.ndarray,
+    post: np.ndarray | None,
+    clusters: np.ndarray | None,
+    corrected: bool,
+    r: int,
+    k: int,
+) -> StratumStats:
+    z = np.hstack([y, x])
+    s_of_row = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(z))))
+    n_rows = np.diff(np.append(starts, len(z))).astype(float)
+    total = _block_sum(w[:, None] * z, starts)
+    raw_sum = _block_sum(z, starts)
+    raw_cross = _cross_by_block(z, starts)
+    d = z
+    cells_h = None
+    if post is not None:
+        cell, cell_index = pd.factorize(pd.Series(s_of_row * (int(post.max()) + 1) + post))
+        counts = np.bincount(cell).astype(float)
+        cell_sum = (
+            sparse.csr_matrix(
+                (np.ones(len(cell)), (cell, np.arange(len(cell)))), shape=(len(counts), len(cell))
+            )
+            @ z
+        )
+        d = z - (cell_sum / counts[:, None])[cell]
+        if corrected:
+            single = counts[cell] == 1
+            if single.any():
+                s_mean = raw_sum / n_rows[:, None]
+                d[single] = (z - s_mean[s_of_row])[single]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(counts > 1, np.sqrt(counts / (counts - 1.0)), 1.0)
+            d *= factor[cell][:, None]
+            cells_h = np.bincount(
+                np.asarray(cell_index) // (int(post.max()) + 1), minlength=len(starts)
+            ).astype(float)
+    t = w[:, None] * d
+    if clusters is not None:
+        psu, _ = pd.factorize(
+            pd.Series(s_of_row.astype(np.int64) * (int(clusters.max()) + 1) + clusters)
+        )
+        psu_total = np.zeros((int(psu.max()) + 1, t.shape[1]))
+        np.add.at(psu_total, psu, t)
+        psu_stratum = np.zeros(len(psu_total), dtype=np.int64)
+        psu_stratum[psu] = s_of_row
+        keep = np.argsort(psu_stratum, kind="stable")
+        t, t_strata = psu_total[keep], psu_stratum[keep]
+        t_starts = np.searchsorted(t_strata, np.arange(len(starts)))
+    else:
+        t_starts = starts
+    n_h = np.diff(np.append(t_starts, len(t))).astype(float)
+    s2 = _cross_by_block(t, t_starts)
+    if corrected:
+        design = s2
+        degf = np.maximum(n_h - cells_h, 0.0)
+    else:
+        s1 = _block_sum(t, t_starts)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(n_h > 1, n_h / (n_h - 1.0), 0.0)
+            centred = s2 - s1[:, :, None] * s1[:, None, :] / n_h[:, None, None]
+        design = factor[:, None, None] * np.where(n_h[:, None, None] > 1, centred, 0.0)
+        degf = n_h - 1.0
+    contributes = (x != 0).astype(float) @ needed > 0
+    cw = contributes * w[:, None]
+    return StratumStats(
+        total,
+        design,
+        raw_sum,
+        raw_cross,
+        n_rows,
+        _block_sum(w, starts),
+        degf,
+        _block_sum(contributes.astype(float), starts),
+        _block_sum(cw, starts),
+        _block_sum(cw * w[:, None], starts),
+    )
+
+
+def domain_estimates(
+    comp: LinearComposite, stats: StratumStats, membership: sparse.spmatrix
+) -> GroupedResult:
+    """Estimate every output in every domain; ``membership`` is ``G × S`` (1 = stratum in g)."""
+    m = sparse.csr_matrix(membership, dtype=float)
+    g, p, r = m.shape[0], stats.total.shape[1], stats.total.shape[1] // 2
+    coef, needed = comp.coef, comp.coef != 0
+    total = m @ stats.total
+    ty, tx = total[:, :r], total[:, r:]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(tx > 0, ty / tx, 0.0)
         inv_tx = np.where(tx > 0, 1.0 / tx, 0.0)
-    needed = coef != 0
     missing = (tx <= 0).astype(float) @ needed.T.astype(float) > 0
     estimate = comp.offset + ratio @ coef.T
     estimate[missing] = np.nan
-
-    u = (y - ratio[groups] * x) * inv_tx[groups]
-    infl = u @ coef.T
-    n_rows = np.bincount(groups, minlength=n_groups).astype(float)
-    sum_w = np.bincount(groups, weights=w, minlength=n_groups)
-    variance_srs = _srs_variance(sg, infl, n_rows, sum_w)
-    h, n_h_codes = _combine(groups, strata)
-    corrected = small_cell_correction and poststrata is not None and clusters is None
-    cells_h = None
-    if poststrata is not None:
-        cell, n_cell = _combine(groups, poststrata)
-        sc = _summer(cell, n_cell)
-        counts = np.asarray(sc.sum(axis=1)).ravel()
-        resid = infl - (sc @ infl / counts[:, None])[cell]
-        if corrected:
-            single = counts[cell] == 1
-            sh0 = _summer(h, n_h_codes)
-            h_mean = sh0 @ infl / np.asarray(sh0.sum(axis=1)).ravel()[:, None]
-            resid[single] = (infl - h_mean[h])[single]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                factor = np.where(counts > 1, np.sqrt(counts / (counts - 1.0)), 1.0)
-            resid *= factor[cell][:, None]
-            h_of_cell = np.zeros(n_cell, dtype=np.int64)
-            h_of_cell[cell] = h
-            cells_h = np.bincount(h_of_cell, minlength=n_h_codes).astype(float)
-        infl = resid
-    t = w[:, None] * infl
-    if clusters is not None:
-        psu, n_psu = _combine(groups, strata, clusters)
-        t = _summer(psu, n_psu) @ t
-        h = np.zeros(n_psu, dtype=np.int64)
-        h[psu] = np.asarray(_combine(groups, strata)[0])
-        g_of_psu = np.zeros(n_psu, dtype=np.int64)
-        g_of_psu[psu] = groups
-    else:
-        g_of_psu = groups
-    sh = _summer(h, n_h_codes)
-    n_h = np.asarray(sh.sum(axis=1)).ravel()
-    s1, s2 = sh @ t, sh @ (t * t)
-    if corrected:
-        contrib = s2
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            nh = n_h[:, None]
-            contrib = np.where(nh > 1, nh / (nh - 1.0) * (s2 - s1 * s1 / nh), 0.0)
-    g_of_h = np.zeros(n_h_codes, dtype=np.int64)
-    g_of_h[h] = g_of_psu
-    sgh = _summer(g_of_h, n_groups)
-    variance = np.maximum(sgh @ contrib, 0.0)
+    b = np.concatenate(
+        [coef[None, :, :] * inv_tx[:, None, :], -coef[None, :, :] * (ratio * inv_tx)[:, None, :]],
+        axis=2,
+    )
+    design = (m @ stats.design.reshape(stats.size, p * p)).reshape(g, p, p)
+    variance = np.maximum(np.einsum("gki,gki->gk", b @ design, b), 0.0)
     variance[missing] = np.nan
-    lost = n_h - 1.0 if cells_h is None else np.maximum(n_h - cells_h, 0.0)
-    df = np.maximum(np.asarray(sgh @ lost).ravel(), 1.0)
-
-    contributes = ((x != 0).astype(float) @ needed.T.astype(float)) > 0
-    cw = contributes * w[:, None]
-    n = sg @ contributes.astype(float)
-    sw, sw2 = sg @ cw, sg @ (cw * w[:, None])
+    n_rows = m @ stats.n_rows
+    sum_w = m @ stats.sum_w
+    raw_sum = m @ stats.raw_sum
+    raw_cross = (m @ stats.raw_cross.reshape(stats.size, p * p)).reshape(g, p, p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = raw_cross - raw_sum[:, :, None] * raw_sum[:, None, :] / n_rows[:, None, None]
+        n = n_rows[:, None]
+        wbar = (sum_w / n_rows)[:, None]
+        srs = wbar**2 * n / (n - 1.0) * np.einsum("gki,gki->gk", b @ spread, b)
+        srs = np.where(n > 1, srs, np.nan)
+    variance_srs = np.maximum(srs, 0.0)
+    variance_srs[missing] = np.nan
+    df = np.maximum(m @ stats.degf, 1.0)
+    sw, sw2 = m @ stats.w_contrib, m @ stats.w2_contrib
     with np.errstate(divide="ignore", invalid="ignore"):
         n_eff = np.where(sw2 > 0, sw * sw / sw2, 0.0)
-    variance_srs[missing] = np.nan
-    return GroupedResult(estimate, variance, n, n_eff, df, n_rows, sum_w, variance_srs)
-
-
-def _srs_variance(
-    sg: sparse.csr_matrix, infl: np.ndarray, n_rows: np.ndarray, sum_w: np.ndarray
-) -> np.ndarray:
-    """Variance if the domain's responses were a simple random sample (equal weights).
-
-    With every weight equal to the domain's mean weight ``w̄``, the linearised variance is
-    ``w̄² n/(n-1) Σ (u_i - ū)²``; for a share this is about ``p(1-p)/n``. It is the denominator
-    of the design effect, used by the ``beta_nchs`` interval (design effect at least 1).
-    """
-    s1, s2 = sg @ infl, sg @ (infl * infl)
-    n = n_rows[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wbar = (sum_w / n_rows)[:, None]
-        v = np.where(n > 1, wbar**2 * n / (n - 1.0) * (s2 - s1 * s1 / n), np.nan)
-    return np.maximum(v, 0.0)
+    return GroupedResult(
+        estimate, variance, m @ stats.n_contrib, n_eff, df, n_rows, sum_w, variance_srs
+    )
 
 
 def long_frame(
