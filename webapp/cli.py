@@ -312,7 +312,8 @@ def qr_sheet(unit_code: str, size: str, out: str) -> None:
 # ---- microdata export --------------------------------------------------------------------
 @main.command("export")
 @click.option("--survey", required=True, help="Survey key, e.g. sipas.")
-@click.option("--period", required=True, help="YYYY, YYYY-Qn or YYYY-MM.")
+@click.option("--period", required=True,
+              help="YYYY, YYYY-Qn or YYYY-MM, or a range FROM..TO (e.g. 2026-01..2026-06).")
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["csv", "dta", "sav", "parquet"]))
 @click.option("--out", required=True, type=click.Path(file_okay=False, writable=True),

@@ -70,8 +70,12 @@ class Frequencies:
                 continue
             if s.too_many:
                 continue
-            values = col[present].to_numpy(object)
-            codes, uniques = pd.factorize(values)
+            if var.kind == "numeric":  # codes: hashing floats is far cheaper than objects
+                values = pd.to_numeric(col, errors="coerce").to_numpy(float, na_value=np.nan)
+                codes, uniques = pd.factorize(values[present])
+            else:
+                codes, uniques = pd.factorize(col[present])
+                uniques = np.asarray(uniques, dtype=object)
             counts = np.bincount(codes, minlength=len(uniques))
             sums = np.bincount(codes, weights=w[present], minlength=len(uniques))
             for value, n, total in zip(uniques, counts, sums, strict=True):

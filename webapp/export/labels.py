@@ -56,6 +56,11 @@ class Variable:
                 for code, lab in self.values.items()}
 
 
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def safe_name(text: str) -> str:
     """A Stata/SPSS variable name: ASCII letters, digits and ``_``, starting with a letter."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -175,7 +175,7 @@ def stata_do(stem: str, data_file: str, fmt: str,
         "svyset _n, strata(_stratum) poststrata(_post) postweight(ps_total) "
         "singleunit(certainty)",
         "tempname results",
-        "postfile `results' str60 unit str10 period str10 scope str40 index_id "
+        "postfile `results' str60 unit str24 period str10 scope str40 index_id "
         "double(estimate se ci_low ci_high df) using "
         f'"{stem}_indices_stata.dta", replace',
         "capture program drop _hl_domain",

@@ -32,13 +32,14 @@ from analysis.units import default_weights
 from ..models import Response, Role, SurveyVersion, Unit, User
 from ..services import audit
 from ..services.microdata import CHUNK, iter_response_chunks, load_dossier_counts
-from ..services.periods import Period, parse_period
+from ..services.periods import Period, PeriodRange, parse_period_span
 from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
 from . import codebook, scripts
 from .disclosure import DEFAULT_K, SuppressionReport, local_suppression, scrub_text
 from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
+from .layout import Layout, LayoutScanner
 from .report import disclosure_markdown
 from .writers import FORMATS, ParquetWriter, Writer, open_writer
 
@@ -92,7 +93,7 @@ def count_responses(session: Session, request: ExportRequest,
     query = (select(func.count()).select_from(Response)
              .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
              .where(SurveyVersion.survey_key == request.survey,
-                    Response.period.in_(parse_period(request.period).months())))
+                    Response.period.in_(parse_period_span(request.period).months())))
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(list(unit_ids)))
     return int(session.scalar(query) or 0)
@@ -126,7 +127,7 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
     if request.fmt not in FORMATS:
         raise ExportError(f"unknown format {request.fmt!r}; choose one of {', '.join(FORMATS)}")
     unit_ids = export_scope(session, user, request.unit_code)
-    period = parse_period(request.period)
+    period = parse_period_span(request.period)
     version = latest_version(session, request.survey)
     if version is None:
         raise ExportError(f"survey {request.survey!r} is not published")
@@ -134,7 +135,7 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
     tree = load_tree(session)
     variables = catalogue(definition, tree.depth, request.include_text)
     qi = [v.name for v in variables if v.role == "respondent" and v.kind == "numeric"]
-    stem = f"hailong_{request.survey}_{period}".replace("-", "_")
+    stem = f"hailong_{request.survey}_{period}".replace("..", "_to_").replace("-", "_")
     out = request.out_dir
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".{stem}.staging.parquet"
@@ -142,13 +143,13 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
                            scrub_text if request.include_text else None)
     tick = progress or (lambda _rows: None)
     try:
-        keys = _first_pass(session, request, period, unit_ids, builder, variables, qi,
-                           staging, tick)
+        keys, layout = _first_pass(session, request, period, unit_ids, builder, variables,
+                                   qi, staging, tick)
         weights, ps_total, weighting = _weights(session, period, unit_ids, keys)
         mask, report = local_suppression(keys["unit"], keys[qi], request.k)
         data_file = out / f"{stem}.{request.fmt}"
         freq = codebook.Frequencies(variables)
-        writer = open_writer(request.fmt, data_file, variables, request.language)
+        writer = open_writer(request.fmt, data_file, variables, request.language, layout)
         _second_pass(staging, writer, freq, weights, ps_total, mask, qi, request.chunk, tick)
         writer.close()
     finally:
@@ -168,15 +169,18 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
                         weighting)
 
 
-def _first_pass(session: Session, request: ExportRequest, period: Period,
+def _first_pass(session: Session, request: ExportRequest, period: Period | PeriodRange,
                 unit_ids: set[int] | None, builder: FrameBuilder, variables: list[Variable],
-                qi: list[str], staging: Path, tick: Progress) -> pd.DataFrame:
-    """Stage every export row on disk; return unit, period, field and respondent items."""
+                qi: list[str], staging: Path, tick: Progress) -> tuple[pd.DataFrame, Layout]:
+    """Stage every export row on disk; return unit, period, field and respondent items, and
+    the layout (rows, string widths, code ranges) the Stata and SPSS writers need."""
     writer = ParquetWriter(staging, variables, request.language)
+    scanner = LayoutScanner(variables)
     keys: list[pd.DataFrame] = []
     for chunk in iter_response_chunks(session, request.survey, period, unit_ids, request.chunk):
         frame = builder.build(chunk)
         writer.write(frame)
+        scanner.add(frame)
         small = frame[["unit", "period", "field", *qi]].copy()
         for col in ("unit", "period", "field"):
             small[col] = small[col].astype("category")
@@ -187,14 +191,14 @@ def _first_pass(session: Session, request: ExportRequest, period: Period,
     writer.close()
     if not keys:
         empty = {c: pd.Series(dtype=object) for c in ("unit", "period", "field")}
-        return pd.DataFrame(empty | {c: pd.Series(dtype="Int16") for c in qi})
+        return pd.DataFrame(empty | {c: pd.Series(dtype="Int16") for c in qi}), scanner.layout
     out = pd.concat(keys, ignore_index=True)
     for col in ("unit", "period", "field"):
         out[col] = out[col].astype(str)
-    return out
+    return out, scanner.layout
 
 
-def _weights(session: Session, period: Period, unit_ids: set[int] | None,
+def _weights(session: Session, period: Period | PeriodRange, unit_ids: set[int] | None,
              keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str, object]]:
     """hailong's default weights (``analysis.units.default_weights``) by row position."""
     n = len(keys)
@@ -255,7 +259,8 @@ def _beside(out: Path, stem: str, request: ExportRequest,
     """Codebooks, reproduction scripts and the disclosure report."""
     info = codebook.StudyInfo(
         survey=request.survey, version=version, title=dict(definition.title),
-        period=str(parse_period(request.period)), data_file=f"{stem}.{request.fmt}", rows=rows,
+        period=str(parse_period_span(request.period)), data_file=f"{stem}.{request.fmt}",
+        rows=rows,
         created=dt.datetime.now(dt.UTC), weighting=WEIGHTING_TEXT,
         disclosure=disclosure_markdown(report, request.include_text, weighting, short=True))
     paths = {k: out / f"{stem}{suffix}" for k, suffix in (

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Role
-from ..services.periods import PeriodError, parse_period
+from ..services.periods import PeriodError, PeriodOrderError, parse_period_span
 from ..services.unit_report import survey_keys
 from .disclosure import DEFAULT_K
 from .jobs import jobs_root, read_status, start_job
@@ -48,7 +48,16 @@ def create() -> Response | str:
     assert user is not None
     values = request.form
     try:
-        period = str(parse_period(values.get("period", "")))
+        period = str(parse_period_span(values.get("period", "")))
+    except PeriodOrderError:
+        flash(_("The period range starts after it ends: %(period)s.",
+                period=values.get("period", "")), "error")
+        return redirect(url_for("export.form"))
+    except PeriodError:
+        flash(_("Check the period: YYYY, YYYY-Qn, YYYY-MM, or a range FROM..TO "
+                "such as 2026-01..2026-06."), "error")
+        return redirect(url_for("export.form"))
+    try:
         k = int(values.get("k", DEFAULT_K))
         if values.get("format") not in FORMATS or k < 1:
             raise ValueError
@@ -57,8 +66,8 @@ def create() -> Response | str:
                             values.get("include_text") == "1")
         job_id, _thread = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
                                     user, req)
-    except (PeriodError, ValueError, KeyError):
-        flash(_("Check the period (YYYY, YYYY-Qn or YYYY-MM), the format and k."), "error")
+    except (ValueError, KeyError):
+        flash(_("Check the format and k (a whole number, at least 1)."), "error")
         return redirect(url_for("export.form"))
     except ExportError as exc:
         flash(str(exc), "error")

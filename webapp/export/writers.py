@@ -1,11 +1,9 @@
 """Writers for the four formats; each takes chunks of export rows in file order.
 
-CSV and Parquet are written chunk by chunk, so memory stays bounded by the chunk size. Stata
-and SPSS files must know the number of rows and every string width in their header, and
-neither pandas' ``to_stata`` nor pyreadstat can append, so those two writers collect the
-chunks in compact form (codes as float32 columns, each distinct string once) and write once
-at the end: their memory grows with the export (peak 2.8 GiB for .dta and 1.4 GiB for .sav
-per million SIPAS responses; docs/benchmarks.md).
+Every format is written chunk by chunk, so memory stays bounded by the chunk size. Stata and
+SPSS files hold the number of rows and every string width in their header: their writers
+(:mod:`.stata`, :mod:`.spss`) are opened with the :class:`~.layout.Layout` the export learnt
+in its first pass.
 """
 
 from __future__ import annotations
@@ -15,19 +13,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import pyreadstat
 
 from .frame import is_coded
 from .labels import Variable
+from .layout import Layout
+from .spss import SavWriter
+from .stata import DtaWriter
 
 FORMATS = ("csv", "dta", "sav", "parquet")
-STATA_LABEL_LIMIT = 80
-SPSS_LABEL_LIMIT = 255
 
 
 class Writer(Protocol):
@@ -38,11 +35,6 @@ class Writer(Protocol):
     def write(self, frame: pd.DataFrame) -> None: ...
 
     def close(self) -> None: ...
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to ``limit`` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class CsvWriter:
@@ -101,83 +93,24 @@ class ParquetWriter:
         self._writer.close()
 
 
-class _Collecting:
-    """Base of the writers that must see every row before writing."""
+def open_writer(fmt: str, path: Path, variables: Sequence[Variable], language: str = "vi",
+                layout: Layout | None = None) -> Writer:
+    """Open the writer of ``fmt`` (one of :data:`FORMATS`) on ``path``.
 
-    def __init__(self, path: Path, variables: Sequence[Variable], language: str) -> None:
-        self.path = path
-        self.variables = list(variables)
-        self.language = language
-        self._chunks: list[pd.DataFrame] = []
-
-    def write(self, frame: pd.DataFrame) -> None:
-        self._chunks.append(_compact(frame, self.variables))
-
-    def _frame(self) -> pd.DataFrame:
-        if not self._chunks:
-            return _compact(pd.DataFrame({v.name: pd.Series(dtype=object)
-                                          for v in self.variables}), self.variables)
-        frame = pd.concat(self._chunks, ignore_index=True)
-        self._chunks = []
-        return frame
-
-
-def _compact(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
-    """Codes as float32 (exact for integers; NaN = missing), measures as float64, strings
-    with "" for missing and each distinct string stored once (a million responses share a
-    few dozen unit names)."""
-    out = {}
-    for var in variables:
-        col = frame[var.name]
-        if var.kind == "string":
-            codes, uniques = pd.factorize(col.astype(object).where(col.notna(), ""))
-            out[var.name] = pd.Series(np.asarray(uniques, dtype=object)[codes], dtype=object)
-        else:
-            kind = "float32" if is_coded(var) else "float64"
-            out[var.name] = pd.to_numeric(col, errors="coerce").astype(kind)
-    return pd.DataFrame(out)
-
-
-class StataWriter(_Collecting):
-    """Stata 14+ ``.dta`` (format 118: UTF-8 text), variable and value labels."""
-
-    def close(self) -> None:
-        frame = self._frame()
-        labels = {v.name: shorten(v.text(self.language), STATA_LABEL_LIMIT)
-                  for v in self.variables}
-        values = {v.name: v.value_text(self.language) for v in self.variables if v.values}
-        frame.to_stata(self.path, version=118, write_index=False, variable_labels=labels,
-                       value_labels=values, data_label="hailong microdata")
-
-
-class SpssWriter(_Collecting):
-    """SPSS ``.sav``: variable labels, value labels, user-missing codes, measurement levels."""
-
-    def close(self) -> None:
-        frame = self._frame()
-        pyreadstat.write_sav(
-            frame, str(self.path),
-            column_labels={v.name: shorten(v.text(self.language), SPSS_LABEL_LIMIT)
-                           for v in self.variables},
-            variable_value_labels={v.name: {float(c): t for c, t in
-                                            v.value_text(self.language).items()}
-                                   for v in self.variables if v.values},
-            missing_ranges={v.name: [float(c) for c in v.missing]
-                            for v in self.variables if v.missing},
-            variable_measure={v.name: "nominal" if v.kind == "string" else v.measure
-                              for v in self.variables},
-            variable_format={v.name: "F8.0" for v in self.variables if is_coded(v)},
-            file_label="hailong microdata")
-
-
-WRITERS: dict[str, type] = {"csv": CsvWriter, "parquet": ParquetWriter, "dta": StataWriter,
-                            "sav": SpssWriter}
-
-
-def open_writer(fmt: str, path: Path, variables: Sequence[Variable],
-                language: str = "vi") -> Writer:
-    """Open the writer of ``fmt`` (one of :data:`FORMATS`) on ``path``."""
-    if fmt not in WRITERS:
+    Stata and SPSS need the export's :class:`Layout` (rows, string widths, code ranges)
+    before the first row; CSV and Parquet ignore it.
+    """
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    writer: Writer = WRITERS[fmt](path, variables, language)
+    writer: Writer
+    if fmt == "csv":
+        writer = CsvWriter(path, variables, language)
+    elif fmt == "parquet":
+        writer = ParquetWriter(path, variables, language)
+    elif layout is None:
+        raise ValueError(f"the {fmt} writer needs the export's layout")
+    elif fmt == "dta":
+        writer = DtaWriter(path, variables, language, layout)
+    else:
+        writer = SavWriter(path, variables, language, layout)
     return writer

@@ -3,19 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import io
+import json
+import secrets
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+import pyarrow as pa
+import pyarrow.json as pajson
+from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, DossierCount, ProcedureField, Response, SurveyVersion, Unit
-from .periods import Period, parse_period
+from .periods import Period, PeriodRange, parse_period
 
 UNKNOWN_FIELD = "_unknown"  # the citizen could not say which field their procedure was in
 RESPONSE_COLUMNS = ["response_id", "survey_version", "unit", "counter", "field", "period",
                     "month", "channel", "on_time", "language"]
 CHUNK = 20_000
+JSON_BLOCK = 1 << 20  # Arrow parses the answers in blocks of this many bytes, in parallel
 
 
 def unit_codes(session: Session) -> dict[int, str]:
@@ -31,48 +39,102 @@ def unit_parents(session: Session) -> dict[str, str]:
     return dict(rows)
 
 
-def iter_response_chunks(session: Session, survey_key: str, period: Period,
+def iter_response_chunks(session: Session, survey_key: str, period: Period | PeriodRange,
                          unit_ids: Collection[int] | None = None,
                          chunk: int = CHUNK) -> Iterator[pd.DataFrame]:
     """Yield the responses of a survey in a period as frames of at most ``chunk`` rows.
 
     Columns: RESPONSE_COLUMNS then one column per answer id (multiple-choice answers stay
     lists). ``period`` is the requested period (e.g. ``2026-Q3``), ``month`` the stored month.
-    Plain columns are selected rather than ORM objects: building a ``Response`` per row was
-    most of the time of reading a million of them.
+
+    Speed matters here (a million responses per export): only plain columns are selected,
+    ids are turned into codes with small lookup tables instead of joins, the answers arrive
+    as JSON text and each chunk is parsed in one call by Arrow's JSON reader into typed
+    columns. On PostgreSQL the rows come from a server-side cursor, ``chunk`` at a time.
     """
-    query = (select(Response.public_id, SurveyVersion.version, Unit.code, Counter.code,
-                    ProcedureField.code, Response.period, Response.channel, Response.on_time,
-                    Response.language, Response.answers)
-             .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
-             .join(Unit, Response.unit_id == Unit.id)
-             .outerjoin(Counter, Response.counter_id == Counter.id)
-             .outerjoin(ProcedureField, Response.field_id == ProcedureField.id)
-             .where(SurveyVersion.survey_key == survey_key,
+    versions = dict(session.execute(
+        select(SurveyVersion.id, SurveyVersion.version)
+        .where(SurveyVersion.survey_key == survey_key)).all())
+    if not versions:
+        return
+    units = unit_codes(session)
+    counters = dict(session.execute(select(Counter.id, Counter.code)).all())
+    fields = dict(session.execute(select(ProcedureField.id, ProcedureField.code)).all())
+    query = (select(Response.public_id, Response.survey_version_id, Response.unit_id,
+                    Response.counter_id, Response.field_id, Response.period, Response.channel,
+                    Response.on_time, Response.language, cast(Response.answers, Text))
+             .where(Response.survey_version_id.in_(list(versions)),
                     Response.period.in_(period.months()))
-             .order_by(Response.id)
-             .execution_options(yield_per=chunk))
+             .order_by(Response.id))
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(list(unit_ids)))
     label = str(period)
-    rows: list[dict[str, object]] = []
-    for public_id, version, unit, counter, field, month, channel, on_time, language, answers \
-            in session.connection().execute(query):
-        row: dict[str, object] = {
-            "response_id": public_id, "survey_version": version, "unit": unit,
-            "counter": counter, "field": field or UNKNOWN_FIELD, "period": label,
-            "month": month, "channel": channel, "on_time": on_time, "language": language,
+    for rows in _fetch(session, query, chunk):
+        public_id, version, unit, counter, field, month, channel, on_time, language, answers \
+            = zip(*rows, strict=True)
+        columns: dict[str, object] = {
+            "response_id": list(public_id),
+            "survey_version": [versions[v] for v in version],
+            "unit": [units[u] for u in unit],
+            "counter": [counters.get(c) for c in counter],
+            "field": [fields.get(f) or UNKNOWN_FIELD for f in field],
+            "period": [label] * len(rows),
+            "month": list(month), "channel": list(channel),
+            "on_time": [None if v is None else bool(v) for v in on_time],  # SQLite: 0/1
+            "language": list(language),
         }
-        row.update(answers)
-        rows.append(row)
-        if len(rows) >= chunk:
-            yield _frame(rows)
-            rows = []
-    if rows:
-        yield _frame(rows)
+        parsed = _parse_answers(answers)
+        for name in parsed.columns:  # an answer id equal to a context column wins, as before
+            columns.pop(name, None)
+        frame = pd.DataFrame(columns)
+        yield pd.concat([frame, parsed], axis=1) if len(parsed.columns) else frame
 
 
-def load_responses(session: Session, survey_key: str, period: Period | str,
+def _fetch(session: Session, query: Select[Any], chunk: int) -> Iterator[list[Any]]:
+    """The query's rows as plain tuples, ``chunk`` at a time, straight from the driver's
+    cursor (SQLAlchemy's row objects and result processing cost several seconds per million
+    rows). On PostgreSQL a named, server-side cursor streams the rows. Bound values (ids and
+    ``YYYY-MM`` months) are rendered by SQLAlchemy's literal quoting."""
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect,
+                            compile_kwargs={"literal_binds": True}))
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    if connection.dialect.name == "postgresql":
+        cursor = raw.cursor(name=f"hailong_responses_{secrets.token_hex(4)}")
+    else:
+        cursor = raw.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _parse_answers(texts: Sequence[str]) -> pd.DataFrame:
+    """JSON documents → one column per key, typed as ``DataFrame.from_records`` would type
+    the parsed dictionaries (integers with gaps as floats, lists kept as lists, NaN for a
+    missing key). Arrow parses the whole chunk at once; documents it cannot type together
+    (one key holding numbers and text) fall back to parsing one by one."""
+    blob = "\n".join(texts).encode()
+    try:
+        table = pajson.read_json(io.BytesIO(blob), read_options=pajson.ReadOptions(
+            block_size=JSON_BLOCK, use_threads=True))
+    except pa.ArrowInvalid:
+        table = None
+    if table is None or table.num_rows != len(texts):
+        return pd.DataFrame.from_records([json.loads(t) for t in texts])
+    lists = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
+             if pa.types.is_list(kind) or pa.types.is_large_list(kind)]
+    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    for name in lists:  # Arrow gives arrays; the records' lists stay lists, NaN for none
+        values = table.column(name).to_pylist()
+        frame[name] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
+    return frame[table.column_names]
+
+
+def load_responses(session: Session, survey_key: str, period: Period | PeriodRange | str,
                    unit_ids: Collection[int] | None = None) -> pd.DataFrame:
     """All responses of a survey in a period (optionally only some units) as one frame."""
     period = parse_period(period) if isinstance(period, str) else period
@@ -82,7 +144,7 @@ def load_responses(session: Session, survey_key: str, period: Period | str,
     return pd.concat(frames, ignore_index=True)
 
 
-def load_dossier_counts(session: Session, period: Period | str,
+def load_dossier_counts(session: Session, period: Period | PeriodRange | str,
                         unit_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Dossier counts summed over the period: columns ``unit, period, field, count``.
 
@@ -101,12 +163,4 @@ def load_dossier_counts(session: Session, period: Period | str,
     frame = pd.DataFrame(kept, columns=["unit", "field", "count"])
     frame = frame.groupby(["unit", "field"], as_index=False)["count"].sum()
     frame.insert(1, "period", str(period))
-    return frame
-
-
-def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows)
-    for column in RESPONSE_COLUMNS:
-        if column not in frame:
-            frame[column] = None
     return frame
