@@ -106,10 +106,17 @@ Fault = tuple[float, str, Callable[[], object]]  # (share of submissions acknowl
 
 def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total: int,
              clients: int, resend_every: int = 10, faults: list[Fault] | None = None,
-             give_up_after: float = 120.0, seed: int = 1) -> LoadReport:
+             give_up_after: float = 120.0, seed: int = 1, rate: float | None = None
+             ) -> LoadReport:
     """Send ``total`` submissions from ``clients`` threads; every ``resend_every``-th one is
     posted again with the same id once acknowledged. ``faults`` run (in their own thread) when
-    the given share of submissions has been acknowledged."""
+    the given share of submissions has been acknowledged.
+
+    Without ``rate`` each client posts again as soon as it is answered (a closed loop: the
+    server's capacity is measured, and latency is mostly queueing). With ``rate`` (submissions
+    per second, all clients together) each client keeps to a schedule, so latency is measured
+    at that offered load.
+    """
     report = LoadReport()
     lock = threading.Lock()
     numbers = iter(range(total))
@@ -161,7 +168,12 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
 
     def client(index: int) -> None:
         browser = Browser(base, "/s/" + tokens[index % len(tokens)])
+        interval = clients / rate if rate else 0.0
+        due = time.monotonic() + interval * random.Random(f"{seed}/{index}").random()
         while True:
+            if interval:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due += interval
             with lock:
                 number = next(numbers, None)
             if number is None:

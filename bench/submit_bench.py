@@ -9,7 +9,9 @@ token) and then post complete final pages (every SIPAS answer and a comment, a f
 submission id each time) back to back. The baseline, in the same run and with the same
 gunicorn settings and client, is ``bench/bare_app.py``: the same routes doing nothing but
 parsing the form and redirecting. Reported: acknowledged submissions per second, latency
-percentiles of the POSTs, and the ratio to the baseline's throughput.
+percentiles of the POSTs, and the ratio to the baseline's throughput (closed loop: clients post
+again as soon as answered). Then both are run at the same offered rate (paced clients; half of
+hailong's closed-loop capacity by default) to show the latency a citizen sees below saturation.
 """
 
 from __future__ import annotations
@@ -40,13 +42,13 @@ def fresh_postgres(url: str) -> str:
 
 
 def measure(base: str, tokens: list[str], form: list[tuple[str, str]], *, clients: int,
-            submissions: int) -> tuple[dict[str, float], LoadReport]:
+            submissions: int, rate: float | None = None) -> tuple[dict[str, float], LoadReport]:
     """Warm up, then post ``submissions`` from ``clients`` threads; return the figures and
     every submission sent (warm-up included)."""
     warm = run_load(base, tokens, form, total=max(clients * 4, 100), clients=clients,
                     resend_every=10**9, seed=0)
     report = run_load(base, tokens, form, total=submissions, clients=clients,
-                      resend_every=10**9, seed=1)
+                      resend_every=10**9, seed=1, rate=rate)
     assert report.acknowledged == submissions, report.errors
     lat = report.latencies
     report.sent_ids.update(warm.sent_ids)
@@ -62,17 +64,25 @@ def measure(base: str, tokens: list[str], form: list[tuple[str, str]], *, client
 
 
 def run_database(name: str, url: str, args: argparse.Namespace) -> dict[str, object]:
-    """Measure hailong and the bare baseline on one database."""
+    """Measure hailong and the bare baseline on one database: flat out (closed loop), then
+    both at the same offered rate (half of hailong's capacity unless ``--rate`` is given)."""
     site = prepare_site(url, counters=args.clients)
+    run = {"clients": args.clients, "submissions": args.submissions}
     with gunicorn("bench.bare_app:app", workers=args.workers, env={}) as bare:
-        baseline, _ = measure(bare.base, site.tokens, site.form, clients=args.clients,
-                           submissions=args.submissions)
-    with gunicorn("wsgi:app", workers=args.workers, env=hailong_env(url)) as server:
-        hailong, sent = measure(server.base, site.tokens, site.form, clients=args.clients,
-                          submissions=args.submissions)
+        baseline, _ = measure(bare.base, site.tokens, site.form, **run)
+        with gunicorn("wsgi:app", workers=args.workers, env=hailong_env(url)) as server:
+            hailong, sent = measure(server.base, site.tokens, site.form, **run)
+            rate = args.rate or round(hailong["per_second"] / 2)
+            paced = {"clients": args.clients, "rate": rate,
+                     "submissions": int(min(args.submissions, rate * args.paced_seconds))}
+            hailong_paced, more = measure(server.base, site.tokens, site.form, **paced)
+        baseline_paced, _ = measure(bare.base, site.tokens, site.form, **paced)
+    sent.sent_ids.update(more.sent_ids)
+    sent.acked_ids.update(more.acked_ids)
     stored = check_stored(url, sent)
-    return {"database": name, "baseline": baseline, "hailong": hailong,
+    return {"database": name, "closed_loop": {"baseline": baseline, "hailong": hailong},
             "ratio": round(hailong["per_second"] / baseline["per_second"], 3),
+            "paced": {"rate": rate, "baseline": baseline_paced, "hailong": hailong_paced},
             "stored_check": stored.__dict__}
 
 
@@ -83,6 +93,9 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=3000)
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/hl_ld_bench")
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="offered load of the paced runs (default: half of capacity)")
+    parser.add_argument("--paced-seconds", type=float, default=30.0)
     args = parser.parse_args()
     results = []
     for name in args.databases.split(","):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .db import get_session
+
+log = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
@@ -32,8 +38,34 @@ def _handle_unexpected(exc: Exception):  # type: ignore[no-untyped-def]
                            description=None), 500
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _handle_database_down(exc: OperationalError):  # type: ignore[no-untyped-def]
+    """The database cannot be reached (restart, failover): 503, which the client may retry.
+
+    Nothing was stored by this request unless its commit went through just before the link
+    broke; either way a retry with the same submission id leaves exactly one response. SQLite's
+    "database is locked" after the busy timeout lands here too.
+    """
+    # The class only: the message can hold SQL parameters (answers, comments).
+    log.warning("database unavailable (%s)", type(exc.orig).__name__)
+    try:
+        get_session().rollback()
+    except DBAPIError:
+        pass  # the connection is gone; the pool replaces it
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    message = _("The service is briefly unavailable. Go back and press the button again in a "
+                "moment: your answers are still in the form and will be counted only once.")
+    if _wants_json():
+        return jsonify(error="Service Unavailable", message=message), 503, headers
+    return render_template("error.html", code=503, name="Service Unavailable",
+                           description=message), 503, headers
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(OperationalError, _handle_database_down)
     if not app.testing:
         app.register_error_handler(Exception, _handle_unexpected)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import Counter
+from collections import Counter as Tally
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -19,9 +20,12 @@ from werkzeug.datastructures import MultiDict
 from bench.harness import gunicorn, hailong_env, prepare_site
 from bench.loadclient import check_stored, run_load
 from tests.webapp.survey_helpers import answer_everything, form_of, submit
-from webapp.models import DossierToken, Procedure, ProcedureField, Response
+from webapp import create_app
+from webapp.config import TestConfig as AppConfig
+from webapp.models import Counter, DossierToken, Procedure, ProcedureField, Response
 from webapp.services.apikeys import create_api_key
 from webapp.services.dossier_tokens import hash_token, mint_dossier_token
+from webapp.services.tokens import sign_counter_token
 
 
 def test_load__worker_killed__every_acknowledged_stored_once(app: Flask,
@@ -99,10 +103,25 @@ def test_dossier_token__50_clients_at_once__exactly_one_response(app: Flask, ses
         thread.join()
 
     session.expire_all()
-    assert Counter(statuses) == Counter({303: 1, 410: 49})
+    assert Tally(statuses) == Tally({303: 1, 410: 49})
     assert session.scalar(select(func.count()).select_from(Response)) == before + 1
     token = session.scalar(select(DossierToken).where(DossierToken.token_hash == hash_token(raw)))
     assert token.used_at is not None
     raced = select(Response).where(Response.submission_id.startswith("race-"))
     assert len(session.scalars(raced).all()) == 1
 
+
+
+def test_database_unreachable__503_retry_after__in_vietnamese(tmp_path: Path) -> None:
+    # A database that cannot be opened stands for one being restarted.
+    missing = tmp_path / "no-such-dir" / "hailong.db"
+    app = create_app(AppConfig(environ={"DATABASE_URL": f"sqlite:///{missing}"},
+                               instance_path=tmp_path))
+    # A correctly signed token, so the request gets as far as the database.
+    path = "/s/" + sign_counter_token(Counter(id=1, token_generation=0), app.config)
+    reply = app.test_client().get(path)
+    assert reply.status_code == 503 and reply.headers["Retry-After"] == "5"
+    assert "chỉ được tính một lần" in reply.get_data(as_text=True)
+    as_json = app.test_client().get(path, headers={"Accept": "application/json"})
+    assert as_json.status_code == 503 and as_json.json["error"] == "Service Unavailable"
+    app.extensions["hailong.engine"].dispose()
