@@ -15,7 +15,7 @@ SECRET_FILE := instance/secret_key
 HAILONG_BASE_URL ?= http://$(HOST):$(PORT)
 export HAILONG_BASE_URL
 
-.PHONY: serve test lint install translations clean
+.PHONY: serve test lint install translations clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hailong needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -51,6 +51,11 @@ lint: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The staff guide's pictures (docs/img/vi, docs/img/en), taken by a browser test on demo data.
+screenshots: install
+	@command -v chromium >/dev/null || { echo "make screenshots needs chromium (apt-get install chromium)"; exit 1; }
+	HAILONG_SCREENSHOTS=docs/img $(BIN)/pytest tests/browser/test_guide.py -q -k sqlite
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..auth.access import (
@@ -19,9 +21,11 @@ from ..auth.access import (
 from ..db import get_session
 from ..models import Comment, Role, User
 from ..services import comments as service
+from ..services import unit_report as reports
 from ..services.contacts import contact_of, may_see_contact
 from ..services.periods import PeriodError, parse_period
 from ..services.publication import publication_of, save_publication
+from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
 from . import bp
 from .forms import FollowUpForm, NoteForm
@@ -76,7 +80,22 @@ def inbox() -> str:
                            can_act=can_act(user), note_form=note_form,
                            fields=service.field_codes(session),
                            criteria=service.criteria_in_use(session, ids),
-                           statuses=service.STATUSES, args=request.args)
+                           statuses=service.STATUSES, args=request.args,
+                           latest=max(filter(None, (reports.latest_month(session, key)
+                                                    for key in reports.survey_keys(session))),
+                                      default=None),
+                           labels=_criterion_labels(session))
+
+
+def _criterion_labels(session: Session) -> dict[str, str]:
+    """Criterion id -> its label in the interface language, from every survey in force."""
+    language = str(get_locale())
+    labels: dict[str, str] = {}
+    for key in reports.survey_keys(session):
+        version = latest_version(session, key)
+        if version is not None:
+            labels |= reports.index_labels(load_version(version), language)
+    return labels
 
 
 @bp.post("/<int:comment_id>")

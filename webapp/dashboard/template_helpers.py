@@ -34,6 +34,29 @@ def score(value: float | None, percent: bool = True, digits: int = 1) -> str:
     return pct(value, digits) if percent else f"{value:.2f}"
 
 
+def period_choices(latest: str | None, months: int = 12, quarters: int = 6,
+                   years: int = 3) -> dict[str, list[str]]:
+    """Recent months, quarters and years ending at ``latest`` (a month), newest first."""
+    from ..services.periods import PeriodError, parse_period
+
+    try:
+        last = parse_period(latest or "")
+    except PeriodError:
+        return {"month": [], "quarter": [], "year": []}
+    year, month = last.year, last.last_month
+    out: dict[str, list[str]] = {"month": [], "quarter": [], "year": []}
+    for _ in range(months):
+        out["month"].append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    year, quarter = last.year, (last.last_month + 2) // 3
+    for _ in range(quarters):
+        out["quarter"].append(f"{year:04d}-Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    out["year"] = [f"{last.year - i:04d}" for i in range(years)]
+    return out
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"staff_user": current_user, "role_label": role_label, "pct": pct, "score": score}
+    return {"staff_user": current_user, "role_label": role_label, "pct": pct, "score": score,
+            "period_choices": period_choices}

@@ -67,7 +67,8 @@ def unit_page(code: str) -> str:
     survey, period = _choice()
     if not survey or not period:
         return render_template("dashboard/unit.html", unit=unit, report=None, survey=survey,
-                               period=period, surveys=reports.survey_keys(session))
+                               period=period, surveys=reports.survey_keys(session),
+                               latest=None)
     try:
         parse_period(period)
         report = reports.build_unit_report(session, survey, period, unit, str(get_locale()))
@@ -75,7 +76,8 @@ def unit_page(code: str) -> str:
         abort(400, str(exc))
     return render_template("dashboard/unit.html", unit=unit, report=report, survey=survey,
                            period=period, surveys=reports.survey_keys(session),
-                           charts=unit_charts(report), can_act=can_act(user))
+                           charts=unit_charts(report), can_act=can_act(user),
+                           latest=reports.latest_month(session, survey))
 
 
 @bp.get("/units/<code>/report.<fmt>")

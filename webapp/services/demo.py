@@ -33,6 +33,7 @@ from .demo_data import (
     PROCEDURES,
     PROVINCE,
 )
+from .demo_followup import load_demo_followup
 from .surveys import publish_definition
 from .users import create_user
 
@@ -205,7 +206,9 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
     _load_dossier_counts(session, communes, fields, months, rng)
     session.flush()
     count = _load_responses(session, communes, fields, months, responses, rng)
-    audit.record(session, "demo.load", detail={"responses": count, "seed": seed})
+    comments = load_demo_followup(session, communes, months, rng)
+    audit.record(session, "demo.load", detail={"responses": count, "seed": seed,
+                                               "comments": comments})
     session.commit()
 
     report = DemoReport(responses=count)
@@ -213,6 +216,8 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
     for role, email, unit_code in (
         (Role.ADMIN, "admin@demo.hailong", None),
         (Role.UNIT_MANAGER, "manager.dakso@demo.hailong", "LD-DS"),
+        # A manager of the whole province sees the communes compared, as PAPI shows provinces.
+        (Role.UNIT_MANAGER, "manager.lamdong@demo.hailong", PROVINCE[0]),
         (Role.ANALYST, "analyst@demo.hailong", PROVINCE[0]),
         (Role.VIEWER, "viewer.giangh@demo.hailong", "LD-GN"),
     ):

@@ -39,4 +39,5 @@ def unit(code: str) -> str:
         except (PeriodError, IndicesError) as exc:
             abort(400, str(exc))
     return render_template("transparency/unit.html", unit=found, report=report,
-                           publication=publication, survey=survey, period=period)
+                           publication=publication, survey=survey, period=period,
+                           latest=reports.latest_month(session, survey))
