@@ -167,7 +167,9 @@ def coerce(frame: pd.DataFrame, variables: Sequence[Variable]) -> pd.DataFrame:
         if var.kind == "string":
             # Text is NFC already: names from the database through load_tree/field_names,
             # free text in _answer; codes are ASCII.
-            out[var.name] = col.astype(object).where(col.notna(), None)
+            # pandas' Arrow-backed "str" keeps the column in Arrow's layout, which the
+            # Parquet and CSV writers take without converting each value.
+            out[var.name] = col if isinstance(col.dtype, pd.StringDtype) else col.astype("str")
         elif is_coded(var):
             out[var.name] = pd.to_numeric(col, errors="coerce").round().astype("Int64")
         else:
