@@ -75,8 +75,14 @@ def make_data(n: int, units: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
     field = rng.choice(FIELDS, n, p=np.linspace(2, 0.5, FIELDS) / np.linspace(2, 0.5, FIELDS).sum())
     unit_effect = rng.normal(0.0, 0.6, units)
     field_effect = np.linspace(-0.4, 0.4, FIELDS)
-    frame = pd.DataFrame({"unit": np.char.add("u", unit.astype(str)), "period": "2026",
-                          "field": np.char.add("f", field.astype(str)), "w0": 1.0})
+    frame = pd.DataFrame(
+        {
+            "unit": np.char.add("u", unit.astype(str)),
+            "period": "2026",
+            "field": np.char.add("f", field.astype(str)),
+            "w0": 1.0,
+        }
+    )
     base = unit_effect[unit] + field_effect[field]
     satisfied = np.zeros(n)
     valid = np.zeros(n)
@@ -103,12 +109,16 @@ def parents_of(units: list[str]) -> dict[str, str]:
     return tree
 
 
-def write(folder: Path, n: int, units: int, seed: int) -> tuple[Path, Path]:
+def write(folder: Path, n: int, units: int, seed: int) -> tuple[Path, Path, Path]:
+    """The answers file (library path), the one-variable file (CLI and R) and the population."""
     frame, pop = make_data(n, units, seed)
-    data, popfile = folder / f"data_{n}_{units}.csv", folder / f"pop_{n}_{units}.csv"
+    data = folder / f"data_{n}_{units}.csv"
+    small = folder / f"y_{n}_{units}.csv"
+    popfile = folder / f"pop_{n}_{units}.csv"
     frame.to_csv(data, index=False)
+    frame[["unit", "field", "w0", "y"]].to_csv(small, index=False)
     pop.to_csv(popfile, index=False)
-    return data, popfile
+    return data, small, popfile
 
 
 def timed(cmd: list[str]) -> tuple[float, float, str]:
@@ -123,9 +133,25 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
 
 
 def cli_cmd(data: Path, pop: Path) -> list[str]:
-    return [sys.executable, "-m", "analysis", "estimate", str(data), "--weight", "w0",
-            "--strata", "unit", "--mean", "y", "--by", "unit",
-            "--poststratify", f"unit,field={pop}", "--lonely-psu", "certainty"]
+    return [
+        sys.executable,
+        "-m",
+        "analysis",
+        "estimate",
+        str(data),
+        "--weight",
+        "w0",
+        "--strata",
+        "unit",
+        "--mean",
+        "y",
+        "--by",
+        "unit",
+        "--poststratify",
+        f"unit,field={pop}",
+        "--lonely-psu",
+        "certainty",
+    ]
 
 
 def library(data: Path, pop: Path) -> dict:
@@ -135,8 +161,9 @@ def library(data: Path, pop: Path) -> dict:
     frame = pd.read_csv(data, dtype={"period": str})
     dossiers = pd.read_csv(pop).rename(columns={"Freq": "count"}).assign(period="2026")
     start = time.perf_counter()
-    out = unit_results(frame, sipas_spec(), dossiers=dossiers,
-                       parents=parents_of(sorted(frame["unit"].unique())))
+    out = unit_results(
+        frame, sipas_spec(), dossiers=dossiers, parents=parents_of(sorted(frame["unit"].unique()))
+    )
     return {"seconds": time.perf_counter() - start, "rows": len(out)}
 
 
@@ -175,25 +202,32 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="hailong-stats-"))
     folder.mkdir(parents=True, exist_ok=True)
     if shutil.which("Rscript"):
-        data, pop = write(folder, args.r_responses, args.r_units, args.seed)
-        r = r_baseline(folder, data, pop)
-        wall, rss, out = timed(cli_cmd(data, pop))
+        _, small, pop = write(folder, args.r_responses, args.r_units, args.seed)
+        r = r_baseline(folder, small, pop)
+        wall, rss, out = timed(cli_cmd(small, pop))
         diff = compare(r["rows"], out)
-        print(f"baseline R survey {args.r_responses}x{args.r_units}: wall {r['wall']:.2f} s "
-              f"(svyby {r['inner']:.2f} s), peak {r['rss']:.0f} MiB")
-        print(f"hailong cli       {args.r_responses}x{args.r_units}: wall {wall:.2f} s, "
-              f"peak {rss:.0f} MiB; max |diff| vs R {diff:.2e}; R/hailong {r['wall'] / wall:.1f}x")
+        print(
+            f"baseline R survey {args.r_responses}x{args.r_units}: wall {r['wall']:.2f} s "
+            f"(svyby {r['inner']:.2f} s), peak {r['rss']:.0f} MiB"
+        )
+        print(
+            f"hailong cli       {args.r_responses}x{args.r_units}: wall {wall:.2f} s, "
+            f"peak {rss:.0f} MiB; max |diff| vs R {diff:.2e}; R/hailong {r['wall'] / wall:.1f}x"
+        )
     else:
         print("Rscript not found: R baseline skipped")
     for n in [int(s) for s in args.sizes.split(",")]:
-        data, pop = write(folder, n, args.units, args.seed)
-        wall, rss, _ = timed(cli_cmd(data, pop))
+        data, small, pop = write(folder, n, args.units, args.seed)
+        wall, rss, _ = timed(cli_cmd(small, pop))
         print(f"cli     {n:>9}x{args.units}: wall {wall:7.2f} s, peak {rss:6.0f} MiB")
-        wall, rss, out = timed([sys.executable, "-m", "bench.statistics_bench",
-                                "--library", str(data), str(pop)])
+        wall, rss, out = timed(
+            [sys.executable, "-m", "bench.statistics_bench", "--library", str(data), str(pop)]
+        )
         inner = json.loads(out)
-        print(f"library {n:>9}x{args.units}: wall {wall:7.2f} s (unit_results "
-              f"{inner['seconds']:.2f} s, {inner['rows']} result rows), peak {rss:6.0f} MiB")
+        print(
+            f"library {n:>9}x{args.units}: wall {wall:7.2f} s (unit_results "
+            f"{inner['seconds']:.2f} s, {inner['rows']} result rows), peak {rss:6.0f} MiB"
+        )
         sys.stdout.flush()
     return 0
 
