@@ -310,7 +310,8 @@ class SurveyDesign:
             )
             current_stratum = code
             first = pd.Series(raw).groupby(code, sort=True).first()
-            stratum_labels = np.array([f"{names[i] if names else 'row'} {v}" for v in first])
+            prefix = f"{names[i] if names else 'row'} "
+            stratum_labels = (prefix + first.astype(str)).to_numpy()
         return tuple(stages)
 
     def _check_lonely(self) -> None:

@@ -75,11 +75,15 @@ def _sample_keys(design: SurveyDesign, columns: list[str]) -> pd.DataFrame:
 
 def _normalise(values: pd.Series) -> pd.Series:
     """Return cell labels as text; numbers as ``%.15g`` so 1, 1.0 and "1" are one cell."""
-    text = values.astype("string").str.strip()
+    # Work on the distinct labels only: parsing a million repeated unit codes costs seconds.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
     number = pd.to_numeric(text, errors="coerce")
     if number.notna().sum() == text.notna().sum():
-        return number.map(lambda v: f"{v:.15g}", na_action="ignore").astype("string")
-    return text
+        text = number.map(lambda v: f"{v:.15g}", na_action="ignore").astype("string")
+    out = text.take(np.maximum(codes, 0)).to_numpy()
+    out[codes < 0] = pd.NA
+    return pd.Series(pd.array(out, dtype="string"), index=values.index)
 
 
 def _cell_table(

@@ -377,12 +377,14 @@ def indices(survey_key: str, period: str, unit_code: str | None, fmt: str) -> No
     """Print the indices of a survey and period, as the API and the staff pages show them."""
     import json
 
-    from .services.indices import IndicesError, compute_indices
+    from .services.indices import IndicesError
+    from .services.indices_cache import cached_indices
     from .services.indices_export import indices_csv, indices_document
     from .services.periods import PeriodError
 
     try:
-        table = compute_indices(get_session(), survey_key, period, unit_code)
+        # The pages' and the API's path, so all three print the same numbers to the last bit.
+        table = cached_indices(get_session(), survey_key, period, unit_code)
     except (IndicesError, PeriodError) as exc:
         _fail(f"error: {exc}")
         return

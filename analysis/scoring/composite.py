@@ -285,6 +285,20 @@ def build_composite(frame: pd.DataFrame, spec: Mapping[str, Any]) -> LinearCompo
     return BUILDERS[method](frame, spec)
 
 
+def answer_items(spec: Mapping[str, Any]) -> list[str]:
+    """Answer columns a scoring block reads (criteria, satisfaction and overall items,
+    indicator items), in block order without repeats."""
+    items: list[str] = []
+    for element in spec.get("elements", []):
+        items += [*element.get("criteria", []), element.get("satisfaction_item")]
+    for dim in spec.get("dimensions", []):
+        for sub in dim.get("subdimensions", []):
+            items += [ind.get("item") for ind in sub.get("indicators", [])]
+    items += [ind.get("item") for ind in spec.get("indicators", [])]
+    items.append(spec.get("overall_item"))
+    return list(dict.fromkeys(i for i in items if i))
+
+
 def band_of(share: float, bands: Sequence[Mapping[str, Any]]) -> str | None:
     """Return the id of the one-stop band containing ``share`` (``None`` if none does)."""
     if share is None or not np.isfinite(share):

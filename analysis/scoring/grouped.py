@@ -334,9 +334,11 @@ def long_frame(
     scope: str,
     unit: str,
     period: str,
+    single: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Return one row per domain and output (``labels`` has one row per domain)."""
     g, k = res.estimate.shape
+    single = comp.single if single is None else single
     return pd.DataFrame(
         {
             unit: np.repeat(labels[unit].to_numpy(), k),
@@ -352,7 +354,7 @@ def long_frame(
             "n_responses": np.repeat(res.n_rows, k).astype(np.int64),
             "_lower": np.tile(comp.lower, g),
             "_upper": np.tile(comp.upper, g),
-            "_single": np.tile(comp.single, g),
+            "_single": np.tile(single, g),
             "_se_srs": np.sqrt(res.variance_srs).ravel(),
         }
     )

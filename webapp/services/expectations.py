@@ -1,27 +1,22 @@
 """What citizens most want improved: the expectations grid ranked, with intervals.
 
-The shares come from ``analysis`` (default weights, the default design and a survey
-proportion with its logit interval), over the same microdata frames as ``compute_indices``.
-A question counts as the expectations question when it is a grid on a priority scale
-(``EXPECTATION_SCALES``); ``TOP_CODE`` is the scale's strongest wish ("Rất nhiều").
+The grid is scored by the same path as the indices (``analysis.unit_stats`` through
+:mod:`.indices_cache`): each row is a "criterion" whose share is the weighted share of citizens
+who chose the scale's strongest wish (``TOP_CODE``, "Rất nhiều") among those who answered it,
+with hailong's default weights, the corrected linearised variance and the default interval. So
+the page, its roll-ups and the API share one computation. A question counts as the expectations
+question when it is a grid on a priority scale (``EXPECTATION_SCALES``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import pandas as pd
-from sqlalchemy.orm import Session
 
 import survey_defs
-from analysis import proportion
-from analysis.errors import AnalysisError
-from analysis.units import default_design, default_weights
-
-from .microdata import load_dossier_counts, load_responses
-from .periods import parse_period
 
 EXPECTATION_SCALES = ("priority3",)
 TOP_CODE = 3
@@ -45,35 +40,36 @@ def expectation_rows(definition: survey_defs.SurveyDefinition) -> list[tuple[str
             if q.type == "grid" and q.scale in EXPECTATION_SCALES for row in q.rows]
 
 
-def rank_expectations(session: Session, definition: survey_defs.SurveyDefinition,
-                      survey_key: str, period: str,
-                      unit_ids: Collection[int] | None) -> list[Expectation]:
-    """Rank the expectations of a unit subtree in a period, most wanted first."""
+def expectation_spec(definition: survey_defs.SurveyDefinition) -> dict[str, Any] | None:
+    """The expectations grid as a scoring block (one share per row), or None without one."""
     rows = expectation_rows(definition)
     if not rows:
+        return None
+    return {"method": "sipas", "satisfied_codes": [TOP_CODE], "excluded_codes": [],
+            "element_method": "criterion_mean",
+            "elements": [{"id": "expectations", "criteria": [a for a, _ in rows]}]}
+
+
+def rank_from_results(definition: survey_defs.SurveyDefinition, rows: pd.DataFrame
+                      ) -> list[Expectation]:
+    """Rank a unit's expectation rows (result rows of one unit and scope), most wanted first.
+
+    Suppressed shares (too few answers) are left out, as on the rest of the page.
+    """
+    if rows.empty:
         return []
-    parsed = parse_period(period)
-    responses = load_responses(session, survey_key, parsed, unit_ids)
-    if responses.empty:
-        return []
-    weights = default_weights(responses, load_dossier_counts(session, parsed, unit_ids),
-                              unmatched="drop")
-    if weights.frame.empty:
-        return []
-    design = default_design(weights)
-    frame = design.frame
+    found = rows[rows["index_level"] == "criterion"].set_index("index_id")
     out = []
-    for answer_id, labels in rows:
-        if answer_id not in frame:
+    for answer_id, labels in expectation_rows(definition):
+        if answer_id not in found.index:
             continue
-        values = pd.to_numeric(frame[answer_id], errors="coerce")
-        wants = np.where(values.isna(), np.nan, (values == TOP_CODE).astype(float))
-        n = int(values.notna().sum())
-        if n == 0:
+        row = found.loc[answer_id]
+        if int(row["n"]) == 0 or pd.isna(row["estimate"]):
             continue
-        try:
-            est = proportion(design, wants)
-        except AnalysisError:
-            continue
-        out.append(Expectation(answer_id, labels, est.estimate, est.ci_low, est.ci_high, n))
+        out.append(Expectation(answer_id, labels, float(row["estimate"]),
+                               _num(row["ci_low"]), _num(row["ci_high"]), int(row["n"])))
     return sorted(out, key=lambda e: -e.estimate)
+
+
+def _num(value: Any) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)

@@ -52,10 +52,19 @@ def compute_indices(session: Session, survey_key: str, period: str,
         return IndexTable(survey_key, str(parsed), pd.DataFrame(), 0)
     dossiers = load_dossier_counts(session, parsed, unit_ids)
     parents = unit_parents(session)
-    if unit_code is not None:
-        inside = set(responses["unit"]) | {unit_code}
+    if unit_ids is not None:
+        # Roll-ups inside the subtree only; a unit without responses of its own still links
+        # its children to its parent.
+        inside = set(session.scalars(select(Unit.code).where(Unit.id.in_(list(unit_ids)))))
         parents = {child: parent for child, parent in parents.items()
                    if child in inside and parent in inside}
     results = unit_results(responses, spec, dossiers=dossiers, parents=parents,
                            unmatched="drop")
-    return IndexTable(survey_key, str(parsed), results, len(responses))
+    return IndexTable(survey_key, str(parsed), ordered(results), len(responses))
+
+
+def ordered(results: pd.DataFrame) -> pd.DataFrame:
+    """Result rows in one order (scope, unit, period; outputs in scoring order)."""
+    if results.empty:
+        return results
+    return results.sort_values(["scope", "unit", "period"], kind="stable").reset_index(drop=True)

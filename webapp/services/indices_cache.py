@@ -1,60 +1,93 @@
-"""A small in-process memo of ``compute_indices``, so a unit page's six periods are quick.
+"""Indices of a survey for pages and the API, from the incrementally kept unit statistics.
 
-An entry is reused only while the data it was computed from is unchanged: the key holds the
-database, the arguments and a stamp of the responses, dossier counts, survey versions and units
-(counts and highest ids; sums of dossiers). Entries also expire after ``TTL_SECONDS``, which
-bounds staleness from edits the stamp cannot see (a unit moved to another parent).
+``cached_indices`` returns the same :class:`~.indices.IndexTable` as ``compute_indices`` (the
+raw-row path, used by the CLI and the tests as the reference), but from
+:mod:`.indices_store`: after the first call only responses newer than the last one read are
+fetched, and only their units and ancestors are recomputed. Several periods (a page's trend)
+are computed in one pass with :func:`cached_indices_many`.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import DossierCount, Response, SurveyVersion, Unit
-from .indices import IndexTable, compute_indices
-
-TTL_SECONDS = 600
-MAX_ENTRIES = 256
-
-_lock = threading.Lock()
-_memo: OrderedDict[tuple[object, ...], tuple[float, IndexTable]] = OrderedDict()
+from ..models import Unit
+from . import indices_store
+from .indices import IndexTable, IndicesError, ordered
+from .periods import parse_period
+from .surveys import latest_version, load_version
+from .units import subtree_ids
 
 
-def data_stamp(session: Session) -> tuple[object, ...]:
-    """Counts, highest ids and sums that change whenever indices could change."""
-    responses = session.execute(select(func.count(), func.max(Response.id))).one()
-    dossiers = session.execute(select(func.count(), func.max(DossierCount.id),
-                                      func.sum(DossierCount.dossiers))).one()
-    versions = session.execute(select(func.count(), func.max(SurveyVersion.id))).one()
-    units = session.execute(select(func.count(), func.max(Unit.id),
-                                   func.sum(Unit.parent_id))).one()
-    return (*responses, *dossiers, *versions, *units)
+def _scope(session: Session, unit_code: str | None) -> set[str] | None:
+    if unit_code is None:
+        return None
+    unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
+    if unit_id is None:
+        raise IndicesError(f"unknown unit code {unit_code!r}")
+    ids = subtree_ids(session, unit_id)
+    return set(session.scalars(select(Unit.code).where(Unit.id.in_(list(ids)))))
+
+
+def scored_blocks(session: Session, survey_key: str) -> tuple[Any, dict[str, Mapping[str, Any]]]:
+    """The survey's definition and its scoring blocks: the indices, and the expectations
+    ranking when the survey has one (scored as shares of the strongest wish)."""
+    from .expectations import expectation_spec
+
+    version = latest_version(session, survey_key)
+    if version is None:
+        raise IndicesError(f"survey {survey_key!r} is not published")
+    definition = load_version(version)
+    blocks: dict[str, Mapping[str, Any]] = {"indices": definition.scoring_spec()}
+    wishes = expectation_spec(definition)
+    if wishes is not None:
+        blocks["expectations"] = wishes
+    return definition, blocks
+
+
+def block_tables(session: Session, survey_key: str, periods: list[str],
+                 unit_code: str | None = None) -> dict[str, dict[str, IndexTable]]:
+    """Tables per block name and period for ``unit_code``'s subtree (all units when None)."""
+    periods = [str(parse_period(p)) for p in periods]
+    _, blocks = scored_blocks(session, survey_key)
+    codes = _scope(session, unit_code)
+    results, rows = indices_store.block_results(session, survey_key, blocks, periods)
+    if codes is not None and not rows.empty:
+        rows = rows[rows["unit"].isin(codes)]
+    out: dict[str, dict[str, IndexTable]] = {}
+    for name, frame in results.items():
+        tables = {}
+        for period in periods:
+            months = parse_period(period).months()
+            count = int(rows["month"].isin(months).sum()) if not rows.empty else 0
+            mine = frame[frame["period"] == period] if not frame.empty else frame
+            if codes is not None and not mine.empty:
+                mine = mine[mine["unit"].isin(codes)]
+            if count == 0:
+                mine = pd.DataFrame()
+            tables[period] = IndexTable(survey_key, period, ordered(mine), count)
+        out[name] = tables
+    return out
+
+
+def cached_indices_many(session: Session, survey_key: str, periods: list[str],
+                        unit_code: str | None = None) -> dict[str, IndexTable]:
+    """``compute_indices`` for several periods at once (one pass over new rows)."""
+    return block_tables(session, survey_key, periods, unit_code)["indices"]
 
 
 def cached_indices(session: Session, survey_key: str, period: str,
                    unit_code: str | None = None) -> IndexTable:
-    """``compute_indices`` with memoisation; the result is the same table."""
-    key = (str(session.get_bind().url), survey_key, period, unit_code, data_stamp(session))
-    now = time.monotonic()
-    with _lock:
-        hit = _memo.get(key)
-        if hit is not None and now - hit[0] < TTL_SECONDS:
-            _memo.move_to_end(key)
-            return hit[1]
-    table = compute_indices(session, survey_key, period, unit_code)
-    with _lock:
-        _memo[key] = (now, table)
-        while len(_memo) > MAX_ENTRIES:
-            _memo.popitem(last=False)
-    return table
+    """``compute_indices`` from the kept statistics; the result is the same table."""
+    key = str(parse_period(period))
+    return cached_indices_many(session, survey_key, [key], unit_code)[key]
 
 
 def clear() -> None:
-    """Forget every entry (tests)."""
-    with _lock:
-        _memo.clear()
+    """Forget every kept statistic (tests)."""
+    indices_store.clear()

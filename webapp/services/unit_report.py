@@ -1,10 +1,11 @@
-"""Everything a unit's page shows for a survey and period, from ``compute_indices`` only.
+"""Everything a unit's page shows for a survey and period, from the indices tables only.
 
 The numbers (estimates, intervals, n, effective n, small-sample and suppression flags) are the
 rows of :class:`~webapp.services.indices.IndexTable`; changes come from
 ``analysis.compare.period_change`` with ``bh_flags`` (Benjamini-Hochberg over the indices shown
 for the unit), child groups from ``analysis.compare.quartile_groups``, and the expectations
-ranking from ``analysis`` through :mod:`.expectations`. Nothing here estimates anything itself.
+ranking scored by the same path (:mod:`.expectations`, :mod:`.indices_cache`). Nothing here
+estimates anything itself.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from analysis.compare import bh_flags, period_change, quartile_groups
 from analysis.errors import AnalysisError
 
 from ..models import Response, SurveyVersion, Unit
-from .expectations import Expectation, rank_expectations
+from .expectations import Expectation, rank_from_results
 from .indices import IndexTable, IndicesError
-from .indices_cache import cached_indices
+from .indices_cache import block_tables
 from .microdata import load_dossier_counts
 from .periods import Period, parse_period
 from .surveys import latest_version, load_version
@@ -208,8 +209,11 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     labels = index_labels(definition, language)
     current = parse_period(period)
     previous = previous_period(current)
-    tables = {str(current): cached_indices(session, survey_key, str(current), unit.code),
-              str(previous): cached_indices(session, survey_key, str(previous), unit.code)}
+    # Every period the page shows (trend, previous, current) in one pass over the statistics.
+    periods = [str(p) for p in recent_periods(current)] if trend else [str(previous),
+                                                                        str(current)]
+    blocks = block_tables(session, survey_key, periods, unit.code)
+    tables = blocks["indices"]
     now = tables[str(current)]
     ids = subtree_ids(session, unit.id)
     dossiers = load_dossier_counts(session, current, ids)
@@ -224,11 +228,14 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     report.components = [f for f in figures if f.level in COMPONENT_LEVELS]
     report.criteria = sorted((f for f in figures if f.level in CRITERION_LEVELS),
                              key=lambda f: (f.estimate is None, f.estimate or 0.0))
-    report.changes = _changes(tables, str(current), str(previous), unit.code)
+    pair = {str(previous): tables[str(previous)], str(current): now}
+    report.changes = _changes(pair, str(current), str(previous), unit.code)
     report.children = _children(session, unit, now, labels, report, language)
-    report.expectations = rank_expectations(session, definition, survey_key, str(current), ids)
+    wishes = blocks.get("expectations", {}).get(str(current))
+    if wishes is not None:
+        report.expectations = rank_from_results(definition, unit_rows(wishes.results, unit.code))
     if trend:
-        report.trend = _trend(session, survey_key, current, unit.code, tables, labels, report)
+        report.trend = _trend(current, unit.code, tables, labels, report)
     return report
 
 
@@ -288,16 +295,15 @@ def _se(results: pd.DataFrame, code: str, index_id: str) -> float:
     return float(rows["se"].iloc[0]) if not rows.empty else math.nan
 
 
-def _trend(session: Session, survey_key: str, current: Period, unit_code: str,
-           tables: dict[str, IndexTable], labels: dict[str, str],
+def _trend(current: Period, unit_code: str, tables: dict[str, IndexTable],
+           labels: dict[str, str],
            report: UnitReport) -> list[tuple[str, Figure | None]]:
     main = report.main
     index_id = main.index_id if main else "overall"
     out: list[tuple[str, Figure | None]] = []
     for period in recent_periods(current):
         key = str(period)
-        table = tables.get(key) or cached_indices(session, survey_key, key, unit_code)
-        rows = unit_rows(table.results, unit_code)
+        rows = unit_rows(tables[key].results, unit_code)
         rows = rows[rows["index_id"] == index_id] if not rows.empty else rows
         out.append((key, figure_of(rows.iloc[0], labels) if not rows.empty else None))
     return out

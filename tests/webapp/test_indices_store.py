@@ -1,0 +1,148 @@
+"""The kept unit statistics give the numbers of the raw-row path, also after new responses,
+changed dossier counts, for every kind of period, and read only responses they have not seen."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis.units import default_design, default_weights
+from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world
+from webapp.models import DossierCount, ProcedureField, Response, Unit
+from webapp.services import indices_cache, indices_store
+from webapp.services.demo import synthetic_answers
+from webapp.services.expectations import TOP_CODE, expectation_rows, rank_from_results
+from webapp.services.indices import compute_indices
+from webapp.services.microdata import load_dossier_counts, load_responses
+from webapp.services.surveys import latest_version, load_version
+from webapp.services.unit_report import unit_rows
+from webapp.services.units import subtree_ids
+
+NUMERIC = ["estimate", "se", "ci_low", "ci_high", "df", "n", "n_eff", "deff", "n_responses"]
+OTHER = ["unit", "period", "scope", "index_id", "index_level", "small_sample", "suppressed",
+         "ci_method"]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    indices_cache.clear()
+    world = build_world(session, responses_per_unit=30)
+    second = ProcedureField(code="DD", name_vi="Đất đai", name_en="Land")
+    session.add(second)
+    session.flush()
+    for code, count in (("A", 7), ("B", 1), ("P", 12)):  # B: a one-response post-stratum
+        for month in (PREVIOUS, PERIOD):
+            session.add(DossierCount(unit_id=world.units[code], field_id=second.id,
+                                     period=month, dossiers=40 + count))
+        _add(session, code, count, PERIOD, seed=count, field="DD")
+    session.commit()
+    return world
+
+
+def _add(session: Session, code: str, count: int, month: str, *, seed: int,
+         field: str = "HT") -> None:
+    rng = np.random.default_rng(seed)
+    version = latest_version(session, "sipas")
+    definition = load_version(version)
+    unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
+    field_id = session.scalar(select(ProcedureField.id).where(ProcedureField.code == field))
+    for _ in range(count):
+        session.add(Response(
+            public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
+            survey_version_id=version.id, unit_id=unit_id, field_id=field_id, period=month,
+            channel="demo", on_time=True, language="vi",
+            answers=synthetic_answers(definition, 0.5, rng, {"procedure": "x"})))
+    session.commit()
+
+
+def _same(session: Session, period: str, unit: str | None) -> pd.DataFrame:
+    kept = indices_cache.cached_indices(session, "sipas", period, unit)
+    raw = compute_indices(session, "sipas", period, unit)
+    assert kept.responses == raw.responses
+    assert len(kept.results) == len(raw.results) > 0
+    pd.testing.assert_frame_equal(kept.results[OTHER], raw.results[OTHER])
+    pd.testing.assert_frame_equal(kept.results[NUMERIC].astype(float),
+                                  raw.results[NUMERIC].astype(float), rtol=0, atol=1e-9)
+    return kept.results
+
+
+@pytest.mark.parametrize("period", [PERIOD, "2026-Q2", "2026"])
+@pytest.mark.parametrize("unit", [None, "A", "P"])
+def test_kept_statistics__equal_raw_rows(session: Session, world: World, period: str,
+                                         unit: str | None) -> None:
+    results = _same(session, period, unit)
+    assert set(results["scope"]) == {"unit", "subtree"}
+
+
+def test_new_responses__folded_in__equal_raw_rows(session: Session, world: World) -> None:
+    before = _same(session, PERIOD, None)
+    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
+    seen, mark = len(rows.frame), rows.mark
+    _add(session, "A1", 6, PERIOD, seed=99)
+    _add(session, "B", 1, PERIOD, seed=98, field="DD")
+    after = _same(session, PERIOD, None)
+    assert len(rows.frame) == seen + 7 and rows.mark > mark  # only the new rows were read
+
+    def value(frame: pd.DataFrame, code: str, scope: str) -> float:
+        hit = frame[(frame["unit"] == code) & (frame["scope"] == scope)
+                    & (frame["index_id"] == "overall")]
+        return float(hit["estimate"].iloc[0])
+
+    assert value(after, "A1", "unit") != value(before, "A1", "unit")
+    assert value(after, "P", "subtree") != value(before, "P", "subtree")
+    assert value(after, "B", "unit") != value(before, "B", "unit")
+    # A's own responses did not change: its own row is kept as it was.
+    assert value(after, "A", "unit") == value(before, "A", "unit")
+    _same(session, "2026-Q2", "A")  # a period first asked after the fold
+
+
+def test_changed_dossier_counts__rebuilt__equal_raw_rows(session: Session, world: World) -> None:
+    _same(session, PERIOD, None)
+    count = session.scalar(select(DossierCount).where(DossierCount.period == PERIOD))
+    count.dossiers += 500
+    session.commit()
+    _same(session, PERIOD, None)
+
+
+def test_several_periods__one_call__equal_one_by_one(session: Session, world: World) -> None:
+    many = indices_cache.cached_indices_many(session, "sipas", [PREVIOUS, PERIOD], "P")
+    indices_cache.clear()
+    for period in (PREVIOUS, PERIOD):
+        single = indices_cache.cached_indices(session, "sipas", period, "P")
+        pd.testing.assert_frame_equal(many[period].results[NUMERIC].astype(float),
+                                      single.results[NUMERIC].astype(float), rtol=0, atol=1e-9)
+
+
+def test_expectations__share_equals_weighted_share(session: Session, world: World) -> None:
+    definition = load_version(latest_version(session, "sipas"))
+    tables = indices_cache.block_tables(session, "sipas", [PERIOD], "A")
+    ranked = rank_from_results(definition, unit_rows(tables["expectations"][PERIOD].results, "A"))
+    assert ranked and [e.estimate for e in ranked] == sorted(
+        (e.estimate for e in ranked), reverse=True)
+    ids = subtree_ids(session, session.scalar(select(Unit.id).where(Unit.code == "A")))
+    weights = default_weights(load_responses(session, "sipas", PERIOD, ids),
+                              load_dossier_counts(session, PERIOD, ids), unmatched="drop")
+    frame = default_design(weights).frame
+    for wish in ranked:
+        values = pd.to_numeric(frame[wish.answer_id], errors="coerce")
+        answered = values.notna()
+        share = (frame["weight"][answered] * (values[answered] == TOP_CODE)).sum() \
+            / frame["weight"][answered].sum()
+        assert wish.estimate == pytest.approx(share, abs=1e-12)
+        assert wish.n == int(answered.sum())
+        assert wish.ci_low < wish.estimate < wish.ci_high
+    assert {e.answer_id for e in ranked} <= {a for a, _ in expectation_rows(definition)}
+
+
+def test_store__counts_every_response_once(session: Session, world: World) -> None:
+    indices_cache.cached_indices(session, "sipas", PERIOD)
+    indices_cache.cached_indices(session, "sipas", PREVIOUS)
+    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
+    assert len(rows.frame) == session.scalar(select(func.count(Response.id)))
+    assert rows.frame["id"].is_unique
