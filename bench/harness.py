@@ -45,7 +45,8 @@ class Site:
     form: list[tuple[str, str]]  # a complete SIPAS final page, without csrf/submission id
 
 
-def _app(database_url: str) -> Flask:
+def site_app(database_url: str) -> Flask:
+    """An app (test configuration, same key as the load runs) on ``database_url``."""
     folder = Path(tempfile.mkdtemp(prefix="hailong-load-"))
     return create_app(TestConfig(environ={"DATABASE_URL": database_url,
                                           "SECRET_KEY": SECRET}, instance_path=folder))
@@ -55,7 +56,7 @@ def prepare_site(database_url: str, counters: int = 64) -> Site:
     """Migrate ``database_url`` (empty), add a unit with counters, and record the final POST of
     one complete SIPAS response as answered by a browser without JavaScript."""
     upgrade(database_url)
-    app = _app(database_url)
+    app = site_app(database_url)
     with app.app_context():
         session = get_session()
         for path in survey_defs.shipped_paths():
