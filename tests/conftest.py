@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,13 @@ from webapp.migrate import upgrade
 from webapp.models import Base
 
 REQUIRE_ALL = os.environ.get("HAILONG_REQUIRE_ALL") == "1"
+
+# Property-based tests: a few examples locally, more in CI; no example database on disk, so
+# every run draws afresh and leaves no files behind. HYPOTHESIS_PROFILE=ci picks it locally.
+settings.register_profile("dev", max_examples=40, database=None, deadline=None)
+settings.register_profile("ci", max_examples=200, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if REQUIRE_ALL or os.environ.get("CI") else "dev"))
 
 
 def require_or_skip(reason: str) -> None:

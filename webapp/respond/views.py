@@ -209,7 +209,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     if action != "back" and ctx.needs_field and not field_choice and current == _first(ctx):
         step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
         step.errors[FIELD_INPUT] = []
-    contact = _contact_request(form)
+    contact = _contact_request(ctx, form)
     if action != "back" and contact is not None and _contact_problem(ctx, answers, contact):
         # Back to the comment's page, whichever page the citizen pressed the button on.
         step = stay(ctx.definition, answers, context=context, skip=skip,
@@ -231,9 +231,19 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     return redirect(done_url or url_for(".dossier_done", u=ctx.unit.code), code=303)
 
 
-def _contact_request(form: MultiDict[str, str]) -> str | None:
-    """The phone number, when the citizen ticked "contact me" (else None)."""
-    return form.get(PHONE_INPUT, "") if form.get(CONTACT_INPUT) else None
+def _contact_request(ctx: SurveyContext, form: MultiDict[str, str]) -> str | None:
+    """The phone number, when the citizen ticked "contact me" (else None).
+
+    A survey without a free comment has no "contact me" box, so a posted one is ignored
+    rather than reported on a page that cannot show it.
+    """
+    if not form.get(CONTACT_INPUT, "").strip() or not _has_comment(ctx):
+        return None
+    return form.get(PHONE_INPUT, "")
+
+
+def _has_comment(ctx: SurveyContext) -> bool:
+    return any(q.type == "text" and not q.from_context for q in ctx.definition.questions)
 
 
 def _contact_problem(ctx: SurveyContext, answers: dict[str, object], phone: str) -> bool:
@@ -281,7 +291,7 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
         return render_template(
             "respond/page.html", ctx=ctx, step=step, answers=answers, carried=carried,
             errors=errors, field_choice=field_choice, submission_id=submission_id,
-            contact_wanted=bool(request.form.get(CONTACT_INPUT)),
+            contact_wanted=bool(request.form.get(CONTACT_INPUT, "").strip()),
             contact_phone=request.form.get(PHONE_INPUT, ""),
             notice=notice, lang=str(get_locale()), show_field_picker=(
                 ctx.needs_field and step.position == 0),
