@@ -19,6 +19,7 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from tests.browser.test_accessibility import serious
 from webapp.services import charts, indices_cache
 from webapp.services.demo import load_demo
 from webapp.services.unit_report import latest_month
@@ -89,6 +90,7 @@ def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     main = page.locator("main").inner_text()
     assert "%" in page.locator("p.big").inner_text()
     assert page.locator("svg.chart").count() >= 4
+    assert serious(page) == []  # charts carry a name; tables have headers
     _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 760}),
           "unit-page.png", language)
     _save(_heading_and_chart(page, "h-fix"), "weakest-criteria.png", language)
@@ -114,10 +116,12 @@ def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/staff/units/LD/actions?survey=sipas&period={period}")
     assert page.locator("table.data tbody tr").count() == 1
     assert page.locator("svg.chart").count() == 1
+    assert serious(page) == []
     _save(page.screenshot(full_page=True), "action-plan.png", language)
 
     page.goto(f"{base}/staff/comments/?unit=LD")
     assert page.locator("li.comment").count() > 0
+    assert serious(page) == []
     _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 900}),
           "comments.png", language)
 

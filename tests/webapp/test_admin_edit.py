@@ -239,3 +239,19 @@ def test_retire_and_activate__version_in_force_follows(client: FlaskClient, worl
     _post(client, f"/admin/surveys/{v2.id}/retire", {}, page=f"/admin/surveys/{v2.id}")
     _post(client, f"/admin/surveys/{v1.id}", {"text": edited.replace("Phiếu gọn", "Phiếu ba")})
     assert [v.version for v in _versions(session)] == [1, 2, 3]
+
+
+def test_edit_unit__rename__province_page_shows_new_name_at_once(client: FlaskClient,
+                                                                 session: Session) -> None:
+    """Reports are memoised; a rename (which no data stamp sees) must not leave them stale."""
+    from webapp.services import indices_cache
+
+    indices_cache.clear()
+    build_world(session, responses_per_unit=12)
+    login(client, "admin")
+    page = "/staff/units/P?survey=sipas&period=2026-05"
+    assert "Xã Bình" in client.get(page).get_data(as_text=True)
+    response = _post(client, "/admin/units/B/edit", _unit_form(name_vi="Xã Bình Minh"))
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "Xã Bình Minh" in html

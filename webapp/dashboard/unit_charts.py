@@ -49,19 +49,23 @@ def _span(bars: Sequence[charts.Bar], scale: charts.Scale) -> str:
              highv=score(high.estimate, scale.percent))
 
 
-def unit_charts(report: UnitReport) -> dict[str, Markup]:
-    """SVG charts of the unit page, keyed by section (only sections with data)."""
+ALL_SECTIONS = frozenset({"criteria", "children", "expectations", "trend"})
+
+
+def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
+                ) -> dict[str, Markup]:
+    """SVG charts of the unit page, keyed by section (only ``sections`` that have data)."""
     scale = scale_of(report)
     faint = _("few answers: uncertain")
     out: dict[str, Markup] = {}
     criteria = tuple(bar_of(f.label, f) for f in report.criteria)
-    if criteria:
+    if criteria and "criteria" in sections:
         out["criteria"] = charts.interval_chart(
             criteria, fitted(criteria, scale),
             _("Criteria from weakest to strongest, with 95%% intervals"),
             _span(criteria, scale), faint_label=faint)
     main = report.main
-    if report.children and main is not None:
+    if report.children and main is not None and "children" in sections:
         ranked = sorted(report.children, key=lambda c: (c.figure.estimate is None,
                                                         -(c.figure.estimate or 0.0)))
         bars = tuple(bar_of(c.name, c.figure, group=c.group) for c in ranked)
@@ -77,12 +81,12 @@ def unit_charts(report: UnitReport) -> dict[str, Markup]:
     expectations = tuple(charts.Bar(e.labels.get(language) or e.labels.get("vi", ""),
                                     e.estimate, e.ci_low, e.ci_high)
                          for e in report.expectations)
-    if expectations:
+    if expectations and "expectations" in sections:
         share = charts.Scale(0.0, 1.0, True)
         out["expectations"] = charts.interval_chart(
             expectations, share, _("What citizens most want improved, with 95%% intervals"),
             _span(expectations, share))
-    if report.trend and main is not None:
+    if report.trend and main is not None and "trend" in sections:
         trend = tuple(bar_of(p, f) for p, f in report.trend)
         out["trend"] = charts.trend_chart(
             tuple(p for p, _f in report.trend), trend, scale,

@@ -18,6 +18,7 @@ from ..db import get_session
 from ..services import unit_report as reports
 from ..services.indices import IndicesError
 from ..services.periods import PeriodError, parse_period
+from ..services.report_cache import cached_report
 from ..services.report_pdf import report_pdf
 from ..services.report_xlsx import report_workbook
 from ..services.staff_units import visible_units
@@ -71,7 +72,7 @@ def unit_page(code: str) -> str:
                                latest=None)
     try:
         parse_period(period)
-        report = reports.build_unit_report(session, survey, period, unit, str(get_locale()))
+        report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
     return render_template("dashboard/unit.html", unit=unit, report=report, survey=survey,
@@ -95,7 +96,7 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         abort(404)
     try:
         parse_period(period)
-        report = reports.build_unit_report(session, survey, period, unit, str(get_locale()))
+        report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
     render = report_workbook if fmt == "xlsx" else report_pdf

@@ -6,12 +6,14 @@ from flask import abort, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from ..dashboard.unit_charts import unit_charts
 from ..db import get_session
 from ..models import Unit
 from ..services import unit_report as reports
 from ..services.indices import IndicesError
 from ..services.periods import PeriodError, parse_period
 from ..services.publication import publication_of
+from ..services.report_cache import cached_report
 from . import bp
 
 
@@ -34,10 +36,13 @@ def unit(code: str) -> str:
     if period:
         try:
             parse_period(period)
-            report = reports.build_unit_report(session, survey, period, found,
-                                               str(get_locale()), trend=False)
+            report = cached_report(session, survey, period, found, str(get_locale()),
+                                   trend=False)
         except (PeriodError, IndicesError) as exc:
             abort(400, str(exc))
+    chart = None
+    if report is not None and report.main is not None:
+        chart = unit_charts(report, frozenset({"criteria"})).get("criteria")
     return render_template("transparency/unit.html", unit=found, report=report,
                            publication=publication, survey=survey, period=period,
-                           latest=reports.latest_month(session, survey))
+                           latest=reports.latest_month(session, survey), chart=chart)

@@ -1,0 +1,54 @@
+"""A per-app memo of unit reports, so a page asked again (or its PDF) is not rebuilt.
+
+Building a province's report takes most of a second (children's groups, changes, expectations)
+although its indices are memoised. An entry is reused while the data stamp of
+:mod:`.indices_cache` is unchanged, for ``TTL_SECONDS`` at most; edits the stamp cannot see
+(a unit renamed, a survey version retired) clear the memo explicitly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..models import Unit
+from .indices_cache import data_stamp
+from .unit_report import UnitReport, build_unit_report
+
+TTL_SECONDS = 600
+MAX_ENTRIES = 128
+_EXTENSION = "hailong.report_memo"
+_lock = threading.Lock()
+
+
+def _memo() -> OrderedDict[tuple[object, ...], tuple[float, UnitReport]]:
+    # Kept on the app, so every app (and every test's app) starts empty.
+    return current_app.extensions.setdefault(_EXTENSION, OrderedDict())
+
+
+def cached_report(session: Session, survey_key: str, period: str, unit: Unit,
+                  language: str = "vi", *, trend: bool = True) -> UnitReport:
+    """``build_unit_report`` with memoisation; raises what it raises."""
+    key = (survey_key, period, unit.code, language, trend, data_stamp(session))
+    memo, now = _memo(), time.monotonic()
+    with _lock:
+        hit = memo.get(key)
+        if hit is not None and now - hit[0] < TTL_SECONDS:
+            memo.move_to_end(key)
+            return hit[1]
+    report = build_unit_report(session, survey_key, period, unit, language, trend=trend)
+    with _lock:
+        memo[key] = (now, report)
+        while len(memo) > MAX_ENTRIES:
+            memo.popitem(last=False)
+    return report
+
+
+def clear() -> None:
+    """Forget every report of this app (after edits the data stamp cannot see)."""
+    with _lock:
+        _memo().clear()
