@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Unit
@@ -86,6 +86,15 @@ def cached_indices(session: Session, survey_key: str, period: str,
     """``compute_indices`` from the kept statistics; the result is the same table."""
     key = str(parse_period(period))
     return cached_indices_many(session, survey_key, [key], unit_code)[key]
+
+
+def data_stamp(session: Session) -> tuple[object, ...]:
+    """Changes whenever any index could change: responses (count and highest id) and the
+    structure the kept statistics depend on. Memos built on these indices key on it."""
+    from ..models import Response
+
+    responses = session.execute(select(func.count(), func.max(Response.id))).one()
+    return (*responses, *indices_store.structure_stamp(session))
 
 
 def clear() -> None:
