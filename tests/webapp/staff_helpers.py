@@ -47,6 +47,7 @@ class World:
     comments: dict[str, int] = field(default_factory=dict)
     plans: dict[str, int] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 def build_world(session: Session, *, responses_per_unit: int = 0, seed: int = 7) -> World:

@@ -19,20 +19,24 @@ import datetime as dt
 import io
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import survey_defs
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
-from webapp.models import ActionPlan, User
+from webapp.models import ActionPlan, SurveyVersion, User
 from webapp.services.apikeys import create_api_key
 from webapp.services.tokens import sign_counter_token
 
+SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 SURVEY = {"respond.counter_survey", "respond.kiosk_survey", "respond.dossier_survey"}
 API = {"api.create_dossier_token"}
@@ -58,6 +62,19 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
         "user-email": "new.b@t.vn", "user-role": "viewer", "user-unit": "B",
         "user-password": ""}),
     "admin.toggle_user": lambda w, k, u: (f"/admin/users/{u['viewer']}/active", {}),
+    "admin.edit_unit": lambda w, k, u: ("/admin/units/A/edit", {
+        "name_vi": "Xã An Mới", "name_en": "New An", "unit_type": "commune", "parent": "P",
+        "successor": ""}),
+    "admin.add_counter": lambda w, k, u: ("/admin/units/A/counters", {
+        "new-code": "A-Q9", "new-name_vi": "Quầy số 9"}),
+    "admin.edit_counter": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/edit", {
+        "name_vi": "Quầy một cửa", "active": "y"}),
+    "admin.retire_codes": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/retire-codes",
+                                           {}),
+    "admin.survey_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}", {
+        "text": SIPAS_TEXT + "\n# sửa chữa nhỏ\n"}),
+    "admin.retire_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/activate",
+                                             {}),
     "auth.logout": lambda w, k, u: ("/auth/logout", {}),
     "auth.login": lambda w, k, u: ("/auth/login", {"email": USERS["viewer"][0],
                                                    "password": "correct horse battery"}),
@@ -86,6 +103,8 @@ def world(session: Session) -> World:
     session.add(plan)
     session.commit()
     world.plans["A"] = plan.id
+    world.versions["sipas"] = session.scalar(
+        select(SurveyVersion.id).where(SurveyVersion.survey_key == "sipas"))
     return world
 
 
