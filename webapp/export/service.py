@@ -41,6 +41,8 @@ from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
 from .layout import Layout, LayoutScanner
 from .report import disclosure_markdown
+from .spss import SavError
+from .stata import DtaError
 from .writers import FORMATS, ParquetWriter, Writer, open_writer
 
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
@@ -152,6 +154,8 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
         writer = open_writer(request.fmt, data_file, variables, request.language, layout)
         _second_pass(staging, writer, freq, weights, ps_total, mask, qi, request.chunk, tick)
         writer.close()
+    except (DtaError, SavError) as exc:  # the data outgrew what pass 1 learnt: a bug, said so
+        raise ExportError(f"the {request.fmt} file could not be written: {exc}") from exc
     finally:
         staging.unlink(missing_ok=True)
     files = [data_file, *_beside(out, stem, request, definition, version.version, variables,

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .frame import is_coded
 from .labels import Variable, shorten
-from .layout import Layout, utf8_strings
+from .layout import Layout, fixed_width
 from .stata import MONTHS
 
 SEGMENT = 255  # widest string slot; wider text is split into segments
@@ -176,27 +176,28 @@ class SavWriter:
             return
         raw = np.empty((n, self.slots * 8), dtype=np.uint8)
         codes = np.empty((n, self.slots), dtype=np.uint8)
-        slot = 0
+        numeric = [c.var.name for c in self.columns if not c.width]
+        block = frame[numeric].to_numpy(float, na_value=np.nan)
+        slot, j = 0, 0
         for col in self.columns:
             if not col.width:
-                self._numbers(frame[col.var.name], raw, codes, slot)
-                slot += 1
+                self._numbers(block[:, j], raw, codes, slot)
+                slot, j = slot + 1, j + 1
                 continue
             size = col.slots * 8
             try:
-                block = self._text(col, frame[col.var.name], n)
+                block_text = self._text(col, frame[col.var.name], n)
             except SavError as exc:
                 self._fail(str(exc))
-            raw[:, slot * 8: slot * 8 + size] = block
-            blank = (block.reshape(n, col.slots, 8) == ord(" ")).all(axis=2)
+            raw[:, slot * 8: slot * 8 + size] = block_text
+            blank = (block_text.reshape(n, col.slots, 8) == ord(" ")).all(axis=2)
             codes[:, slot: slot + col.slots] = np.where(blank, 254, 253)
             slot += col.slots
         self._file.write(_compress(codes, raw))
         self.rows += n
 
     @staticmethod
-    def _numbers(column: pd.Series, raw: np.ndarray, codes: np.ndarray, slot: int) -> None:
-        values = pd.to_numeric(column, errors="coerce").to_numpy(float, na_value=np.nan)
+    def _numbers(values: np.ndarray, raw: np.ndarray, codes: np.ndarray, slot: int) -> None:
         missing = np.isnan(values)
         small = ~missing & (values == np.rint(values)) & (values >= 1 - BIAS) \
             & (values <= 251 - BIAS)
@@ -208,15 +209,11 @@ class SavWriter:
     @staticmethod
     def _text(col: _Column, column: pd.Series, n: int) -> np.ndarray:
         """Each row's text laid out over the column's slots, blank-padded."""
-        text = utf8_strings(column)
-        widest = max((len(t) for t in set(text)), default=0)
+        whole, widest = fixed_width(column, max(col.width, 1), fill=ord(" "))
         if widest > col.width:
             raise SavError(f"{col.var.name}: a value of {widest} bytes is wider than the "
                            f"{col.width} announced")
         # The text packs 255 bytes into each segment; a segment occupies whole slots.
-        whole = np.array(text.tolist(), dtype=f"S{max(col.width, 1)}").view(np.uint8) \
-            .reshape(n, -1) if n else np.zeros((0, col.width), np.uint8)
-        whole = np.where(whole == 0, ord(" "), whole).astype(np.uint8)
         parts, start = [], 0
         for width in col.segments:
             take = whole[:, start: start + (SEGMENT if width == SEGMENT else width)]

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .frame import is_coded
 from .labels import Variable, shorten
-from .layout import Layout, utf8_strings
+from .layout import Layout, fixed_width, utf8_strings
 
 STR_MAX = 2045  # widest fixed string; wider text goes to strL
 STRL = 32768
@@ -72,11 +72,9 @@ class _Column:
                     self.format = "%8.0g"
                     break
 
-    def values(self, column: pd.Series) -> np.ndarray:
-        """The column as stored (numbers with Stata's missing value)."""
-        numbers = pd.to_numeric(column, errors="coerce").to_numpy(float, na_value=np.nan)
-        missing = np.isnan(numbers)
-        numbers = np.where(missing, self.missing, numbers)
+    def store(self, numbers: np.ndarray) -> np.ndarray:
+        """Numbers (NaN = missing) as stored, with Stata's missing value."""
+        numbers = np.where(np.isnan(numbers), self.missing, numbers)
         if self.code == DOUBLE:
             return numbers
         return np.rint(numbers).astype(self.dtype)
@@ -148,16 +146,23 @@ class DtaWriter:
         if self.rows + len(frame) > self.layout.rows:
             self._fail(f"more rows than the {self.layout.rows} announced")
         records = np.zeros(len(frame), dtype=self.record)
+        numeric = [i for i, c in enumerate(self.columns) if not c.string]
+        block = frame[[self.columns[i].name for i in numeric]].to_numpy(float, na_value=np.nan)
+        for j, i in enumerate(numeric):
+            records[f"v{i}"] = self.columns[i].store(block[:, j])
         for i, column in enumerate(self.columns):
             if not column.string:
-                records[f"v{i}"] = column.values(frame[column.name])
                 continue
-            text = utf8_strings(frame[column.name])
-            widest = max((len(t) for t in set(text)), default=0)
+            if column.strl:
+                text = utf8_strings(frame[column.name])
+                widest = max((len(t) for t in text), default=0)
+            else:
+                matrix, widest = fixed_width(frame[column.name], column.width)
             if widest > column.width:
                 self._fail(f"{column.name}: a value of {widest} bytes is wider than the "
                            f"{column.width} announced")
-            records[f"v{i}"] = self._strl(i, text) if column.strl else text
+            records[f"v{i}"] = self._strl(i, text) if column.strl \
+                else matrix.view(f"S{column.width}").ravel()
         self._file.write(records.tobytes())
         self.rows += len(frame)
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pajson
 from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
@@ -69,25 +70,57 @@ def iter_response_chunks(session: Session, survey_key: str, period: Period | Per
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(list(unit_ids)))
     label = str(period)
+    lookups = (_lookup(versions, pa.int64()), _lookup(units), _lookup(counters),
+               _lookup(fields))
     for rows in _fetch(session, query, chunk):
-        public_id, version, unit, counter, field, month, channel, on_time, language, answers \
-            = zip(*rows, strict=True)
-        columns: dict[str, object] = {
-            "response_id": list(public_id),
-            "survey_version": [versions[v] for v in version],
-            "unit": [units[u] for u in unit],
-            "counter": [counters.get(c) for c in counter],
-            "field": [fields.get(f) or UNKNOWN_FIELD for f in field],
-            "period": [label] * len(rows),
-            "month": list(month), "channel": list(channel),
-            "on_time": [None if v is None else bool(v) for v in on_time],  # SQLite: 0/1
-            "language": list(language),
-        }
-        parsed = _parse_answers(answers)
-        for name in parsed.columns:  # an answer id equal to a context column wins, as before
-            columns.pop(name, None)
-        frame = pd.DataFrame(columns)
-        yield pd.concat([frame, parsed], axis=1) if len(parsed.columns) else frame
+        yield _chunk_frame(list(zip(*rows, strict=True)), label, lookups)
+
+
+def _lookup(mapping: dict[int, Any], kind: pa.DataType | None = None) -> pa.Array:
+    """An Arrow array indexed by database id (null where no row has that id)."""
+    values: list[Any] = [None] * (max(mapping, default=0) + 1)
+    for key, value in mapping.items():
+        values[key] = value
+    return pa.array(values, type=kind or pa.string())
+
+
+def _chunk_frame(columns: list[tuple[Any, ...]], label: str,
+                 lookups: tuple[pa.Array, ...]) -> pd.DataFrame:
+    """One chunk's frame: context columns built as Arrow arrays (ids mapped to codes with
+    ``take``) beside the parsed answers, turned into pandas in one conversion."""
+    public_id, version, unit, counter, field, month, channel, on_time, language, answers \
+        = columns
+    versions, units, counters, fields = lookups
+    on_time_array = pa.array(on_time)
+    if pa.types.is_integer(on_time_array.type):  # SQLite stores booleans as 0/1
+        on_time_array = on_time_array.cast(pa.bool_())
+    context = {
+        "response_id": pa.array(public_id, pa.string()),
+        "survey_version": versions.take(pa.array(version, pa.int64())),
+        "unit": units.take(pa.array(unit, pa.int64())),
+        "counter": counters.take(pa.array(counter, pa.int64())),
+        "field": pc.fill_null(fields.take(pa.array(field, pa.int64())), UNKNOWN_FIELD),
+        "period": pa.array([label] * len(public_id), pa.string()),
+        "month": pa.array(month, pa.string()), "channel": pa.array(channel, pa.string()),
+        "on_time": on_time_array, "language": pa.array(language, pa.string()),
+    }
+    parsed = _parse_answers(answers)
+    if isinstance(parsed, pd.DataFrame):  # the slow path: documents parsed one by one
+        for name in parsed.columns:  # an answer id equal to a context column wins
+            context.pop(name, None)
+        frame = pa.table(context).to_pandas()
+        return pd.concat([frame, parsed], axis=1) if len(parsed.columns) else frame
+    for name in parsed.column_names:
+        context.pop(name, None)
+    names = [*context, *parsed.column_names]
+    table = pa.Table.from_arrays([*context.values(), *parsed.columns], names=names)
+    lists = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
+             if pa.types.is_list(kind) or pa.types.is_large_list(kind)]
+    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
+    for name in lists:  # Arrow gives arrays; the records' lists stay lists, NaN for none
+        values = table.column(name).to_pylist()
+        frame[name] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
+    return frame[names]
 
 
 def _fetch(session: Session, query: Select[Any], chunk: int) -> Iterator[list[Any]]:
@@ -112,11 +145,11 @@ def _fetch(session: Session, query: Select[Any], chunk: int) -> Iterator[list[An
         cursor.close()
 
 
-def _parse_answers(texts: Sequence[str]) -> pd.DataFrame:
+def _parse_answers(texts: Sequence[str]) -> pa.Table | pd.DataFrame:
     """JSON documents → one column per key, typed as ``DataFrame.from_records`` would type
     the parsed dictionaries (integers with gaps as floats, lists kept as lists, NaN for a
-    missing key). Arrow parses the whole chunk at once; documents it cannot type together
-    (one key holding numbers and text) fall back to parsing one by one."""
+    missing key). Arrow parses the whole chunk at once (an Arrow table); documents it cannot
+    type together (one key holding numbers and text) are parsed one by one (a frame)."""
     blob = "\n".join(texts).encode()
     try:
         table = pajson.read_json(io.BytesIO(blob), read_options=pajson.ReadOptions(
@@ -125,13 +158,7 @@ def _parse_answers(texts: Sequence[str]) -> pd.DataFrame:
         table = None
     if table is None or table.num_rows != len(texts):
         return pd.DataFrame.from_records([json.loads(t) for t in texts])
-    lists = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
-             if pa.types.is_list(kind) or pa.types.is_large_list(kind)]
-    frame = table.drop_columns(lists).to_pandas() if lists else table.to_pandas()
-    for name in lists:  # Arrow gives arrays; the records' lists stay lists, NaN for none
-        values = table.column(name).to_pylist()
-        frame[name] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
-    return frame[table.column_names]
+    return table
 
 
 def load_responses(session: Session, survey_key: str, period: Period | PeriodRange | str,

@@ -1,0 +1,54 @@
+"""Progress of long exports: on the job page while it runs, and as a bar on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.webapp.staff_helpers import PERIOD, USERS, build_world, login
+from webapp.cli import main
+from webapp.export.jobs import STATUS, jobs_root
+from webapp.export.service import ExportRequest, run_export
+from webapp.models import User
+
+
+def test_job_page__running_export_shows_progress_and_refreshes(
+        app: Flask, session: Session, client: FlaskClient) -> None:
+    build_world(session)
+    analyst = session.scalar(select(User).where(User.email == USERS["analyst"][0]))
+    assert analyst is not None
+    folder = jobs_root(app) / "abc123"
+    folder.mkdir(parents=True)
+    status = {"owner": analyst.id, "state": "running", "done": 300, "total": 1200,
+              "request": {"survey": "sipas", "period": "2026-01..2026-06", "fmt": "dta"},
+              "files": [], "error": None, "rows": None}
+    (folder / STATUS).write_text(json.dumps(status), encoding="utf-8")
+    login(client, "analyst")
+    page = client.get("/staff/exports/abc123")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers.get("Refresh") == "2"
+    assert '<progress max="100" value="25">' in text and "2026-01..2026-06" in text
+
+
+def test_run_export__progress_counts_both_passes(app: Flask, session: Session,
+                                                 tmp_path: Path) -> None:
+    build_world(session, responses_per_unit=6)
+    ticks: list[int] = []
+    result = run_export(session, ExportRequest("sipas", PERIOD, "sav", tmp_path / "p",
+                                               chunk=7), actor="test", progress=ticks.append)
+    assert sum(ticks) == 2 * result.rows > 0
+    assert max(ticks) <= 7 and len(ticks) >= 2 * (result.rows // 7)
+
+
+def test_cli_export__progress_bar_on_stderr(app: Flask, session: Session, runner,  # type: ignore[no-untyped-def]
+                                            tmp_path: Path) -> None:
+    build_world(session, responses_per_unit=4)
+    result = runner.invoke(main, ["export", "--survey", "sipas", "--period", PERIOD,
+                                  "--format", "dta", "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "exporting" in result.stderr
