@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Unit
 from . import indices_store
-from .indices import IndexTable, IndicesError, ordered
+from .indices import IndexTable, IndicesError
 from .periods import parse_period
 from .surveys import latest_version, load_version
 from .units import subtree_ids
@@ -70,7 +70,8 @@ def block_tables(session: Session, survey_key: str, periods: list[str],
                 mine = mine[mine["unit"].isin(codes)]
             if count == 0:
                 mine = pd.DataFrame()
-            tables[period] = IndexTable(survey_key, period, ordered(mine), count)
+            # Kept in order by the store; a filter keeps that order.
+            tables[period] = IndexTable(survey_key, period, mine.reset_index(drop=True), count)
         out[name] = tables
     return out
 

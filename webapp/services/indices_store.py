@@ -32,6 +32,7 @@ from analysis.scoring.composite import answer_items
 from analysis.unit_stats import UnitStats, ancestors_of, results_from_stats, unit_stats
 
 from ..models import DossierCount, ProcedureField, Response, SurveyVersion, Unit
+from .indices import ordered
 from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_parents
 from .periods import parse_period
 
@@ -149,7 +150,7 @@ def _extend(session: Session, block: _Block, frame: pd.DataFrame, periods: list[
     stats, results = _compute(session, block, _period_rows(frame, missing), missing, parents)
     if stats is not None:
         block.stats = stats if block.stats is None else block.stats.replace(stats)
-        block.results = pd.concat([block.results, results], ignore_index=True)
+        block.results = ordered(pd.concat([block.results, results], ignore_index=True))
     block.periods.update(missing)
 
 
@@ -175,7 +176,7 @@ def _fold(session: Session, block: _Block, frame: pd.DataFrame,
                                only=nodes)
     stale = block.results["unit"].isin(nodes) & block.results["period"].isin(touched) \
         if not block.results.empty else pd.Series([], dtype=bool)
-    block.results = pd.concat([block.results[~stale], fresh], ignore_index=True)
+    block.results = ordered(pd.concat([block.results[~stale], fresh], ignore_index=True))
 
 
 def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mapping[str, Any]],
