@@ -64,7 +64,8 @@ def block_tables(session: Session, survey_key: str, periods: list[str],
         tables = {}
         for period in periods:
             months = parse_period(period).months()
-            count = int(rows["month"].isin(months).sum()) if not rows.empty else 0
+            count = int(rows.loc[rows["month"].isin(months), "responses"].sum()) \
+                if not rows.empty else 0
             mine = frame[frame["period"] == period] if not frame.empty else frame
             if codes is not None and not mine.empty:
                 mine = mine[mine["unit"].isin(codes)]
