@@ -3,17 +3,19 @@
 The expensive part of a unit page at scale is not the arithmetic but reading every response
 (its JSON answers) again. Here each process keeps, per database and survey:
 
-* the scored answers of every response read so far, as a compact numeric frame, and the highest
-  response id read (the high-water mark): a refresh reads only ``Response.id > mark``, so the
-  submission path is untouched (no trigger, no shared counter, no write contention);
-* per scoring block (the survey's indices, the expectations ranking) and period, the
-  :class:`~analysis.unit_stats.UnitStats` of every unit × period and the result rows computed
-  from them. New responses re-read only the statistics of their units (from the frame above) and
-  recompute only those units and their ancestors; other rows are kept.
+* the highest response id read (the high-water mark) and the response count per unit and month:
+  a refresh reads only ``Response.id > mark`` (a primary-key range), so the submission path is
+  untouched (no trigger, no shared counter, no write contention);
+* per scoring block (the survey's indices, the expectations ranking), additive sums per
+  unit × field × month cell (:class:`analysis.cell_stats.CellSums`), and for the periods asked so
+  far the per-unit :class:`~analysis.unit_stats.UnitStats` and the result rows. New responses
+  are added to their cells; only their units' records are rebuilt (from cells, not rows) and
+  only those units and their ancestors recomputed. Other rows are kept.
 
 The numbers are those of ``analysis.units.unit_results`` on the same responses (tests check it
 to 1e-9 on SQLite and PostgreSQL). Dossier counts, survey versions and the unit tree are checked
-on every call with a cheap stamp; when one changes the statistics are rebuilt from the frame.
+on every call with a cheap stamp; when one changes everything is read again (rare). Each process
+(gunicorn worker) keeps its own copy.
 """
 
 from __future__ import annotations
