@@ -98,13 +98,15 @@ def period_change(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["p_value"] = 2 * stats.t.sf(np.abs(out["change"] / out["se"]), out["df"])
     family = [k for k in keys if k != "unit"]
-    out["q_value"] = np.nan
-    out["significant"] = False
-    for _, idx in out.groupby(family, sort=False).groups.items():
-        reject, q = bh_flags(out.loc[idx, "p_value"].to_numpy(), fdr=fdr)
-        out.loc[idx, "q_value"] = q
-        out.loc[idx, "significant"] = reject
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    p_values = out["p_value"].to_numpy(dtype=float)
+    q_values = np.full(len(out), np.nan)
+    flags = np.zeros(len(out), dtype=bool)
+    for idx in out.groupby(family, sort=False).indices.values():
+        flags[idx], q_values[idx] = bh_flags(p_values[idx], fdr=fdr)
+    out["q_value"] = q_values
+    out["significant"] = flags
+    return out
 
 
 def bh_flags(p_values: np.ndarray, *, fdr: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,8 @@
-"""Confidence intervals for proportions (R ``svyciprop`` and more).
+"""Confidence intervals for proportions (R ``svyciprop`` and more), scalar and vectorised.
+
+Two entry points share the formulas below: :func:`proportion_ci` (one proportion, used by the
+estimators and the CLI) and :func:`interval` (arrays of bounded estimates: shares and rescaled
+indices of every unit at once, used by the scoring; see its own notes further down).
 
 All methods take the design-based estimate ``p``, its standard error ``se``
 and the degrees of freedom ``df`` (``math.inf`` = normal quantile):
@@ -54,9 +58,19 @@ import math
 import numpy as np
 from scipy import special, stats
 
+from analysis.likelihood import fmm_spline, likelihood_ci, quasibinomial_fit
 from analysis.results import critical_value
 
-__all__ = ["METHODS", "proportion_ci"]
+__all__ = [
+    "BOUNDED_METHODS",
+    "DEFAULT_CI_METHOD",
+    "METHODS",
+    "fmm_spline",
+    "interval",
+    "likelihood_ci",
+    "proportion_ci",
+    "quasibinomial_fit",
+]
 
 METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson")
 
@@ -69,9 +83,8 @@ def _quantile(level: float, df: float) -> float:
 
 
 def _xlogit(p: float, se: float, q: float) -> tuple[float, float]:
-    half = q * se / (p * (1 - p))
-    eta = special.logit(p)
-    return float(special.expit(eta - half)), float(special.expit(eta + half))
+    lo, hi = _xlogit_limits(np.float64(p), np.float64(se), np.float64(q))
+    return float(lo), float(hi)
 
 
 def _asin(p: float, se: float, q: float) -> tuple[float, float]:
@@ -82,28 +95,20 @@ def _asin(p: float, se: float, q: float) -> tuple[float, float]:
 
 
 def _clopper_pearson(p: float, n_eff: float, level: float) -> tuple[float, float]:
-    alpha = 1 - level
-    x = n_eff * p
-    lo = 0.0 if x <= 0 else float(stats.beta.ppf(alpha / 2, x, n_eff - x + 1))
-    hi = 1.0 if x >= n_eff else float(stats.beta.ppf(1 - alpha / 2, x + 1, n_eff - x))
-    return lo, hi
+    lo, hi = _clopper_pearson_limits(np.float64(p), np.float64(n_eff), 1 - level)
+    return float(lo), float(hi)
 
 
 def korn_graubard_neff(n_eff: float, n: int, df: float, level: float) -> float:
     """Return Korn & Graubard's df-adjusted effective sample size (R ``svyciprop`` beta)."""
-    alpha = 1 - level
     if n <= 1:
         return n_eff
-    inner = stats.t.ppf(alpha / 2, n - 1)
-    outer = stats.norm.ppf(alpha / 2) if math.isinf(df) else stats.t.ppf(alpha / 2, df)
-    return float(n_eff * (inner / outer) ** 2)
+    return float(n_eff * _kg_ratio(np.float64(n), np.float64(df), 1 - level))
 
 
 def _wilson(p: float, n_eff: float, q: float) -> tuple[float, float]:
-    q2n = q * q / n_eff
-    centre = p + q2n / 2
-    half = q * math.sqrt(p * (1 - p) / n_eff + q2n / (4 * n_eff))
-    return max((centre - half) / (1 + q2n), 0.0), min((centre + half) / (1 + q2n), 1.0)
+    lo, hi = _wilson_limits(np.float64(p), np.float64(n_eff), np.float64(q))
+    return float(lo), float(hi)
 
 
 def is_degenerate(p: float, se: float) -> bool:
@@ -184,157 +189,191 @@ def proportion_ci(
     return lo, hi, method
 
 
-def fmm_spline(x: np.ndarray, y: np.ndarray, xout: np.ndarray) -> np.ndarray:
-    """Evaluate R's ``spline(method = "fmm")`` (Forsythe, Malcolm & Moler 1977) at ``xout``.
+# ---- vectorised intervals for bounded estimates --------------------------------------------
+#
+# Confidence intervals for bounded estimates (shares and rescaled scores), vectorised.
+#
+# Every interval is computed from the estimate, its standard error, the degrees of freedom and the
+# number of respondents behind it, so it applies equally to a single criterion share (a ratio of
+# weighted totals) and to a composite index (a mean of shares). Estimates bounded in
+# ``[lower, upper]`` are mapped to ``[0, 1]`` first and mapped back afterwards. As in
+# :mod:`analysis.intervals` (the scalar version used by the estimators), no interval collapses to a
+# point: where everyone answered alike (share 0 or 1, or se 0) ``mean`` and ``xlogit`` fall back to
+# Korn-Graubard with ``n* = n``.
+#
+# Methods
+# -------
+# ``mean``
+#     Wald interval ``p ± t·se`` (Lohr 2022). Can leave ``[0, 1]``.
+# ``xlogit`` (alias ``logit``)
+#     The delta method on the logit scale, ``expit(logit p ± t·se / (p(1-p)))``; R ``svyciprop``'s
+#     ``xlogit`` (equal to its ``logit`` whenever that converges).
+# ``beta``
+#     Korn and Graubard (1998): a Clopper-Pearson interval at the effective sample size
+#     ``n* = p(1-p)/se² · (t_{n-1}/t_df)²``, as R ``svyciprop(method = "beta")``. When the
+#     variance is zero (``p`` is 0 or 1) ``n*`` is set to ``n``, so the interval never collapses.
+# ``beta_nchs``
+#     ``beta`` with the design effect taken as at least 1, as in the NCHS Data Presentation
+#     Standards for Proportions (Parker et al. 2017): ``n*`` is truncated at the number of
+#     respondents ``n`` for a single share, and at ``p(1-p)/se_srs²`` (the SRS variance of the same
+#     respondents) for any estimate when ``se_srs`` is given, so composites are covered too.
+#     This is the hailong default: see ``docs/statistics.md`` for the coverage study that chose it.
+# ``wilson``
+#     Wilson's score interval at the effective sample size ``n* = p(1-p)/se²`` (same zero-variance
+#     rule as ``beta``), with the t quantile.
 
-    End conditions match the third derivative of the cubic through the four end points,
-    exactly as R's ``splines.c``; used to reproduce R's profile-likelihood intervals.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    n = len(x)
-    b, c, d = np.zeros(n), np.zeros(n), np.zeros(n)
-    nm1 = n - 1
-    d[0] = x[1] - x[0]
-    c[1] = (y[1] - y[0]) / d[0]
-    for i in range(1, nm1):
-        d[i] = x[i + 1] - x[i]
-        b[i] = 2.0 * (d[i - 1] + d[i])
-        c[i + 1] = (y[i + 1] - y[i]) / d[i]
-        c[i] = c[i + 1] - c[i]
-    b[0], b[nm1] = -d[0], -d[n - 2]
-    c[0] = c[nm1] = 0.0
-    if n > 3:
-        c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
-        c[nm1] = c[n - 2] / (x[nm1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4])
-        c[0] = c[0] * d[0] * d[0] / (x[3] - x[0])
-        c[nm1] = -c[nm1] * d[n - 2] * d[n - 2] / (x[nm1] - x[n - 4])
-    for i in range(1, n):
-        t = d[i - 1] / b[i - 1]
-        b[i] = b[i] - t * d[i - 1]
-        c[i] = c[i] - t * c[i - 1]
-    c[nm1] = c[nm1] / b[nm1]
-    for i in range(n - 2, -1, -1):
-        c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
-    b[nm1] = (y[nm1] - y[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[nm1])
-    for i in range(nm1):
-        b[i] = (y[i + 1] - y[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i])
-        d[i] = (c[i + 1] - c[i]) / d[i]
-        c[i] = 3.0 * c[i]
-    c[nm1] = 3.0 * c[nm1]
-    d[nm1] = d[n - 2]
-    idx = np.clip(np.searchsorted(x, xout, side="right") - 1, 0, nm1)
-    dx = xout - x[idx]
-    return y[idx] + dx * (b[idx] + dx * (c[idx] + dx * d[idx]))
+BOUNDED_METHODS = ("mean", "xlogit", "logit", "beta", "beta_nchs", "wilson")
+DEFAULT_CI_METHOD = "beta_nchs"
 
 
-def _signed_root(theta: float, p: float, n: int, dispersion: float) -> float:
-    """Return the signed root of the scaled quasibinomial deviance at logit ``theta``."""
-    if not math.isfinite(theta):
-        return math.nan
-    log_mu, log_1mu = special.log_expit(theta), special.log_expit(-theta)
-    dev = 2 * n * (p * (math.log(p) - log_mu) + (1 - p) * (math.log(1 - p) - log_1mu))
-    return math.copysign(math.sqrt(max(dev / dispersion, 0.0)), theta - special.logit(p))
-
-
-def likelihood_ci(
-    mu_hat: float,
-    se: float,
+def interval(
+    estimate: np.ndarray | float,
+    se: np.ndarray | float,
+    df: np.ndarray | float,
+    n: np.ndarray | float,
     *,
-    df: float,
-    level: float,
-    n: int,
-    mean_work: float,
-    p: float | None = None,
-) -> tuple[float, float]:
-    """Return the Rao-Scott scaled profile-likelihood interval, as R's ``svyciprop``.
-
-    Reproduces ``confint(svyglm(y ~ 1, family = quasibinomial), method = "likelihood",
-    ddf = df)``: the deviance is profiled at steps of ``zmax / 5`` logit standard errors
-    (at most 9 per side), interpolated with R's FMM spline on ``3 * points`` equally spaced
-    values, and inverted linearly at ``-/+ q * sqrt(lambda)``, where ``lambda`` is the design
-    effect of the logit, ``var(logit) / naive var`` (Rao & Scott 1984).
+    method: str = DEFAULT_CI_METHOD,
+    level: float = 0.95,
+    lower: np.ndarray | float = 0.0,
+    upper: np.ndarray | float = 1.0,
+    single: np.ndarray | bool = True,
+    se_srs: np.ndarray | float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return confidence limits for bounded estimates.
 
     Parameters
     ----------
-    mu_hat : float
-        Fitted proportion of the quasibinomial fit, in (0, 1).
-    se : float
-        Design-based standard error of the proportion.
-    df, level : float
-        Degrees of freedom (inf: normal) and confidence level.
-    n : int
-        Rows in the fit (R's ``NROW(Y)``).
-    mean_work : float
-        Mean IRLS working weight of the last iteration (see :func:`quasibinomial_fit`).
-    p : float, optional
-        Weighted proportion (for the dispersion); default ``mu_hat``.
+    estimate, se : array_like
+        Point estimates and their standard errors (same shape, or broadcastable).
+    df : array_like
+        Degrees of freedom for the t quantile; ``np.inf`` gives the normal quantile.
+    n : array_like
+        Number of respondents behind each estimate (used by ``beta``, ``beta_nchs``, ``wilson``).
+    method : str
+        One of :data:`BOUNDED_METHODS`.
+    level : float
+        Confidence level, e.g. 0.95.
+    lower, upper : array_like
+        Bounds of the estimate's scale (0 and 1 for shares; e.g. 1 and 10 for a PAPI dimension).
+    single : array_like of bool
+        True where the estimate is a single proportion (a share of respondents). Without
+        ``se_srs``, ``beta_nchs`` truncates ``n*`` at ``n`` only there.
+    se_srs : array_like, optional
+        Standard error the estimate would have under simple random sampling of the same
+        respondents (:attr:`GroupedResult.variance_srs`). ``beta_nchs`` then truncates ``n*`` at
+        ``p(1-p)/se_srs²`` for every estimate: the design effect is taken as at least 1. For a
+        single share that is about ``n``; a composite (a mean of several shares) legitimately has
+        less variance than one yes/no answer per respondent, and keeps it.
 
     Returns
     -------
-    tuple of float
+    (ci_low, ci_high) : tuple of numpy.ndarray
+        NaN wherever the estimate or the standard error is NaN.
     """
-    p = mu_hat if p is None else p
-    var_mu = mu_hat * (1 - mu_hat)
-    se_logit = se / var_mu
-    lam = n * se_logit**2 * mean_work
-    dispersion = n / (n - 1) * p * (1 - p) / var_mu
-    half = (1 - level) / 2
-    quant = stats.norm.ppf(half) if math.isinf(df) else stats.t.ppf(half, df)
-    alpha = stats.norm.cdf(quant * math.sqrt(lam)) / 2
-    if n < 3:
-        return math.nan, math.nan
-    zmax = math.sqrt(stats.f.isf(alpha, 1, n - 1))
-    step_size = zmax / 5 * se_logit
-    theta0 = float(special.logit(mu_hat))
-    thetas, zs = [theta0], [0.0]
-    for sign in (-1, 1):
-        z, step = 0.0, 1
-        while step < 10 and abs(z) < zmax:
-            theta = theta0 + sign * step * step_size
-            z = _signed_root(theta, mu_hat, n, dispersion)
-            thetas.append(theta)
-            zs.append(z)
-            step += 1
-    order = np.argsort(zs, kind="stable")
-    tx, tz = np.asarray(thetas)[order], np.asarray(zs)[order]
-    if not (np.all(np.isfinite(tx)) and np.all(np.isfinite(tz))) or len(np.unique(tx)) < 4:
-        return math.nan, math.nan  # the profile ran off the scale (tiny domains)
-    grid = np.linspace(tx.min(), tx.max(), 3 * len(tx))
-    gz = fmm_spline(tx, tz, grid)
-    cutoff = stats.norm.ppf(2 * alpha)
-    rank = np.argsort(gz, kind="stable")
-    bounds = np.interp([cutoff, -cutoff], gz[rank], grid[rank], left=np.nan, right=np.nan)
-    return float(special.expit(bounds[0])), float(special.expit(bounds[1]))
+    if method not in BOUNDED_METHODS:
+        raise ValueError(
+            f"unknown CI method {method!r}; choose one of {', '.join(BOUNDED_METHODS)}"
+        )
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    srs = np.nan if se_srs is None else se_srs
+    est, se, df, n, lo, hi, one, srs = np.broadcast_arrays(
+        *(np.asarray(a, dtype=float) for a in (estimate, se, df, n, lower, upper, single, srs))
+    )
+    width = hi - lo
+    p = np.clip((est - lo) / width, 0.0, 1.0)
+    s = se / width
+    alpha = 1.0 - level
+    df_ok = np.where(np.isnan(df) | (df <= 0), np.nan, df)
+    t = stats.t.ppf(1.0 - alpha / 2.0, df_ok)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "mean":
+            a, b = p - t * s, p + t * s
+        elif method in ("xlogit", "logit"):
+            a, b = _xlogit_limits(p, s, t)
+            degenerate = (p <= 0.0) | (p >= 1.0)
+            a, b = np.where(degenerate, p, a), np.where(degenerate, p, b)
+        elif method in ("beta", "beta_nchs"):
+            if method == "beta_nchs":
+                s_srs = srs / width
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    n_srs = p * (1.0 - p) / s_srs**2
+                ok = np.isfinite(n_srs) & (n_srs > 0)
+                cap = np.where(ok, n_srs, np.where(one > 0, n, np.inf))
+            else:
+                cap = np.full(p.shape, np.inf)
+            a, b = _korn_graubard(p, s, df_ok, n, alpha, cap=cap)
+        else:
+            a, b = _wilson_vector(p, s, n, t)
+        if method in ("mean", "xlogit", "logit"):
+            # Never return a collapsed interval: where everyone answered alike (p at 0 or 1, or
+            # se = 0) use Korn-Graubard with n* = n, as analysis.intervals does.
+            degenerate = (p <= 0.0) | (p >= 1.0) | (s <= 0.0)
+            ka, kb = _korn_graubard(p, s, df_ok, n, alpha, cap=np.full(p.shape, np.inf))
+            a, b = np.where(degenerate, ka, a), np.where(degenerate, kb, b)
+    bad = np.isnan(est) | np.isnan(se) | np.isnan(t)
+    a = np.where(bad, np.nan, lo + width * a)
+    b = np.where(bad, np.nan, lo + width * b)
+    return a, b
 
 
-def quasibinomial_fit(y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """Return ``(mu_hat, mu_last)`` of R's ``glm.fit`` for ``y ~ 1``, quasibinomial.
-
-    Weights are rescaled to mean 1 (``svyglm``). ``mu_last`` is the mean at which the final
-    IRLS working weights were computed: R's ``naive.cov`` (hence the Rao-Scott ``lambda`` of
-    the likelihood interval) uses it, so the iteration is reproduced step by step
-    (start ``(W y + 0.5) / (W + 1)``, stop when the relative deviance change < 1e-8).
-    """
-    big_w = w / w.mean()
-    mu = (big_w * y + 0.5) / (big_w + 1)
-    eta = special.logit(mu)
-    dev_old = _binomial_deviance(y, mu, big_w)
-    mu_last = mu
-    for _ in range(25):
-        var = mu * (1 - mu)
-        work = big_w * var
-        theta = float(np.sum(work * (eta + (y - mu) / var)) / np.sum(work))
-        mu_last = mu
-        eta = np.full_like(y, theta)
-        mu = special.expit(eta)
-        dev = _binomial_deviance(y, mu, big_w)
-        if abs(dev - dev_old) / (abs(dev) + 0.1) < 1e-8:
-            break
-        dev_old = dev
-    weights_last = big_w * mu_last * (1 - mu_last)
-    return float(mu[0]), float(np.sum(weights_last) / np.sum(big_w))
+def effective_n(p: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Return ``p(1-p)/s²``, or ``n`` where that is undefined (zero variance or ``p`` at 0 or 1)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ne = p * (1.0 - p) / s**2
+    undefined = ~np.isfinite(ne) | (ne <= 0)
+    return np.where(undefined, n, ne)
 
 
-def _binomial_deviance(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
-    terms = special.xlogy(y, y / mu) + special.xlogy(1 - y, (1 - y) / (1 - mu))
-    return float(2 * np.sum(w * terms))
+def _korn_graubard(
+    p: np.ndarray,
+    s: np.ndarray,
+    df: np.ndarray,
+    n: np.ndarray,
+    alpha: float,
+    *,
+    cap: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    n_minus_1 = np.where(n > 1, n, np.nan)
+    ne = np.minimum(effective_n(p, s, n) * _kg_ratio(n_minus_1, df, alpha), cap)
+    return _clopper_pearson_limits(p, ne, alpha)
+
+
+def _wilson_vector(
+    p: np.ndarray, s: np.ndarray, n: np.ndarray, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    return _wilson_limits(p, effective_n(p, s, n), t)
+
+
+# ---- formulas shared by the scalar and the vectorised intervals ----------------------------
+
+
+def _xlogit_limits(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``expit(logit p ∓ t·s/(p(1-p)))``."""
+    half = t * s / (p * (1.0 - p))
+    eta = special.logit(p)
+    return special.expit(eta - half), special.expit(eta + half)
+
+
+def _kg_ratio(n: np.ndarray, df: np.ndarray, alpha: float) -> np.ndarray:
+    """Korn and Graubard's ``(t_{n-1} / t_df)²`` (``df = inf``: the normal quantile)."""
+    return (stats.t.ppf(alpha / 2.0, n - 1.0) / stats.t.ppf(alpha / 2.0, df)) ** 2
+
+
+def _clopper_pearson_limits(
+    p: np.ndarray, ne: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper-Pearson limits for ``p`` at the (effective) sample size ``ne``."""
+    x = ne * p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(x <= 0, 0.0, stats.beta.ppf(alpha / 2.0, x, ne - x + 1.0))
+        b = np.where(ne - x <= 0, 1.0, stats.beta.ppf(1.0 - alpha / 2.0, x + 1.0, ne - x))
+    return a, b
+
+
+def _wilson_limits(p: np.ndarray, ne: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson's score interval at the (effective) sample size ``ne``, clipped to ``[0, 1]``."""
+    t2 = t**2
+    centre = (p + t2 / (2.0 * ne)) / (1.0 + t2 / ne)
+    half = t / (1.0 + t2 / ne) * np.sqrt(p * (1.0 - p) / ne + t2 / (4.0 * ne**2))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)

@@ -21,9 +21,9 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.errors import AnalysisError
+from analysis.intervals import DEFAULT_CI_METHOD, interval
 from analysis.scoring.composite import LinearComposite, band_of, build_composite
 from analysis.scoring.grouped import StratumStats, domain_estimates, long_frame, stratum_stats
-from analysis.scoring.intervals import DEFAULT_CI_METHOD, interval
 
 MIN_EFFECTIVE_N = 30
 SUPPRESS_BELOW = 10

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.scoring.intervals import DEFAULT_CI_METHOD
+from analysis.intervals import DEFAULT_CI_METHOD
 from analysis.unit_stats import (
     MIN_EFFECTIVE_N,
     RESULT_COLUMNS,
@@ -204,7 +204,7 @@ def unit_results(
     level : float
         Confidence level.
     ci_method : str
-        Interval method (see :mod:`analysis.scoring.intervals`); df = PSUs - strata in the domain.
+        Interval method (see :func:`analysis.intervals.interval`); df = PSUs - strata in the domain.
     min_effective_n : float
         ``small_sample`` is set below this Kish effective sample size.
     suppress_below : int

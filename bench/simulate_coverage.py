@@ -22,7 +22,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.scoring.intervals import interval
+from analysis.intervals import interval
 from analysis.units import unit_results
 
 METHODS = ("beta_nchs", "beta", "wilson", "xlogit", "mean")

@@ -12,9 +12,10 @@ The scoring block is plain data (``definition.scoring_spec()``); nothing here im
 Per-unit results for many units at once are in :func:`analysis.units.unit_results`.
 """
 
+from analysis.intervals import BOUNDED_METHODS as METHODS
+from analysis.intervals import DEFAULT_CI_METHOD, interval
 from analysis.scoring.composite import LinearComposite, band_of, build_composite
 from analysis.scoring.estimate import influence_values, score
-from analysis.scoring.intervals import DEFAULT_CI_METHOD, METHODS, interval
 
 __all__ = [
     "DEFAULT_CI_METHOD",

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from analysis.design import SurveyDesign
+from analysis.intervals import DEFAULT_CI_METHOD, interval
 from analysis.results import Estimate
 from analysis.scoring.composite import LinearComposite, build_composite
-from analysis.scoring.intervals import DEFAULT_CI_METHOD, interval
 from analysis.variance import total_variance
 
 
@@ -70,7 +70,7 @@ def score(
     level : float
         Confidence level.
     ci_method : str
-        Interval method (:mod:`analysis.scoring.intervals`).
+        Interval method (:func:`analysis.intervals.interval`).
     df : float, optional
         Degrees of freedom for the interval; default ``design.degf`` (``math.inf`` for normal).
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.scoring.intervals import DEFAULT_CI_METHOD
+from analysis.intervals import DEFAULT_CI_METHOD
 
 BENCH = Path(__file__).parents[2] / "bench" / "simulate_coverage.py"
 

@@ -67,4 +67,9 @@ def ordered(results: pd.DataFrame) -> pd.DataFrame:
     """Result rows in one order (scope, unit, period; outputs in scoring order)."""
     if results.empty:
         return results
-    return results.sort_values(["scope", "unit", "period"], kind="stable").reset_index(drop=True)
+    out = results.sort_values(["scope", "unit", "period"], kind="stable").reset_index(drop=True)
+    # Text columns as plain Python strings: pages filter these frames many times per request,
+    # and comparisons on pandas' Arrow-backed strings cost ten times more on small frames.
+    text = {c: object for c in ("unit", "period", "scope", "index_id", "index_level",
+                                "ci_method", "band") if c in out.columns}
+    return out.astype(text)

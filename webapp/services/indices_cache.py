@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Unit
 from . import indices_store
-from .indices import IndexTable, IndicesError, ordered
+from .indices import IndexTable, IndicesError
 from .periods import parse_period
 from .surveys import latest_version, load_version
 from .units import subtree_ids
@@ -64,13 +64,15 @@ def block_tables(session: Session, survey_key: str, periods: list[str],
         tables = {}
         for period in periods:
             months = parse_period(period).months()
-            count = int(rows["month"].isin(months).sum()) if not rows.empty else 0
+            count = int(rows.loc[rows["month"].isin(months), "responses"].sum()) \
+                if not rows.empty else 0
             mine = frame[frame["period"] == period] if not frame.empty else frame
             if codes is not None and not mine.empty:
                 mine = mine[mine["unit"].isin(codes)]
             if count == 0:
                 mine = pd.DataFrame()
-            tables[period] = IndexTable(survey_key, period, ordered(mine), count)
+            # Kept in order by the store; a filter keeps that order.
+            tables[period] = IndexTable(survey_key, period, mine.reset_index(drop=True), count)
         out[name] = tables
     return out
 

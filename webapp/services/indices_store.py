@@ -3,17 +3,19 @@
 The expensive part of a unit page at scale is not the arithmetic but reading every response
 (its JSON answers) again. Here each process keeps, per database and survey:
 
-* the scored answers of every response read so far, as a compact numeric frame, and the highest
-  response id read (the high-water mark): a refresh reads only ``Response.id > mark``, so the
-  submission path is untouched (no trigger, no shared counter, no write contention);
-* per scoring block (the survey's indices, the expectations ranking) and period, the
-  :class:`~analysis.unit_stats.UnitStats` of every unit × period and the result rows computed
-  from them. New responses re-read only the statistics of their units (from the frame above) and
-  recompute only those units and their ancestors; other rows are kept.
+* the highest response id read (the high-water mark) and the response count per unit and month:
+  a refresh reads only ``Response.id > mark`` (a primary-key range), so the submission path is
+  untouched (no trigger, no shared counter, no write contention);
+* per scoring block (the survey's indices, the expectations ranking), additive sums per
+  unit × field × month cell (:class:`analysis.cell_stats.CellSums`), and for the periods asked so
+  far the per-unit :class:`~analysis.unit_stats.UnitStats` and the result rows. New responses
+  are added to their cells; only their units' records are rebuilt (from cells, not rows) and
+  only those units and their ancestors recomputed. Other rows are kept.
 
 The numbers are those of ``analysis.units.unit_results`` on the same responses (tests check it
 to 1e-9 on SQLite and PostgreSQL). Dossier counts, survey versions and the unit tree are checked
-on every call with a cheap stamp; when one changes the statistics are rebuilt from the frame.
+on every call with a cheap stamp; when one changes everything is read again (rare). Each process
+(gunicorn worker) keeps its own copy.
 """
 
 from __future__ import annotations
@@ -28,32 +30,37 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.cell_stats import CellSums, stats_from_cells
 from analysis.scoring.composite import answer_items
-from analysis.unit_stats import UnitStats, ancestors_of, results_from_stats, unit_stats
+from analysis.unit_stats import UnitStats, ancestors_of, results_from_stats
 
 from ..models import DossierCount, ProcedureField, Response, SurveyVersion, Unit
-from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_parents
+from .indices import ordered
+from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_codes, unit_parents
 from .periods import parse_period
 
 _lock = threading.RLock()
 MAX_SURVEYS = 8
+LAG = 1000  # ids below the mark read again, for transactions that committed late
 
 
 @dataclass
 class _Rows:
-    """Scored answers of a survey's responses read so far."""
+    """What was read so far: the mark and the response count per unit and month."""
 
     items: tuple[str, ...]
     mark: int = 0
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recent: set[int] = field(default_factory=set)  # ids read within LAG of the mark
+    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["unit", "month", "responses"]))
 
 
 @dataclass
 class _Block:
-    """Statistics and result rows of one scoring block for the periods asked so far."""
+    """Cell sums, statistics and result rows of one scoring block for the periods asked."""
 
     spec: Mapping[str, Any]
-    mark: int = 0
+    cells: CellSums
     stats: UnitStats | None = None
     results: pd.DataFrame = field(default_factory=pd.DataFrame)
     periods: set[str] = field(default_factory=set)
@@ -88,42 +95,51 @@ def _number(value: object) -> float:
         return np.nan
 
 
-def _read_new(session: Session, survey_key: str, rows: _Rows) -> None:
-    """Append responses with an id above the mark (only the scored answers are kept)."""
-    query = (select(Response.id, Unit.code, ProcedureField.code, Response.period,
-                    Response.answers)
-             .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
-             .join(Unit, Response.unit_id == Unit.id)
-             .outerjoin(ProcedureField, Response.field_id == ProcedureField.id)
-             .where(SurveyVersion.survey_key == survey_key, Response.id > rows.mark)
-             .order_by(Response.id))
-    ids, units, fields, months = [], [], [], []
+def _read_new(session: Session, survey_key: str, rows: _Rows) -> pd.DataFrame:
+    """Responses with an id above the mark (scored answers only); advance the mark.
+
+    The query is a range on the primary key alone (joins would make SQLite walk every response
+    of the survey through another index); versions, units and fields are looked up here. Ids
+    are handed out before transactions commit, so a response can appear below the mark after
+    it was read: the last ``LAG`` ids are read again and the ones already counted skipped.
+    """
+    top = session.scalar(select(func.max(Response.id)))
+    if top is None or top <= rows.mark:  # late commits below the mark: caught next time
+        return pd.DataFrame()
+    versions = set(session.scalars(select(SurveyVersion.id)
+                                   .where(SurveyVersion.survey_key == survey_key)))
+    units = unit_codes(session)
+    field_codes = dict(session.execute(select(ProcedureField.id, ProcedureField.code)).all())
+    query = (select(Response.id, Response.survey_version_id, Response.unit_id,
+                    Response.field_id, Response.period, Response.answers)
+             .where(Response.id > max(rows.mark - LAG, 0)).order_by(Response.id))
+    ids, unit_list, fields, months = [], [], [], []
     values: list[list[float]] = [[] for _ in rows.items]
-    for rid, unit, fld, month, answers in session.connection().execute(query):
+    seen: set[int] = set()
+    for rid, version, unit_id, field_id, month, answers in session.connection().execute(query):
+        seen.add(rid)
+        if rid in rows.recent or version not in versions:
+            continue
         ids.append(rid)
-        units.append(unit)
-        fields.append(fld or UNKNOWN_FIELD)
+        unit_list.append(units[unit_id])
+        fields.append(field_codes.get(field_id) or UNKNOWN_FIELD)
         months.append(month)
         for column, item in zip(values, rows.items, strict=True):
             column.append(_number(answers.get(item)))
+    if seen:
+        rows.mark = max(rows.mark, max(seen))
+    rows.recent = {i for i in (rows.recent | seen) if i > rows.mark - LAG}
     if not ids:
-        return
-    new = pd.DataFrame({"id": np.asarray(ids, dtype=np.int64), "unit": units, "field": fields,
-                        "month": months})
+        return pd.DataFrame()
+    new = pd.DataFrame({"id": np.asarray(ids, dtype=np.int64), "unit": unit_list,
+                        "field": fields, "month": months})
     for item, column in zip(rows.items, values, strict=True):
         new[item] = np.asarray(column, dtype=np.float32)  # answer codes are small integers
-    rows.frame = new if rows.frame.empty else pd.concat([rows.frame, new], ignore_index=True)
-    rows.mark = int(ids[-1])
-
-
-def _period_rows(frame: pd.DataFrame, periods: Iterable[str]) -> pd.DataFrame:
-    """Rows of the frame in each period, labelled by it (a month can be in several periods)."""
-    parts = []
-    for label in periods:
-        months = parse_period(label).months()
-        part = frame[frame["month"].isin(months)]
-        parts.append(part.assign(period=label))
-    return pd.concat(parts, ignore_index=True) if parts else frame.assign(period=[])
+    counts = new.groupby(["unit", "month"], as_index=False).size().rename(
+        columns={"size": "responses"})
+    both = pd.concat([rows.counts, counts], ignore_index=True)
+    rows.counts = both.groupby(["unit", "month"], as_index=False)["responses"].sum()
+    return new
 
 
 def _dossiers(session: Session, periods: Iterable[str]) -> pd.DataFrame:
@@ -132,56 +148,52 @@ def _dossiers(session: Session, periods: Iterable[str]) -> pd.DataFrame:
         columns=["unit", "period", "field", "count"])
 
 
-def _compute(session: Session, block: _Block, rows: pd.DataFrame, periods: list[str],
-             parents: Mapping[str, str]) -> tuple[UnitStats | None, pd.DataFrame]:
-    if rows.empty:
-        return None, pd.DataFrame()
-    stats = unit_stats(rows, block.spec, _dossiers(session, periods), unmatched="drop")
-    return stats, results_from_stats(stats, block.spec, parents)
+def _months(periods: Iterable[str]) -> dict[str, list[str]]:
+    return {p: parse_period(p).months() for p in periods}
 
 
-def _extend(session: Session, block: _Block, frame: pd.DataFrame, periods: list[str],
+def _extend(session: Session, block: _Block, periods: list[str],
             parents: Mapping[str, str]) -> None:
-    """Add periods not computed yet, all in one pass over their rows."""
+    """Add periods not computed yet, all in one pass over the cells."""
     missing = [p for p in periods if p not in block.periods]
     if not missing:
         return
-    stats, results = _compute(session, block, _period_rows(frame, missing), missing, parents)
+    stats = stats_from_cells(block.cells, _months(missing), _dossiers(session, missing))
     if stats is not None:
         block.stats = stats if block.stats is None else block.stats.replace(stats)
-        block.results = pd.concat([block.results, results], ignore_index=True)
+        results = results_from_stats(stats, block.spec, parents)
+        block.results = ordered(pd.concat([block.results, results], ignore_index=True))
     block.periods.update(missing)
 
 
-def _fold(session: Session, block: _Block, frame: pd.DataFrame,
+def _fold(session: Session, block: _Block, new: pd.DataFrame,
           parents: Mapping[str, str]) -> None:
-    """Re-read the statistics of units with responses above the block's mark."""
-    new = frame[frame["id"] > block.mark]
-    if new.empty or not block.periods:
-        return
+    """Add new responses to the cells; recompute their units and ancestors where shown."""
+    dirty = block.cells.add(new)
     touched = [p for p in block.periods if new["month"].isin(parse_period(p).months()).any()]
-    if not touched:
+    if not dirty or not touched:
         return
-    dirty = set(new["unit"])
-    rows = _period_rows(frame[frame["unit"].isin(dirty)], touched)
-    stats = unit_stats(rows, block.spec, _dossiers(session, touched), unmatched="drop")
-    old = block.stats
-    if old is None:
+    stats = stats_from_cells(block.cells, _months(touched), _dossiers(session, touched), dirty)
+    if block.stats is None:
         block.stats = stats
-    else:
-        block.stats = old.replace(stats, units=dirty, periods=set(touched))
+    elif stats is not None:
+        block.stats = block.stats.replace(stats, units=dirty, periods=set(touched))
+    if block.stats is None:
+        return
     nodes = dirty | ancestors_of(dirty, parents)
     fresh = results_from_stats(block.stats.subset(set(touched)), block.spec, parents,
                                only=nodes)
-    stale = block.results["unit"].isin(nodes) & block.results["period"].isin(touched) \
-        if not block.results.empty else pd.Series([], dtype=bool)
-    block.results = pd.concat([block.results[~stale], fresh], ignore_index=True)
+    if block.results.empty:
+        block.results = ordered(fresh)
+        return
+    stale = block.results["unit"].isin(nodes) & block.results["period"].isin(touched)
+    block.results = ordered(pd.concat([block.results[~stale], fresh], ignore_index=True))
 
 
 def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mapping[str, Any]],
                   periods: list[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Result rows of every block for ``periods`` (all units and roll-ups), and the response
-    rows (``unit``, ``month``) read so far, refreshed from the database first."""
+    counts per ``unit`` and ``month`` read so far, refreshed from the database first."""
     url = str(session.get_bind().url)
     stamp = structure_stamp(session)
     items = tuple(dict.fromkeys(i for spec in blocks.values() for i in answer_items(spec)))
@@ -189,27 +201,25 @@ def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mappin
         key = (url, survey_key)
         survey = _surveys.get(key)
         if survey is None or survey.stamp != stamp or survey.rows.items != items \
-                or any(b not in survey.blocks or survey.blocks[b].spec != s
-                       for b, s in blocks.items()):
-            rows = survey.rows if survey is not None and survey.rows.items == items \
-                else _Rows(items)
-            survey = _Survey(stamp, rows, {b: _Block(s) for b, s in blocks.items()})
+                or set(survey.blocks) != set(blocks) \
+                or any(survey.blocks[b].spec != s for b, s in blocks.items()):
+            # Dossier counts, versions or the tree changed: read everything again (rare).
+            survey = _Survey(stamp, _Rows(items),
+                             {b: _Block(s, CellSums(s)) for b, s in blocks.items()})
             _surveys[key] = survey
             while len(_surveys) > MAX_SURVEYS:
                 _surveys.pop(next(iter(_surveys)))
-        _read_new(session, survey_key, survey.rows)
+        new = _read_new(session, survey_key, survey.rows)
         parents = unit_parents(session)
-        frame = survey.rows.frame
         out = {}
         for name in blocks:
             block = survey.blocks[name]
-            if not frame.empty:
-                _fold(session, block, frame, parents)
-                _extend(session, block, frame, periods, parents)
-                block.mark = survey.rows.mark
+            if not new.empty:
+                _fold(session, block, new, parents)
+            _extend(session, block, periods, parents)
             res = block.results
             out[name] = res[res["period"].isin(periods)] if not res.empty else res
-        return out, frame[["unit", "month"]] if not frame.empty else frame
+        return out, survey.rows.counts
 
 
 def clear() -> None:

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -180,9 +181,11 @@ def unit_rows(results: pd.DataFrame, unit_code: str) -> pd.DataFrame:
     """The rows describing a unit: its roll-up when it has one, else its own responses."""
     if results.empty:
         return results
-    mine = results[results["unit"] == unit_code]
-    subtree = mine[mine["scope"] == "subtree"]
-    return subtree if not subtree.empty else mine[mine["scope"] == "unit"]
+    # Plain numpy comparisons: a page makes about a hundred of these look-ups.
+    mine = results["unit"].to_numpy(dtype=object) == unit_code
+    scope = results["scope"].to_numpy(dtype=object)
+    subtree = np.flatnonzero(mine & (scope == "subtree"))
+    return results.iloc[subtree if len(subtree) else np.flatnonzero(mine & (scope == "unit"))]
 
 
 def survey_keys(session: Session) -> list[str]:
@@ -213,7 +216,10 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     periods = [str(p) for p in recent_periods(current)] if trend else [str(previous),
                                                                         str(current)]
     blocks = block_tables(session, survey_key, periods, unit.code)
-    tables = blocks["indices"]
+    # The page shows the unit and its children only: keep their rows (a province's tables hold
+    # every commune), so the many small look-ups below stay cheap.
+    shown = {unit.code, *session.scalars(select(Unit.code).where(Unit.parent_id == unit.id))}
+    tables = {p: _only(t, shown) for p, t in blocks["indices"].items()}
     now = tables[str(current)]
     ids = subtree_ids(session, unit.id)
     dossiers = load_dossier_counts(session, current, ids)
@@ -239,17 +245,26 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     return report
 
 
+def _only(table: IndexTable, codes: set[str]) -> IndexTable:
+    if table.results.empty:
+        return table
+    rows = table.results[table.results["unit"].isin(codes)].reset_index(drop=True)
+    return IndexTable(table.survey, table.period, rows, table.responses)
+
+
 def _changes(tables: dict[str, IndexTable], current: str, previous: str,
              unit_code: str) -> dict[str, Change]:
-    frames = [t.results for t in tables.values() if not t.results.empty]
+    frames = [unit_rows(t.results, unit_code) for t in tables.values()
+              if not t.results.empty]
     if len(frames) < 2:
         return {}
-    changes = period_change(pd.concat(frames, ignore_index=True), current=current,
-                            previous=previous)
     scope = unit_rows(tables[current].results, unit_code)
     if scope.empty:
         return {}
-    mine = changes[(changes["unit"] == unit_code) & (changes["scope"] == scope["scope"].iloc[0])]
+    # Only this unit's rows: the flags below are computed over its indices, not across units.
+    mine = period_change(pd.concat(frames, ignore_index=True), current=current,
+                         previous=previous)
+    mine = mine[mine["scope"] == scope["scope"].iloc[0]]
     # The page shows every index of one unit at once, so the false-discovery control runs over
     # those indices (period_change's own flags control it across units, per index).
     clear, _ = bh_flags(mine["p_value"].to_numpy(dtype=float))
@@ -269,15 +284,17 @@ def _children(session: Session, unit: Unit, table: IndexTable, labels: dict[str,
     children = list(session.scalars(select(Unit).where(Unit.parent_id == unit.id)
                                     .order_by(Unit.code)))
     out = []
+    codes = {child.code for child in children}
+    heads = table.results[(table.results["index_id"] == main.index_id)
+                          & table.results["unit"].isin(codes)]
     for child in children:
-        rows = unit_rows(table.results, child.code)
-        rows = rows[rows["index_id"] == main.index_id]
+        rows = unit_rows(heads, child.code)
         if rows.empty:
             continue
         name = translated({"vi": child.name_vi, "en": child.name_en or ""}, language)
         out.append(ChildFigure(child.code, name, figure_of(rows.iloc[0], labels)))
     frame = pd.DataFrame([{"unit": c.code, "estimate": c.figure.estimate,
-                           "se": _se(table.results, c.code, main.index_id)} for c in out])
+                           "se": _se(heads, c.code, main.index_id)} for c in out])
     try:
         groups = quartile_groups(frame.astype({"estimate": float}))
     except (AnalysisError, KeyError, ValueError):

@@ -1,0 +1,158 @@
+"""Server time of a unit's page and of ``GET /api/v1/indices`` at a million responses.
+
+The database is the export benchmark's synthetic SQLite file (demo province, ``--responses``
+SIPAS responses over 11 months, inserted in bulk; made once and reused with ``--db``). Requests
+go through Flask's test client in this process, so the time is the server's own (routing,
+queries, statistics, templates, JSON), without a network. Measured, each ``--runs`` times:
+
+* baseline ``/healthz`` (a bare endpoint of the same app);
+* ``raw``: the raw-row path ``compute_indices`` once per scope (what every request cost before
+  the kept statistics), and the first (cold) request, which reads every response once;
+* warm: the province's and a commune's page and API answer;
+* after new responses: before each request ``--new`` responses are inserted, so the request
+  must fold them in (an honest "warm": the data changed since the last answer).
+
+Run (results in docs/benchmarks.md, section "Dashboard")::
+
+    .venv/bin/python -m bench.dashboard_bench --db DASH.db --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from bench.export_bench import _app, _rows, generate
+from webapp.models import Response, Unit, User
+from webapp.services.apikeys import create_api_key
+from webapp.services.surveys import latest_version, load_version
+from webapp.services.users import PASSWORD_METHOD
+
+PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
+
+
+def _timed(call: Callable[[], object], runs: int, before: Callable[[], None] | None = None
+           ) -> list[float]:
+    out = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _row(name: str, ms: list[float], base: float) -> str:
+    med = statistics.median(ms)
+    p95 = float(np.percentile(ms, 95))
+    return f"| {name} | {len(ms)} | {med:,.1f} | {p95:,.1f} | {med / base:,.0f} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="SQLite file (made if missing)")
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--new", type=int, default=5, help="responses added before each run")
+    parser.add_argument("--period", default="2026-11")
+    parser.add_argument("--seed", type=int, default=20261128)
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"generating {args.responses:,} responses in {args.db} ...", flush=True)
+        print(f"generated in {generate(args.db, args.responses, args.seed):.0f} s", flush=True)
+    app = _app(args.db)
+    app.config["WTF_CSRF_ENABLED"] = False  # the bench signs in without reading the form
+    from webapp.db import get_session
+    from webapp.services.indices import compute_indices
+
+    with app.app_context():
+        session = get_session()
+        total = session.scalar(select(func.count(Response.id)))
+        root = session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+        commune = session.scalar(select(Unit).where(Unit.parent_id == root.id)
+                                 .order_by(Unit.id))
+        province, small = root.code, commune.code
+        email = "bench-admin@example.invalid"
+        if session.scalar(select(User).where(User.email == email)) is None:
+            session.add(User(email=email, role="admin", password_hash=generate_password_hash(
+                PASSWORD, method=PASSWORD_METHOD)))
+            session.commit()
+        raw_key, _ = create_api_key(session, name="dashboard bench")
+        version = latest_version(session, "sipas")
+        definition, version_id = load_version(version), version.id
+    con = sqlite3.connect(args.db)
+    units = con.execute("SELECT u.id, c.id FROM unit u JOIN counter c ON c.unit_id = u.id "
+                        "WHERE u.parent_id IS NOT NULL").fetchall()
+    fields = con.execute("SELECT id, name_vi FROM procedure_field").fetchall()
+    rng = np.random.default_rng(args.seed + 1)
+
+    def submit() -> None:
+        rows = _rows(definition, version_id, units, fields, args.new, rng)
+        rows = [(*r[:6], args.period, *r[7:]) for r in rows]  # in the period shown
+        con.executemany(
+            "INSERT INTO response (public_id, submission_id, survey_version_id, unit_id, "
+            "counter_id, field_id, period, channel, on_time, language, answers) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.commit()
+
+    client = app.test_client()
+    reply = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert reply.status_code == 302, reply.status_code
+    auth = {"Authorization": f"Bearer {raw_key}"}
+
+    def page(code: str) -> Callable[[], object]:
+        def call() -> object:
+            reply = client.get(f"/staff/units/{code}?survey=sipas&period={args.period}")
+            assert reply.status_code == 200, reply.status_code
+            return reply
+        return call
+
+    def api(code: str) -> Callable[[], object]:
+        def call() -> object:
+            reply = client.get(f"/api/v1/indices?survey=sipas&period={args.period}&unit={code}",
+                               headers=auth)
+            assert reply.status_code == 200, reply.status_code
+            return reply
+        return call
+
+    def raw(code: str) -> Callable[[], object]:
+        def call() -> object:
+            with app.app_context():
+                return compute_indices(get_session(), "sipas", args.period, code)
+        return call
+
+    print(f"{total:,} responses; province {province}, commune {small}; period {args.period}")
+    base = _timed(lambda: client.get("/healthz"), args.runs)
+    b = statistics.median(base)
+    lines = [_row("baseline /healthz", base, b)]
+    lines.append(_row(f"raw path compute_indices, province {province}", _timed(raw(province), 1),
+                      b))
+    lines.append(_row(f"raw path compute_indices, commune {small}", _timed(raw(small), 1), b))
+    lines.append(_row("first request (cold: reads every response once)",
+                      _timed(page(province), 1), b))
+    for name, call in ((f"unit page, province {province}", page(province)),
+                       (f"unit page, commune {small}", page(small)),
+                       (f"API indices, province {province}", api(province)),
+                       (f"API indices, commune {small}", api(small))):
+        lines.append(_row(f"{name}, warm", _timed(call, args.runs), b))
+        lines.append(_row(f"{name}, after {args.new} new responses",
+                          _timed(call, args.runs, submit), b))
+        print(lines[-2], lines[-1], sep="\n", flush=True)
+    print("| request | runs | median (ms) | p95 (ms) | median / baseline |")
+    print("|---|---|---|---|---|")
+    print("\n".join(lines))
+    con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
