@@ -43,7 +43,7 @@ serve: install $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 $(BIN)/hailong demo
 	@echo "hailong is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 \
-		$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
+		$(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ Used by ``bench/submit_bench.py``, ``bench/reliability_bench.py`` and the reliab
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -96,18 +97,25 @@ def _final_form(app: Flask, path: str) -> list[tuple[str, str]]:
 
 
 def free_port(first: int, last: int) -> int:
-    """The first port in [first, last] nothing listens on."""
-    for port in range(first, last + 1):
+    """A port in [first, last] nothing listens on, tried in random order (several runs may
+    look for one at the same time)."""
+    ports = list(range(first, last + 1))
+    random.shuffle(ports)
+    for port in ports:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) != 0:
                 return port
     raise RuntimeError(f"no free port in {first}-{last}")
 
 
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    """Block until something accepts connections on ``port``."""
+def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None,
+                  timeout: float = 180.0) -> None:
+    """Block until something accepts connections on ``port`` (importing the app can take a
+    minute on a loaded machine); fail at once if ``process`` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise PortTaken(f"the server exited ({process.returncode}) before listening")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -115,19 +123,30 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
 
 
+class PortTaken(RuntimeError):
+    """The server could not start on the port chosen (another run took it)."""
+
+
 class Gunicorn:
-    """A gunicorn master serving ``app_spec`` with sync workers on a loopback port."""
+    """A gunicorn master serving ``app_spec`` with sync workers on a loopback port (as
+    ``make serve`` does)."""
 
     def __init__(self, app_spec: str, port: int, workers: int, env: dict[str, str]) -> None:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+        # --preload: the app is imported once, before the port opens, and a worker that dies
+        # is replaced by a fork in milliseconds instead of seconds of imports.
+        cmd = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers),
                "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
                app_spec]
         full_env = {**os.environ, **env}
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=full_env)
-        wait_for_port(port)
-        self.wait_workers(workers)
+        try:
+            wait_for_port(port, self.process)
+            self.wait_workers(workers)
+        except BaseException:
+            self.stop()
+            raise
 
     def workers(self) -> list[int]:
         """Process ids of the current workers (children of the master)."""
@@ -144,7 +163,7 @@ class Gunicorn:
                 found.append(int(entry.name))
         return found
 
-    def wait_workers(self, count: int, timeout: float = 30.0) -> None:
+    def wait_workers(self, count: int, timeout: float = 60.0) -> None:
         """Block until ``count`` workers run."""
         deadline = time.monotonic() + timeout
         while len(self.workers()) < count:
@@ -173,7 +192,13 @@ class Gunicorn:
 def gunicorn(app_spec: str, *, workers: int, env: dict[str, str],
              ports: tuple[int, int] = (8300, 8399)) -> Iterator[Gunicorn]:
     """Run gunicorn for the block."""
-    server = Gunicorn(app_spec, free_port(*ports), workers, env)
+    for attempt in range(5):
+        try:
+            server = Gunicorn(app_spec, free_port(*ports), workers, env)
+            break
+        except PortTaken:
+            if attempt == 4:
+                raise
     try:
         yield server
     finally:

@@ -98,6 +98,7 @@ class LoadReport:
     acked_ids: dict[str, int] = field(default_factory=dict)  # submission id -> number
     sent_ids: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)  # seconds, acknowledged POSTs
+    error_times: list[tuple[float, str]] = field(default_factory=list)  # since start, kind
     seconds: float = 0.0
 
 
@@ -127,7 +128,8 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
     def fire_due() -> None:
         while pending and report.acknowledged >= pending[0][0] * total:
             _share, name, act = pending.pop(0)
-            report.faults.append(f"{name} after {report.acknowledged} acknowledged")
+            report.faults.append(f"{name} after {report.acknowledged} acknowledged "
+                                 f"({time.perf_counter() - t0:.1f} s)")
             thread = threading.Thread(target=act, daemon=True)
             thread.start()
             fired.append(thread)
@@ -162,6 +164,7 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
             with lock:
                 report.requests += 1
                 report.errors[kind] += 1
+                report.error_times.append((round(time.perf_counter() - t0, 2), kind))
             time.sleep(pause * (0.5 + rng.random()))
             pause = min(pause * 2, RETRY_PAUSE[1])
         return False
@@ -196,7 +199,7 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
                     report.resent += 1
                     report.resent_acknowledged += ok
 
-    started = time.perf_counter()
+    started = t0 = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()

@@ -13,7 +13,9 @@ number of requests. The figures feed the capacity arithmetic in ``docs/deploy.md
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -57,6 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--surveys", type=int, default=200)
     parser.add_argument("--database", default=None, help="default: a new SQLite file")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the walks' time goes (cProfile, hailong's code)")
     args = parser.parse_args()
     url = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'walk.db'}"
     site = prepare_site(url, counters=1)
@@ -65,12 +69,17 @@ def main() -> None:
     path = "/s/" + site.tokens[0]
     for number in range(20):  # warm-up: templates compiled, caches filled
         walk(client, path, number)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
     requests = total = final = 0.0
     for number in range(20, 20 + args.surveys):
         made, spent_all, spent = walk(client, path, number)
         requests += made
         total += spent_all
         final += spent
+    if profiler:
+        profiler.disable()
     bare = bare_app.test_client()
     form = dict(site.form) | {"submission_id": "x" * 32}
     started = time.process_time()
@@ -88,6 +97,10 @@ def main() -> None:
         "baseline_cpu_ms_per_request": round(bare_total / requests * 1000, 3),
         "ratio_per_request": round(per_request / (bare_total / requests), 1),
     }, indent=2))
+    if profiler:
+        # Timings under the profiler are inflated; read the shares, not the seconds.
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(r"webapp/|survey_defs/|flask_wtf|flask_babel|jinja2/environment", 30)
 
 
 if __name__ == "__main__":

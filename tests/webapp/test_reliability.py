@@ -40,8 +40,10 @@ def test_load__worker_killed__every_acknowledged_stored_once(app: Flask,
     assert report.resent == 200 and report.resent_acknowledged == 200
     assert check.stored == 2000 and check.lost == 0 and check.duplicated == 0
     assert check.half_written == 0 and check.foreign == 0 and check.stored_unacknowledged == 0
-    # Only the killed worker's requests may have failed, and only as broken connections.
-    assert all(kind.startswith("connection") for kind in report.errors), report.errors
+    # What failed was retryable: the killed worker's broken connections, or a 503 (SQLite busy
+    # beyond its timeout on an overloaded machine); never a 500 or a refusal.
+    assert all(kind.startswith("connection") or kind == "HTTP 503"
+               for kind in report.errors), report.errors
 
 
 def _mint(session: Session, app: Flask, key, code: str) -> str:  # type: ignore[no-untyped-def]
