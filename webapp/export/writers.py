@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pyreadstat
 
+from ..services.spreadsheet_safety import neutralise_frame
 from .frame import is_coded
 from .labels import Variable
 
@@ -60,6 +61,9 @@ class CsvWriter:
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
+        # Meant for Excel: text that would run as a formula is neutralised (CSV only; the
+        # Stata, SPSS and Parquet files keep the text exactly).
+        frame = neutralise_frame(frame)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         options = pacsv.WriteOptions(include_header=self._header, quoting_style="needed")
         pacsv.write_csv(table, self._file, write_options=options)
