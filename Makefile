@@ -15,7 +15,7 @@ SECRET_FILE := instance/secret_key
 HAILONG_BASE_URL ?= http://$(HOST):$(PORT)
 export HAILONG_BASE_URL
 
-.PHONY: serve test lint install translations clean screenshots
+.PHONY: serve test lint install translations clean screenshots audit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hailong needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -56,6 +56,12 @@ test: install
 screenshots: install
 	@command -v chromium >/dev/null || { echo "make screenshots needs chromium (apt-get install chromium)"; exit 1; }
 	HAILONG_SCREENSHOTS=docs/img $(BIN)/pytest tests/browser/test_guide.py -q -k sqlite
+
+# Known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV online).
+# --strict fails when a package could not be checked, so an unreachable service never passes
+# for "no vulnerabilities" (see docs/security.md).
+audit: install
+	timeout 300 $(BIN)/pip-audit --strict --local --progress-spinner off
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(MO)

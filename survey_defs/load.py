@@ -14,6 +14,10 @@ from survey_defs.model import SurveyDefinition, build
 from survey_defs.source import normalise_text, parse, sort_problems
 
 SHIPPED_DIR = Path(__file__).resolve().parent
+# The largest shipped definition (PAPI) is under 50 KB; 2 MB leaves room for any real survey
+# while refusing a mistaken upload before YAML spends time and memory on it.
+MAX_DEFINITION_BYTES = 2 * 1024 * 1024
+MAX_DEFINITION_CHARS = MAX_DEFINITION_BYTES
 
 
 @dataclass(frozen=True)
@@ -46,18 +50,39 @@ def load_definition(source: str | Path, *, text: str | None = None) -> LoadResul
     """
     file = str(source)
     if text is None:
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DefinitionError(
-                [Problem(file, 1, Code.HL108.name, Code.HL108.format(detail=str(exc)))]
-            ) from exc
-    text = normalise_text(text)
+        text = _read(file, Path(source))
+    if len(text) > MAX_DEFINITION_CHARS:
+        raise DefinitionError([_unreadable(file, 1, f"it has {len(text)} characters; a "
+                                                    f"definition may have {MAX_DEFINITION_CHARS}")])
+    text = normalise_text(text.removeprefix("\ufeff"))  # a BOM must not change the hash
     problems, data = _problems(file, text)
     if any(p.severity == "error" for p in problems):
         raise DefinitionError(problems)
     definition = build(data, text, content_hash(text), file)
     return LoadResult(definition, tuple(problems))
+
+
+def _unreadable(file: str, line: int, detail: str) -> Problem:
+    return Problem(file, line, Code.HL108.name, Code.HL108.format(detail=detail))
+
+
+def _read(file: str, path: Path) -> str:
+    """The file's text; too large, unreadable or not UTF-8 is a problem with its line."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_DEFINITION_BYTES:
+            raise DefinitionError([_unreadable(file, 1, f"it is {size} bytes; a definition "
+                                                        f"may have {MAX_DEFINITION_BYTES}")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DefinitionError([_unreadable(file, 1, str(exc))]) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DefinitionError([_unreadable(
+            file, line, f"byte 0x{data[exc.start]:02x} is not UTF-8 (save the file as UTF-8)")]
+        ) from exc
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[Problem]:

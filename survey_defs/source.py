@@ -99,6 +99,15 @@ def parse(file: str, text: str) -> Document:
             Problem(file, line, Code.HL100.name, Code.HL100.format(detail=detail))
         )
         return doc
+    except yaml.reader.ReaderError as exc:
+        # NUL and other control characters: YAML refuses them before parsing anything.
+        line = text.count("\n", 0, exc.position) + 1
+        detail = (f"it contains the control character U+{exc.character:04X}, which YAML "
+                  "does not allow" if isinstance(exc.character, int) else str(exc))
+        doc.problems.append(
+            Problem(file, line, Code.HL100.name, Code.HL100.format(detail=detail))
+        )
+        return doc
     finally:
         loader.dispose()
     if node is None:

@@ -64,6 +64,36 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+SCHEMAS["IndexRow"] = {
+    "type": "object",
+    "required": ["unit", "period", "scope", "index_id", "estimate", "ci_low", "ci_high",
+                 "suppressed"],
+    "properties": {
+        "unit": {"type": "string"}, "period": {"type": "string"},
+        "scope": {"type": "string", "description": "`unit` or `subtree` (roll-up)."},
+        "index_id": {"type": "string"}, "index_level": {"type": ["string", "null"]},
+        "estimate": _NUMBER_OR_NULL, "se": _NUMBER_OR_NULL, "ci_low": _NUMBER_OR_NULL,
+        "ci_high": _NUMBER_OR_NULL, "df": _NUMBER_OR_NULL, "n": _NUMBER_OR_NULL,
+        "n_eff": _NUMBER_OR_NULL, "deff": _NUMBER_OR_NULL, "n_responses": _NUMBER_OR_NULL,
+        "small_sample": {"type": ["boolean", "null"]},
+        "suppressed": {"type": ["boolean", "null"]},
+        "ci_method": {"type": ["string", "null"]}, "band": {"type": ["string", "null"]},
+    },
+}
+SCHEMAS["Indices"] = {
+    "type": "object",
+    "required": ["survey", "period", "unit", "responses", "level", "results"],
+    "properties": {
+        "survey": {"type": "string"}, "period": {"type": "string"},
+        "unit": {"type": ["string", "null"],
+                 "description": "The root unit scored; null for the whole country."},
+        "responses": {"type": "integer", "minimum": 0},
+        "level": {"type": "number", "description": "Confidence level of the intervals."},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/IndexRow"}},
+    },
+}
+
 PATHS: dict[str, Any] = {
     "/api/v1/dossier-tokens": {
         "post": {
@@ -86,7 +116,9 @@ PATHS: dict[str, Any] = {
                 "403": _error("The unit is outside the API key's scope."),
                 "409": _error("A token was already issued for this dossier."),
                 "422": _error("Unknown procedure, counter or unit, or impossible times."),
-                "429": _error("Too many requests; retry after the Retry-After seconds."),
+                "413": _error("The body is larger than the server accepts (8 MiB)."),
+                "429": {**_error("Too many requests; retry after the Retry-After seconds."),
+                        "headers": {"Retry-After": {"schema": {"type": "string"}}}},
             },
         },
     },
@@ -102,7 +134,7 @@ PATHS["/api/v1/indices"] = {
                        "roll-ups (scope `subtree`). Same numbers as the staff pages. An API key "
                        "sees its unit's subtree (all units without a unit); a signed-in staff "
                        "session cookie is accepted too and sees the user's subtree.",
-        "security": [{"apiKey": []}],
+        "security": [{"apiKey": []}, {"staffSession": []}],
         "parameters": [
             {"name": "survey", "in": "query", "required": True, "schema": {"type": "string"},
              "description": "Survey key, e.g. sipas."},
@@ -116,7 +148,8 @@ PATHS["/api/v1/indices"] = {
                                    "index_id, index_level, estimate, se, ci_low, ci_high, df, "
                                    "n, n_eff, n_responses, small_sample, suppressed, ci_method "
                                    "(estimates are null where suppressed).",
-                    "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Indices"}}}},
             "400": _error("Missing survey or a period not written YYYY, YYYY-Qn or YYYY-MM."),
             "401": {"$ref": "#/components/responses/Unauthorized"},
             "403": _error("The unit is outside the caller's scope."),
@@ -136,9 +169,18 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,
-            "securitySchemes": {"apiKey": {
-                "type": "http", "scheme": "bearer",
-                "description": "An API key from `hailong apikeys create`."}},
-            "responses": {"Unauthorized": _error("Missing, unknown or revoked API key.")},
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer",
+                           "description": "An API key from `hailong apikeys create` or the "
+                                          "administration page; stored only as a hash."},
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "session",
+                                 "description": "A signed-in staff browser session (read-only "
+                                                "endpoints only; never for state changes)."}},
+            "responses": {"Unauthorized": {
+                "description": "Missing, unknown or revoked API key.",
+                "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                 "description": "Bearer realm=\"hailong\""}},
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}}},
         },
     }

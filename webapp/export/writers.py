@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..services.spreadsheet_safety import neutralise_frame
 from .frame import is_coded
 from .labels import Variable
 from .layout import Layout
@@ -52,6 +53,9 @@ class CsvWriter:
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
+        # Meant for Excel: text that would run as a formula is neutralised (CSV only; the
+        # Stata, SPSS and Parquet files keep the text exactly).
+        frame = neutralise_frame(frame)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         options = pacsv.WriteOptions(include_header=self._header, quoting_style="needed")
         pacsv.write_csv(table, self._file, write_options=options)

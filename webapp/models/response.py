@@ -52,6 +52,9 @@ class Comment(Base):
         ForeignKey("response.id", ondelete="SET NULL"), index=True
     )
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Copied from the response, so the inbox filters by field without joining the answers
+    # (a comment with a contact phone has no response_id: see CommentContact).
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_field.id"))
     period: Mapped[str] = mapped_column(String(7))
     body: Mapped[str] = mapped_column(Text)
     criterion: Mapped[str | None] = mapped_column(String(80))
@@ -66,6 +69,8 @@ class CommentContact(Base):
 
     Kept apart from the answers, shown only to staff handling the comment, never exported,
     and deleted when the comment is closed or at ``delete_after`` (90 days), whichever is first.
+    A comment with a contact has no ``response_id``, and its text is not kept in the
+    response's answers, so the number cannot be joined to how that citizen answered.
     """
 
     __tablename__ = "comment_contact"

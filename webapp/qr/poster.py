@@ -35,7 +35,9 @@ INVITATION_VI = "Quét mã để đánh giá sự hài lòng của bạn"
 DETAIL_VI = "Khảo sát ẩn danh, khoảng 3 phút. Xin cảm ơn!"
 INVITATION_EN = "Scan to rate our service (anonymous, about 3 minutes)"
 
-_RC = {"font.family": "DejaVu Sans", "pdf.fonttype": 3, "svg.fonttype": "path",
+# parse_math off: a "$" in a unit or counter name is text, not (possibly broken) TeX.
+_RC = {"text.parse_math": False, "font.family": "DejaVu Sans", "pdf.fonttype": 3,
+       "svg.fonttype": "path",
        "svg.hashsalt": "hailong", "path.simplify": False}
 
 

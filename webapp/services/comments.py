@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Comment, ProcedureField, Response, Role, Unit, User
+from ..models import Comment, ProcedureField, Role, Unit, User
 from . import audit
 from .contacts import forget_contact
 from .periods import parse_period
@@ -47,8 +47,7 @@ def list_comments(session: Session, unit_ids: Collection[int] | None,
     """Comments of the given units (every unit when None), newest first, filtered."""
     query = (select(Comment, Unit.code, Unit.name_vi, ProcedureField.code, User.email)
              .join(Unit, Comment.unit_id == Unit.id)
-             .outerjoin(Response, Comment.response_id == Response.id)
-             .outerjoin(ProcedureField, Response.field_id == ProcedureField.id)
+             .outerjoin(ProcedureField, Comment.field_id == ProcedureField.id)
              .outerjoin(User, Comment.assigned_to_id == User.id)
              .order_by(Comment.period.desc(), Comment.id.desc()).limit(limit))
     if unit_ids is not None:

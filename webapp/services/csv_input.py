@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# NUL and other control characters (tab and line breaks aside) are never data: PostgreSQL
+# refuses NUL in text outright, and the rest hide in names shown to staff.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "contains a control character (such as NUL); remove it"
 
 
 @dataclass(frozen=True, order=True)
@@ -78,7 +83,7 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
         table.problems.append(problem)
         return table
     assert text is not None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -111,6 +116,10 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
             if len(record) != len(header):
                 table.problems.append(ImportProblem(
                     line, "", f"has {len(record)} fields; the header has {len(header)}"))
+                continue
+            bad = [h for h, v in zip(header, record, strict=True) if _CONTROL.search(v)]
+            if bad:
+                table.problems.extend(ImportProblem(line, h, CONTROL_MESSAGE) for h in bad)
                 continue
             table.rows.append(CsvRow(line, {h: v.strip() for h, v in zip(header, record,
                                                                             strict=True)}))

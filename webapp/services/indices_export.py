@@ -11,6 +11,7 @@ import numpy as np
 from analysis.units import RESULT_COLUMNS
 
 from .indices import IndexTable
+from .spreadsheet_safety import neutralise_frame
 
 
 def _plain(value: Any) -> Any:
@@ -46,5 +47,5 @@ def indices_csv(table: IndexTable) -> str:
     if frame.empty:
         buffer.write(",".join(RESULT_COLUMNS) + "\n")
     else:
-        frame.to_csv(buffer, index=False, lineterminator="\n")
+        neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()

@@ -18,7 +18,8 @@ from .charts import Bar, Scale, draw_intervals, draw_trend
 from .unit_report import UnitReport
 
 A4_INCHES = (8.27, 11.69)
-_RC = {"font.family": "DejaVu Sans", "pdf.fonttype": 3}
+# parse_math off: a "$" in a unit name is text, not (possibly broken) TeX.
+_RC = {"text.parse_math": False, "font.family": "DejaVu Sans", "pdf.fonttype": 3}
 
 
 def _ok(value: float | None) -> bool:

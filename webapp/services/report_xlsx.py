@@ -6,6 +6,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .unit_report import Figure, UnitReport
 
@@ -20,6 +21,14 @@ def _figure_row(report: UnitReport, f: Figure) -> list[object]:
             change.clear if change else None]
 
 
+def _as_text(sheet: Worksheet) -> None:
+    # openpyxl stores any string starting with "=" as a formula; names and labels are text.
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _sheet(book: Workbook, title: str, header: tuple[str, ...],
            rows: list[list[object]]) -> None:
     sheet = book.create_sheet(title)
@@ -29,6 +38,7 @@ def _sheet(book: Workbook, title: str, header: tuple[str, ...],
     for row in rows:
         sheet.append(row)
     sheet.column_dimensions["B"].width = 60
+    _as_text(sheet)
 
 
 def report_workbook(report: UnitReport, unit_name: str) -> bytes:
@@ -42,6 +52,7 @@ def report_workbook(report: UnitReport, unit_name: str) -> bytes:
                 ("response_rate", report.response_rate), ("interval", "95%"),
                 ("change_clear", "Benjamini-Hochberg, FDR 5%, across the units of the table")):
         about.append(list(row))
+    _as_text(about)
     _sheet(book, "headline", FIGURE_HEADER,
            [_figure_row(report, f) for f in report.headline + report.components])
     _sheet(book, "criteria", FIGURE_HEADER, [_figure_row(report, f) for f in report.criteria])

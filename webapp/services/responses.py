@@ -75,7 +75,8 @@ def record_response(
     flaky network stores exactly one). ``before_insert`` runs in the same transaction, e.g. to
     consume a single-use dossier token, so both happen or neither does. The free comment is
     kept with the answers for analysis and copied to the comments inbox for follow-up; a
-    phone number left with it (``contact_phone``) is stored apart from the answers.
+    phone number left with it (``contact_phone``) is stored apart, and then the comment is
+    not linked to the response and its text is not kept in the answers.
     """
     if origin.channel not in CHANNELS:
         raise ValueError(f"unknown channel {origin.channel!r}")
@@ -87,6 +88,11 @@ def record_response(
     clean, errors = validate_answers(definition, answers, context=context)
     if errors:
         raise InvalidSubmission(errors)
+    text = _comment_text(definition, clean)
+    if text and contact_phone:
+        # The phone must not be joinable to the answers: the comment goes to the inbox
+        # unlinked, and its text leaves the stored answers (it would match the comment).
+        clean = {k: v for k, v in clean.items() if k not in _free_text_ids(definition)}
     response = Response(
         public_id=secrets.token_hex(16), submission_id=submission_id,
         survey_version_id=survey_version_id, unit_id=origin.unit_id,
@@ -100,9 +106,9 @@ def record_response(
             before_insert(session)
         session.add(response)
         session.flush()
-        text = _comment_text(definition, clean)
         if text:
-            comment = Comment(response_id=response.id, unit_id=origin.unit_id,
+            comment = Comment(response_id=None if contact_phone else response.id,
+                              unit_id=origin.unit_id, field_id=origin.field_id,
                               period=response.period, body=text)
             session.add(comment)
             if contact_phone:
@@ -120,6 +126,10 @@ def record_response(
         session.rollback()
         raise
     return response, True
+
+
+def _free_text_ids(definition: SurveyDefinition) -> set[str]:
+    return {q.id for q in definition.questions if q.type == "text" and not q.from_context}
 
 
 def _comment_text(definition: SurveyDefinition, answers: Mapping[str, Any]) -> str | None:
