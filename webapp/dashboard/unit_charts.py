@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..services import charts
 from ..services.actions import PlanProgress
-from ..services.unit_report import Figure, UnitReport
+from ..services.unit_report import ChildFigure, Figure, UnitReport
 from .template_helpers import score
 
 
@@ -49,6 +49,12 @@ def _span(bars: Sequence[charts.Bar], scale: charts.Scale) -> str:
              highv=score(high.estimate, scale.percent))
 
 
+def ranked_children(report: UnitReport) -> list[ChildFigure]:
+    """The units below, best first (as PAPI ranks provinces); those without a figure last."""
+    return sorted(report.children, key=lambda c: (c.figure.estimate is None,
+                                                  -(c.figure.estimate or 0.0)))
+
+
 ALL_SECTIONS = frozenset({"criteria", "children", "expectations", "trend"})
 
 
@@ -66,8 +72,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
             _span(criteria, scale), faint_label=faint)
     main = report.main
     if report.children and main is not None and "children" in sections:
-        ranked = sorted(report.children, key=lambda c: (c.figure.estimate is None,
-                                                        -(c.figure.estimate or 0.0)))
+        ranked = ranked_children(report)
         bars = tuple(bar_of(c.name, c.figure, group=c.group) for c in ranked)
         legend = tuple(sorted({(c.group, c.group_label) for c in report.children
                                if c.group and c.group_label}))
