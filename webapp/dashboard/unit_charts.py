@@ -38,6 +38,16 @@ def fitted(bars: Sequence[charts.Bar], scale: charts.Scale) -> charts.Scale:
     return charts.Scale(float(low), float(max(high, low + 1)), False)
 
 
+def zoomed(bars: Sequence[charts.Bar], scale: charts.Scale) -> charts.Scale:
+    """A share axis cut to whole tenths around the intervals, so a narrow band stays visible."""
+    ends = [v for b in bars if b.drawable for v in (b.ci_low, b.ci_high)]
+    if not scale.percent or not ends:
+        return scale
+    low = max(scale.lo, math.floor((min(ends) - 0.05) * 10) / 10)  # type: ignore[type-var,operator]
+    high = min(scale.hi, math.ceil((max(ends) + 0.05) * 10) / 10)  # type: ignore[type-var,operator]
+    return charts.Scale(low, high, True)
+
+
 def _span(bars: Sequence[charts.Bar], scale: charts.Scale) -> str:
     drawn = [b for b in bars if b.drawable]
     if not drawn:
@@ -94,7 +104,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
     if report.trend and main is not None and "trend" in sections:
         trend = tuple(bar_of(p, f) for p, f in report.trend)
         out["trend"] = charts.trend_chart(
-            tuple(p for p, _f in report.trend), trend, scale,
+            tuple(p for p, _f in report.trend), trend, zoomed(trend, fitted(trend, scale)),
             _("%(index)s by period, with the 95%% interval as a band", index=main.label),
             _span(trend, scale))
     return out
