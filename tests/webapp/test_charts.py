@@ -107,3 +107,13 @@ def test_charts__cached_by_the_data_they_show() -> None:
     assert charts.interval_chart(bars, Scale(), "T", "D") is first
     changed = charts.interval_chart((Bar("A", 0.5, 0.4, 0.61),), Scale(), "T", "D")
     assert changed is not first and changed != first
+
+
+def test_trend_axis__zoomed_to_whole_tenths_around_the_intervals() -> None:
+    from webapp.dashboard.unit_charts import zoomed
+
+    narrow = (Bar("a", 0.8, 0.78, 0.82), Bar("b", 0.81, 0.79, 0.83), Bar("c", None, None, None))
+    assert zoomed(narrow, Scale()) == Scale(0.7, 0.9, True)
+    assert zoomed((Bar("a", 0.05, 0.02, 0.1),), Scale()) == Scale(0.0, 0.2, True)
+    points = Scale(8.0, 80.0, False)
+    assert zoomed(narrow, points) == points  # PAPI's points keep their own fitted axis

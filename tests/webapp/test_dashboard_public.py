@@ -33,4 +33,6 @@ def test_public_page__opted_in__figures_intervals_note(client: FlaskClient, worl
     assert "Khoảng tin cậy 95%" in html and "Đã bố trí thêm ghế chờ." in html
     assert 'class="big"' in html and "người trả lời" in html
     assert "Xã Bình" not in html  # nothing about other units
+    assert html.count('<svg class="chart" role="img"') == 1  # its criteria, with intervals
+    assert "Điểm An Một" not in html  # nor about the units below it (they did not opt in)
     assert client.get(URL.format(u="B")).status_code == 404

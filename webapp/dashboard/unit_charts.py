@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..services import charts
 from ..services.actions import PlanProgress
-from ..services.unit_report import Figure, UnitReport
+from ..services.unit_report import ChildFigure, Figure, UnitReport
 from .template_helpers import score
 
 
@@ -38,6 +38,16 @@ def fitted(bars: Sequence[charts.Bar], scale: charts.Scale) -> charts.Scale:
     return charts.Scale(float(low), float(max(high, low + 1)), False)
 
 
+def zoomed(bars: Sequence[charts.Bar], scale: charts.Scale) -> charts.Scale:
+    """A share axis cut to whole tenths around the intervals, so a narrow band stays visible."""
+    ends = [v for b in bars if b.drawable for v in (b.ci_low, b.ci_high)]
+    if not scale.percent or not ends:
+        return scale
+    low = max(scale.lo, math.floor((min(ends) - 0.05) * 10) / 10)  # type: ignore[type-var,operator]
+    high = min(scale.hi, math.ceil((max(ends) + 0.05) * 10) / 10)  # type: ignore[type-var,operator]
+    return charts.Scale(low, high, True)
+
+
 def _span(bars: Sequence[charts.Bar], scale: charts.Scale) -> str:
     drawn = [b for b in bars if b.drawable]
     if not drawn:
@@ -47,6 +57,12 @@ def _span(bars: Sequence[charts.Bar], scale: charts.Scale) -> str:
              "value with its interval.", low=low.label,
              lowv=score(low.estimate, scale.percent), high=high.label,
              highv=score(high.estimate, scale.percent))
+
+
+def ranked_children(report: UnitReport) -> list[ChildFigure]:
+    """The units below, best first (as PAPI ranks provinces); those without a figure last."""
+    return sorted(report.children, key=lambda c: (c.figure.estimate is None,
+                                                  -(c.figure.estimate or 0.0)))
 
 
 ALL_SECTIONS = frozenset({"criteria", "children", "expectations", "trend"})
@@ -66,8 +82,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
             _span(criteria, scale), faint_label=faint)
     main = report.main
     if report.children and main is not None and "children" in sections:
-        ranked = sorted(report.children, key=lambda c: (c.figure.estimate is None,
-                                                        -(c.figure.estimate or 0.0)))
+        ranked = ranked_children(report)
         bars = tuple(bar_of(c.name, c.figure, group=c.group) for c in ranked)
         legend = tuple(sorted({(c.group, c.group_label) for c in report.children
                                if c.group and c.group_label}))
@@ -89,7 +104,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
     if report.trend and main is not None and "trend" in sections:
         trend = tuple(bar_of(p, f) for p, f in report.trend)
         out["trend"] = charts.trend_chart(
-            tuple(p for p, _f in report.trend), trend, scale,
+            tuple(p for p, _f in report.trend), trend, zoomed(trend, fitted(trend, scale)),
             _("%(index)s by period, with the 95%% interval as a band", index=main.label),
             _span(trend, scale))
     return out

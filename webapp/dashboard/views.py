@@ -23,7 +23,7 @@ from ..services.report_pdf import report_pdf
 from ..services.report_xlsx import report_workbook
 from ..services.staff_units import visible_units
 from . import bp
-from .unit_charts import unit_charts
+from .unit_charts import ranked_children, unit_charts
 
 REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "pdf": "application/pdf"}
@@ -78,6 +78,7 @@ def unit_page(code: str) -> str:
     return render_template("dashboard/unit.html", unit=unit, report=report, survey=survey,
                            period=period, surveys=reports.survey_keys(session),
                            charts=unit_charts(report), can_act=can_act(user),
+                           children=ranked_children(report),
                            latest=reports.latest_month(session, survey))
 
 

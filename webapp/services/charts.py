@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 WIDTH_IN = 7.2
 BLUE = "#0b4f8a"
@@ -74,6 +74,11 @@ def _value_axis(ax: Axes, scale: Scale, axis: str) -> None:
     formatter = FuncFormatter(lambda v, _pos: scale.text(v))
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_formatter(formatter)
+    if scale.percent:
+        # Whole-percent steps (5, 10 or 20 points), so no tick label is rounded.
+        span = scale.hi - scale.lo
+        target.set_major_locator(MultipleLocator(0.05 if span <= 0.3 else
+                                                 0.1 if span <= 0.6 else 0.2))
     (ax.set_xlim if axis == "x" else ax.set_ylim)(scale.lo, scale.hi)
     ax.grid(axis=axis, color="#e3e3e3", linewidth=0.8)
     ax.set_axisbelow(True)

@@ -97,11 +97,14 @@ def report_pdf(report: UnitReport, unit_name: str) -> bytes:
         if expectations:
             _intervals(fig, (0.42, 0.7, 0.36, 0.25),
                        "Người dân mong muốn cải thiện rất nhiều", expectations, (0.0, 1.0), True)
+        # Best first, as on the page and in PAPI's reports; units without a figure last.
+        ranked = sorted(report.children, key=lambda c: (c.figure.estimate is None,
+                                                        -(c.figure.estimate or 0.0)))
         children = [(c.name + (f" (nhóm {c.group})" if c.group else ""), c.figure.estimate,
-                     c.figure.ci_low, c.figure.ci_high, c.figure.n) for c in report.children]
+                     c.figure.ci_low, c.figure.ci_high, c.figure.n) for c in ranked]
         if children:
             _intervals(fig, (0.42, 0.36, 0.36, 0.28), "Các đơn vị trực thuộc (nhóm tứ phân vị)",
-                       children, report.scale, percent, [c.group for c in report.children])
+                       children, report.scale, percent, [c.group for c in ranked])
         if report.trend:
             _trend(fig, report, percent)
         pdf.savefig(fig)
