@@ -1,7 +1,7 @@
 """Survey versions can be retired: citizens are then offered the newest version in force.
 
 Revision ID: 0007_ws
-Revises: 0004
+Revises: 0005_sec
 Create Date: 2026-11-28 01:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_ws"
-down_revision = "0004"
+down_revision = "0005_sec"
 branch_labels = None
 depends_on = None
 
