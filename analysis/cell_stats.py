@@ -4,8 +4,9 @@ A cell's sums are additive in its responses: the count ``n``, ``Σ z`` and ``Σ 
 ``z = (y, x)`` and, per output, the count of responses with a valid answer. New responses are
 added to their cells (:meth:`CellSums.add`) without reading older ones again. For a period, the
 month cells are summed to unit × field cells, post-stratified to the dossier counts
-(:func:`analysis.units.default_weights`'s rule, collapse included) and turned into one
-:class:`~analysis.scoring.grouped.StratumStats` record per unit (:func:`stats_from_cells`):
+(:func:`analysis.units.cell_weights`, the default weights' rule, collapse included) and turned
+into one :class:`~analysis.scoring.grouped.StratumStats` record per unit
+(:func:`stats_from_cells`):
 within a post-stratum the weight is constant, so with ``S_c = Σ z z' − Σz Σz'/n_c``
 
     M_h = Σ_{n_c>1} w_c² n_c/(n_c−1) S_c + Σ_{n_c=1} w_c² (z_c − z̄_h)(z_c − z̄_h)'
@@ -99,7 +100,7 @@ def stats_from_cells(
     """Unit × period statistics for the periods ``months`` (label → its months), with
     hailong's default weights; ``units`` limits the units. Cells without a dossier count are
     dropped and reported, as ``unmatched="drop"``. None when no cell is left."""
-    from analysis.units import default_weights
+    from analysis.units import cell_weights
 
     parts = []
     for label, ms in months.items():
@@ -121,12 +122,8 @@ def stats_from_cells(
     zsum = _sum_rows(sums.zsum[src], cell, n_cells)
     zcross = _sum_rows(sums.zcross[src], cell, n_cells)
     valid = _sum_rows(sums.valid[src], cell, n_cells)
-    # One pseudo-row per cell carries its count into default_weights (same rule, same reports).
-    pseudo = cells.loc[np.repeat(np.arange(n_cells), n.astype(np.int64))].reset_index(drop=True)
-    dw = default_weights(pseudo, dossiers, unmatched="drop")
-    weight = pd.Series(dw.frame["weight"].to_numpy(), index=dw.frame.index)
-    first = np.concatenate([[0], np.cumsum(n.astype(np.int64))[:-1]])
-    w = weight.reindex(first).to_numpy()  # NaN: cell dropped (no dossier count)
+    weighted, collapsed, dropped = cell_weights(cells.assign(_n=n), dossiers, unmatched="drop")
+    w = weighted["weight"].to_numpy(dtype=float)  # NaN: cell dropped (no dossier count)
     kept = ~np.isnan(w)
     if not kept.any():
         return None
@@ -172,8 +169,8 @@ def stats_from_cells(
         cells["period"].to_numpy(dtype=object)[first_cell],
         sums.shape,
         sums.binary.copy(),
-        dw.collapsed.reset_index(drop=True),
-        dw.dropped.reset_index(drop=True),
+        collapsed,
+        dropped,
     )
 
 

@@ -107,12 +107,39 @@ def default_weights(
         missing = [c for c in cols if c not in frame.columns]
         if missing:
             raise AnalysisError(f"{name} has no column(s) {missing}")
-    pop = dossiers.groupby(keys, sort=False, dropna=False)[count].sum().rename("_N").reset_index()
-    pop = pop[pop["_N"] > 0]
     grouped = responses.groupby(keys, sort=False, dropna=False)
     cell_code = grouped.ngroup().to_numpy()
     cells = grouped.size().rename("_n").reset_index()
-    cells["_cell"] = np.arange(len(cells))
+    cells, collapsed, dropped = cell_weights(
+        cells, dossiers, unit=unit, period=period, field=field, count=count, unmatched=unmatched
+    )
+    row_weight = cells["weight"].to_numpy(dtype=float)[cell_code]
+    keep = ~np.isnan(row_weight)
+    out = responses.drop(columns=["weight", "poststratum"], errors="ignore")
+    out = out.assign(weight=row_weight, poststratum=cell_code)
+    if not keep.all():
+        out = out[keep].copy()
+    return DefaultWeights(out, collapsed, dropped.reset_index(drop=True))
+
+
+def cell_weights(
+    cells: pd.DataFrame,
+    dossiers: pd.DataFrame,
+    *,
+    unit: str = "unit",
+    period: str = "period",
+    field: str = "field",
+    count: str = "count",
+    unmatched: str = "error",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Weights of post-strata: ``cells`` has the keys and ``_n`` (responses), one row a cell.
+
+    Returns the cells (same rows and order) with ``weight`` (NaN where dropped), the collapsed
+    fields and the dropped cells, as :class:`DefaultWeights` describes them.
+    """
+    keys = [unit, period, field]
+    pop = dossiers.groupby(keys, sort=False, dropna=False)[count].sum().rename("_N").reset_index()
+    pop = pop[pop["_N"] > 0]
     cells = cells.merge(pop, on=keys, how="left")
     bad = cells["_N"].isna()
     if bad.any() and unmatched != "drop":
@@ -122,27 +149,18 @@ def default_weights(
             f"e.g. {first}; import their dossier counts or pass unmatched='drop'"
         )
     dropped = cells.loc[bad, [*keys, "_n"]].rename(columns={"_n": "responses"})
-    cells = cells[~bad]
     up = [unit, period]
     unit_total = pop.groupby(up, sort=False)["_N"].sum().rename("_Nu")
-    obs_total = cells.groupby(up, sort=False)["_N"].sum().rename("_No")
+    obs_total = cells[~bad].groupby(up, sort=False)["_N"].sum().rename("_No")
     scale = pd.concat([unit_total, obs_total], axis=1, join="inner")
     scale["scale"] = scale["_Nu"] / scale["_No"]
     cells = cells.merge(scale["scale"].reset_index(), on=up, how="left")
-    cells["weight"] = cells["_N"] * cells["scale"] / cells["_n"]
-    observed = pop.merge(cells[keys], on=keys, how="left", indicator=True)
+    cells["weight"] = np.where(bad, np.nan, cells["_N"] * cells["scale"] / cells["_n"])
+    observed = pop.merge(cells.loc[~bad, keys], on=keys, how="left", indicator=True)
     collapsed = observed[observed["_merge"] == "left_only"][[*keys, "_N"]]
     collapsed = collapsed.merge(scale["scale"].reset_index(), on=up, how="inner")
     collapsed = collapsed.rename(columns={"_N": "count"}).reset_index(drop=True)
-    cell_weight = np.full(int(cell_code.max(initial=-1)) + 1, np.nan)
-    cell_weight[cells["_cell"].to_numpy()] = cells["weight"].to_numpy(dtype=float)
-    row_weight = cell_weight[cell_code]
-    keep = ~np.isnan(row_weight)
-    out = responses.drop(columns=["weight", "poststratum"], errors="ignore")
-    out = out.assign(weight=row_weight, poststratum=cell_code)
-    if not keep.all():
-        out = out[keep].copy()
-    return DefaultWeights(out, collapsed, dropped.reset_index(drop=True))
+    return cells, collapsed, dropped.reset_index(drop=True)
 
 
 def ancestors_table(parents: Mapping[Any, Any]) -> pd.DataFrame:

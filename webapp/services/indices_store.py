@@ -71,6 +71,7 @@ class _Survey:
     stamp: tuple[object, ...]
     rows: _Rows
     blocks: dict[str, _Block] = field(default_factory=dict)
+    dossiers: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 _surveys: dict[tuple[str, str], _Survey] = {}
@@ -142,8 +143,12 @@ def _read_new(session: Session, survey_key: str, rows: _Rows) -> pd.DataFrame:
     return new
 
 
-def _dossiers(session: Session, periods: Iterable[str]) -> pd.DataFrame:
-    frames = [load_dossier_counts(session, p) for p in periods]
+def _dossiers(session: Session, survey: _Survey, periods: Iterable[str]) -> pd.DataFrame:
+    """Dossier counts of the periods, read once per period (a change resets the survey)."""
+    for p in periods:
+        if p not in survey.dossiers:
+            survey.dossiers[p] = load_dossier_counts(session, p)
+    frames = [survey.dossiers[p] for p in periods]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["unit", "period", "field", "count"])
 
@@ -152,13 +157,13 @@ def _months(periods: Iterable[str]) -> dict[str, list[str]]:
     return {p: parse_period(p).months() for p in periods}
 
 
-def _extend(session: Session, block: _Block, periods: list[str],
+def _extend(session: Session, survey: _Survey, block: _Block, periods: list[str],
             parents: Mapping[str, str]) -> None:
     """Add periods not computed yet, all in one pass over the cells."""
     missing = [p for p in periods if p not in block.periods]
     if not missing:
         return
-    stats = stats_from_cells(block.cells, _months(missing), _dossiers(session, missing))
+    stats = stats_from_cells(block.cells, _months(missing), _dossiers(session, survey, missing))
     if stats is not None:
         block.stats = stats if block.stats is None else block.stats.replace(stats)
         results = results_from_stats(stats, block.spec, parents)
@@ -166,14 +171,15 @@ def _extend(session: Session, block: _Block, periods: list[str],
     block.periods.update(missing)
 
 
-def _fold(session: Session, block: _Block, new: pd.DataFrame,
+def _fold(session: Session, survey: _Survey, block: _Block, new: pd.DataFrame,
           parents: Mapping[str, str]) -> None:
     """Add new responses to the cells; recompute their units and ancestors where shown."""
     dirty = block.cells.add(new)
     touched = [p for p in block.periods if new["month"].isin(parse_period(p).months()).any()]
     if not dirty or not touched:
         return
-    stats = stats_from_cells(block.cells, _months(touched), _dossiers(session, touched), dirty)
+    dossiers = _dossiers(session, survey, touched)
+    stats = stats_from_cells(block.cells, _months(touched), dossiers, dirty)
     if block.stats is None:
         block.stats = stats
     elif stats is not None:
@@ -215,8 +221,8 @@ def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mappin
         for name in blocks:
             block = survey.blocks[name]
             if not new.empty:
-                _fold(session, block, new, parents)
-            _extend(session, block, periods, parents)
+                _fold(session, survey, block, new, parents)
+            _extend(session, survey, block, periods, parents)
             res = block.results
             out[name] = res[res["period"].isin(periods)] if not res.empty else res
         return out, survey.rows.counts
