@@ -75,6 +75,7 @@ def prepare_site(database_url: str, counters: int = 64) -> Site:
         session.execute(delete(Response))
         session.commit()
     app.extensions["hailong.engine"].dispose()
+    shutil.rmtree(app.config["INSTANCE_PATH"], ignore_errors=True)
     return Site(database_url, tokens, form)
 
 

@@ -47,15 +47,19 @@ def test_two_instances__share_one_client_limit_through_redis(
     path = "/s/" + sign_counter_token(setup_counter(session), app.config)
     first, second = (_instance(database_url, tmp_path, n) for n in ("a", "b"))
     limit, window = CLIENT_LIMIT
-    if window - time.time() % window < 30:  # fixed windows: do not straddle a boundary
-        time.sleep(window - time.time() % window + 0.5)
-    address = f"10.77.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-    env = {"REMOTE_ADDR": address}
     clients = [first.test_client(), second.test_client()]
-    statuses = [clients[i % 2].get(path, environ_base=env).status_code for i in range(limit)]
+    for _attempt in range(3):
+        # Limits count in fixed windows: a run that straddles a window's end is run again.
+        started = int(time.time() // window)
+        address = f"10.77.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+        env = {"REMOTE_ADDR": address}
+        statuses = [clients[i % 2].get(path, environ_base=env).status_code
+                    for i in range(limit)]
+        over = [c.get(path, environ_base=env).status_code for c in clients]
+        if int(time.time() // window) == started:
+            break
     assert statuses == [200] * limit  # 60 on each instance, all within the shared limit
-    assert clients[0].get(path, environ_base=env).status_code == 429
-    assert clients[1].get(path, environ_base=env).status_code == 429
+    assert over == [429, 429]  # the next one is refused on either instance
     # Another citizen is not affected, and Redis holds no address in clear.
     other = {"REMOTE_ADDR": "10.78.0.1"}
     assert clients[1].get(path, environ_base=other).status_code == 200
@@ -69,14 +73,18 @@ def test_instances_without_redis__count_apart(app: Flask, session: Session,
                                               database_url: str, tmp_path: Path) -> None:
     # The contrast that makes the test above meaningful: memory limits are per process.
     path = "/s/" + sign_counter_token(setup_counter(session), app.config)
-    env = {"REMOTE_ADDR": "10.79.0.1"}
     first = app.test_client()
     second_app = create_app(AppConfig(environ={"DATABASE_URL": database_url},
-                                       instance_path=tmp_path))
+                                      instance_path=tmp_path))
     second = second_app.test_client()
-    limit, _window = CLIENT_LIMIT
-    for _ in range(limit):
-        assert first.get(path, environ_base=env).status_code == 200
-    assert first.get(path, environ_base=env).status_code == 429
-    assert second.get(path, environ_base=env).status_code == 200
+    limit, window = CLIENT_LIMIT
+    for attempt in range(3):
+        started = int(time.time() // window)
+        env = {"REMOTE_ADDR": f"10.79.0.{attempt}"}
+        statuses = [first.get(path, environ_base=env).status_code for _ in range(limit + 1)]
+        elsewhere = second.get(path, environ_base=env).status_code
+        if int(time.time() // window) == started:
+            break
+    assert statuses == [200] * limit + [429]
+    assert elsewhere == 200
     second_app.extensions["hailong.engine"].dispose()
