@@ -8,6 +8,7 @@ every other answer leaves every table as it was, with a JSON error naming the fi
 from __future__ import annotations
 
 import itertools
+from collections import Counter as Tally
 from typing import Any
 
 import pytest
@@ -90,4 +91,15 @@ def test_mint_bodies__no_5xx_whole_or_nothing(app: Flask, session: Session, key:
             assert set(payload) == {"error", "message", "field"} and payload["message"]
 
     run()
+    print(f"mint fuzz: {len(statuses)} cases, statuses {dict(sorted(Tally(statuses).items()))}")
     assert 201 in statuses and len(set(statuses)) >= 2, statuses
+
+
+def test_mint__nul_in_a_field__400_naming_it(app: Flask, session: Session, key: str) -> None:
+    """Found by the property on PostgreSQL: a NUL reached a query and answered 500."""
+    before = snapshot(session)
+    body = dict(VALID) | {"procedure_code": "1.00\u00001234"}
+    response = app.test_client().post("/api/v1/dossier-tokens", json=body,
+                                      headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 400 and response.get_json()["field"] == "procedure_code"
+    assert snapshot(session) == before

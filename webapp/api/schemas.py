@@ -42,6 +42,8 @@ def _string(body: dict[str, Any], name: str) -> str | None:
         raise BadRequest(name, "must be a non-empty string")
     if len(value) > 100:
         raise BadRequest(name, "must be at most 100 characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise BadRequest(name, "must not contain control characters (such as NUL)")
     return value.strip()
 
 
