@@ -7,9 +7,11 @@
   URL never reaches another site; other pages send ``same-origin``.
 * No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
   ancestors come from ``HAILONG_KIOSK_FRAME_ANCESTORS`` (default: none either).
-* Staff pages, survey pages and the API answer ``Cache-Control: no-store``: they carry unit
-  data, CSRF tokens, single-use tokens or a citizen's answers in hidden fields, which a shared
-  kiosk or a proxy must not keep.
+* Staff pages, the kiosk survey and the API answer ``Cache-Control: no-store``: they carry unit
+  data, CSRF tokens or a citizen's answers in hidden fields, which a shared tablet or a proxy
+  must not keep. Survey pages opened on the citizen's own phone (``/s/ /d/``) answer
+  ``private, no-cache`` instead: no shared cache keeps them, while the phone's Back button still
+  shows the previous page rather than a "resubmit the form?" error in the middle of a survey.
 * ``Strict-Transport-Security`` when the request came over HTTPS or the site is declared HTTPS.
 
 Before any view, a request carrying NUL in its path, query or form is refused (400).
@@ -23,7 +25,8 @@ from flask import Flask, Response, abort, current_app, g, request
 
 SURVEY_PREFIXES = ("/s/", "/k/", "/d/")
 KIOSK_PREFIX = "/k/"
-NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", *SURVEY_PREFIXES)
+NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", KIOSK_PREFIX)
+OWN_PHONE_PREFIXES = ("/s/", "/d/")
 HSTS = "max-age=31536000"
 
 
@@ -73,6 +76,8 @@ def _set_headers(response: Response) -> Response:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     if request.path.startswith(NO_STORE_PREFIXES):
         headers["Cache-Control"] = "no-store"
+    elif request.path.startswith(OWN_PHONE_PREFIXES):
+        headers["Cache-Control"] = "private, no-cache"
     if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -61,7 +61,10 @@ def test_survey_page__strict_policy_with_the_inline_style_nonce(client: FlaskCli
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Cache-Control"] == "no-store"
+    # The citizen's own phone: no shared cache keeps it; Back still shows the previous page.
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    # A shared tablet at the counter keeps nothing of the previous citizen's answers.
+    assert client.get(f"/k/{token}").headers["Cache-Control"] == "no-store"
 
 
 def test_every_inline_style__is_covered(client: FlaskClient, token: str) -> None:
