@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PASSWORD, PERIOD, USERS, World, build_world
@@ -81,13 +82,14 @@ def test_manager__records_a_remedy_and_replies(live_server: str, desktop,  # typ
     desktop.fill("input[name=deadline]", "2026-06-30")
     desktop.fill("textarea[name=description]", "Bố trí thêm ghế chờ")
     desktop.click("input[type=submit][name=submit]")
-    assert "Đã ghi nhận giải pháp khắc phục." in desktop.locator("main").inner_text()
-    assert "Bố trí thêm ghế chờ" in desktop.locator("table.data").inner_text()
+    # expect() waits for the page the click loads; a plain inner_text() may read it half-way.
+    expect(desktop.locator("main")).to_contain_text("Đã ghi nhận giải pháp khắc phục.")
+    expect(desktop.locator("table.data").first).to_contain_text("Bố trí thêm ghế chờ")
     desktop.goto(f"{live_server}/staff/comments/?unit=A")
     desktop.locator("details summary").first.click()
     desktop.locator("textarea[name=reply]").first.fill("Đã bố trí thêm ghế.")
     desktop.locator("text=Lưu câu trả lời").first.click()
-    assert "Đã bố trí thêm ghế." in desktop.locator("main").inner_text()
+    expect(desktop.locator("main")).to_contain_text("Đã bố trí thêm ghế.")
     _shot(desktop, "staff_comments_manager.png")
 
 
