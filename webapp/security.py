@@ -7,9 +7,11 @@
   URL never reaches another site; other pages send ``same-origin``.
 * No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
   ancestors come from ``HAILONG_KIOSK_FRAME_ANCESTORS`` (default: none either).
-* Staff pages, survey pages and the API answer ``Cache-Control: no-store``: they carry unit
-  data, CSRF tokens, single-use tokens or a citizen's answers in hidden fields, which a shared
-  kiosk or a proxy must not keep.
+* Staff pages, the kiosk survey and the API answer ``Cache-Control: no-store``: they carry
+  unit data, CSRF tokens or single-use tokens, and on a shared tablet the next citizen must
+  not page back into the previous one's answers. Survey pages on the citizen's own phone
+  (``/s/ /d/``) answer ``private, no-cache``: no proxy keeps them, the browser's back button
+  still works.
 * ``Strict-Transport-Security`` when the request came over HTTPS or the site is declared HTTPS.
 
 Before any view, a request carrying NUL in its path, query or form is refused (400).
@@ -23,7 +25,8 @@ from flask import Flask, Response, abort, current_app, g, request
 
 SURVEY_PREFIXES = ("/s/", "/k/", "/d/")
 KIOSK_PREFIX = "/k/"
-NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", *SURVEY_PREFIXES)
+NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", KIOSK_PREFIX)
+PRIVATE_PREFIXES = ("/s/", "/d/")
 HSTS = "max-age=31536000"
 
 
@@ -73,6 +76,10 @@ def _set_headers(response: Response) -> Response:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     if request.path.startswith(NO_STORE_PREFIXES):
         headers["Cache-Control"] = "no-store"
+    elif request.path.startswith(PRIVATE_PREFIXES):
+        # The citizen's own phone: no shared cache may keep the page, but the browser may,
+        # so "back" from the thank-you page shows the last page instead of an error.
+        headers["Cache-Control"] = "private, no-cache"
     if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
