@@ -22,6 +22,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, abort, current_app, g, request
+from flask_babel import gettext as _
 
 SURVEY_PREFIXES = ("/s/", "/k/", "/d/")
 KIOSK_PREFIX = "/k/"
@@ -92,7 +93,7 @@ def _refuse_nul() -> None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in value for value in values):
-        abort(400, description="The request contains a NUL character.")
+        abort(400, description=_("The request contains a NUL character, which no form sends."))
 
 
 def init_app(app: Flask) -> None:
