@@ -7,11 +7,11 @@
   URL never reaches another site; other pages send ``same-origin``.
 * No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
   ancestors come from ``HAILONG_KIOSK_FRAME_ANCESTORS`` (default: none either).
-* Staff pages, the kiosk survey and the API answer ``Cache-Control: no-store``: they carry unit
-  data, CSRF tokens or a citizen's answers in hidden fields, which a shared tablet or a proxy
-  must not keep. Survey pages opened on the citizen's own phone (``/s/ /d/``) answer
-  ``private, no-cache`` instead: no shared cache keeps them, while the phone's Back button still
-  shows the previous page rather than a "resubmit the form?" error in the middle of a survey.
+* Staff pages, the kiosk survey and the API answer ``Cache-Control: no-store``: they carry
+  unit data, CSRF tokens or single-use tokens, and on a shared tablet the next citizen must
+  not page back into the previous one's answers. Survey pages on the citizen's own phone
+  (``/s/ /d/``) answer ``private, no-cache``: no proxy keeps them, the browser's back button
+  still works.
 * ``Strict-Transport-Security`` when the request came over HTTPS or the site is declared HTTPS.
 
 Before any view, a request carrying NUL in its path, query or form is refused (400).
@@ -22,11 +22,12 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, abort, current_app, g, request
+from flask_babel import gettext as _
 
 SURVEY_PREFIXES = ("/s/", "/k/", "/d/")
 KIOSK_PREFIX = "/k/"
 NO_STORE_PREFIXES = ("/staff", "/admin", "/auth", "/api/", KIOSK_PREFIX)
-OWN_PHONE_PREFIXES = ("/s/", "/d/")
+PRIVATE_PREFIXES = ("/s/", "/d/")
 HSTS = "max-age=31536000"
 
 
@@ -76,7 +77,9 @@ def _set_headers(response: Response) -> Response:
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     if request.path.startswith(NO_STORE_PREFIXES):
         headers["Cache-Control"] = "no-store"
-    elif request.path.startswith(OWN_PHONE_PREFIXES):
+    elif request.path.startswith(PRIVATE_PREFIXES):
+        # The citizen's own phone: no shared cache may keep the page, but the browser may,
+        # so "back" from the thank-you page shows the last page instead of an error.
         headers["Cache-Control"] = "private, no-cache"
     if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", HSTS)
@@ -90,7 +93,7 @@ def _refuse_nul() -> None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in value for value in values):
-        abort(400, description="The request contains a NUL character.")
+        abort(400, description=_("The request contains a NUL character, which no form sends."))
 
 
 def init_app(app: Flask) -> None:
