@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.webapp.staff_helpers import PASSWORD, USERS, build_world, csrf_token, login
 from webapp.auth.access import SESSION_SINCE
 from webapp.models import User
+from webapp.services.ratelimit import MemoryRateLimiter
 
 
 @pytest.fixture
@@ -80,6 +81,9 @@ def test_login__many_attempts_in_a_minute__throttled(client: FlaskClient, world,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # Every attempt costs a scrypt hash; a limit of 3 shows the same rule as the real 10.
     monkeypatch.setattr("webapp.auth.views.SIGN_IN_ATTEMPTS_PER_MINUTE", 3)
+    # A stopped clock: four slow scrypt attempts must not straddle the minute's boundary.
+    client.application.extensions["hailong.ratelimiter"] = MemoryRateLimiter(
+        b"test salt", clock=lambda: 1_800_000_030.0)
     codes = [_post_login(client, "nobody@t.vn", "x").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
 
