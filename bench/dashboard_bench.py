@@ -20,6 +20,7 @@ Run (results in docs/benchmarks.md, section "Dashboard")::
 from __future__ import annotations
 
 import argparse
+import secrets
 import sqlite3
 import statistics
 import time
@@ -36,7 +37,9 @@ from webapp.services.apikeys import create_api_key
 from webapp.services.surveys import latest_version, load_version
 from webapp.services.users import PASSWORD_METHOD
 
-PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
+# A fresh password each run for the bench's own admin account (set again below when the
+# account already exists in a reused database): no constant credential in the repository.
+PASSWORD = secrets.token_urlsafe(16)
 
 
 def _timed(call: Callable[[], object], runs: int, before: Callable[[], None] | None = None
@@ -82,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
                                  .order_by(Unit.id))
         province, small = root.code, commune.code
         email = "bench-admin@example.invalid"
-        if session.scalar(select(User).where(User.email == email)) is None:
-            session.add(User(email=email, role="admin", password_hash=generate_password_hash(
-                PASSWORD, method=PASSWORD_METHOD)))
-            session.commit()
+        admin = session.scalar(select(User).where(User.email == email))
+        if admin is None:
+            admin = User(email=email, role="admin", password_hash="")
+            session.add(admin)
+        admin.password_hash = generate_password_hash(PASSWORD, method=PASSWORD_METHOD)
+        session.commit()
         raw_key, _ = create_api_key(session, name="dashboard bench")
         version = latest_version(session, "sipas")
         definition, version_id = load_version(version), version.id
