@@ -32,6 +32,16 @@ def test_inbox__filters_by_period_field_status(client: FlaskClient, world: World
     assert client.get("/staff/comments/?period=2026-13").status_code == 400
 
 
+def test_inbox__unit_names_in_the_page_language(client: FlaskClient, world: World) -> None:
+    login(client, "manager")
+    vietnamese = client.get("/staff/comments/").get_data(as_text=True)
+    assert '<p class="meta">Xã An ·' in vietnamese
+    client.get("/lang/en?next=/staff/comments/")
+    english = client.get("/staff/comments/").get_data(as_text=True)
+    assert '<p class="meta">An Commune ·' in english
+    assert '<p class="meta">Xã An ·' not in english
+
+
 def test_follow_up__assign_reply_close_recorded(client: FlaskClient, world: World,
                                                 session: Session) -> None:
     login(client, "manager")

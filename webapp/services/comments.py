@@ -40,12 +40,18 @@ class CommentRow:
     unit_name: str
     field_code: str | None
     assignee: str | None
+    unit_name_en: str | None = None
+
+    def unit_label(self, language: str) -> str:
+        """The unit's name in the page's language (Vietnamese when it has no English one)."""
+        return self.unit_name_en if language == "en" and self.unit_name_en else self.unit_name
 
 
 def list_comments(session: Session, unit_ids: Collection[int] | None,
                   filters: CommentFilter, *, limit: int = PAGE_SIZE) -> list[CommentRow]:
     """Comments of the given units (every unit when None), newest first, filtered."""
-    query = (select(Comment, Unit.code, Unit.name_vi, ProcedureField.code, User.email)
+    query = (select(Comment, Unit.code, Unit.name_vi, ProcedureField.code, User.email,
+                    Unit.name_en)
              .join(Unit, Comment.unit_id == Unit.id)
              .outerjoin(ProcedureField, Comment.field_id == ProcedureField.id)
              .outerjoin(User, Comment.assigned_to_id == User.id)
@@ -60,8 +66,8 @@ def list_comments(session: Session, unit_ids: Collection[int] | None,
         query = query.where(Comment.criterion == filters.criterion)
     if filters.status:
         query = query.where(Comment.status == filters.status)
-    return [CommentRow(c, code, name, field, email)
-            for c, code, name, field, email in session.execute(query).all()]
+    return [CommentRow(c, code, name, field, email, name_en)
+            for c, code, name, field, email, name_en in session.execute(query).all()]
 
 
 def assignable_users(session: Session, unit_ids: Collection[int] | None) -> list[User]:
