@@ -4,6 +4,12 @@ Each client thread opens the survey once (session cookie and CSRF token, as a ph
 then posts complete final pages. A submission is acknowledged by the 303 to the thank-you page;
 until then the client retries it with the same submission id (connection cut, 5xx, 429, expired
 page), as the survey page does when the citizen presses the button again.
+
+Every way a connection can end without an answer is "unknown: send the same submission id
+again": refused or reset (``OSError``), closed before the status line
+(``http.client.RemoteDisconnected``), cut in the middle of the body (``http.client.IncompleteRead``,
+an ``HTTPException`` that is not an ``OSError``), a garbled reply (``BadStatusLine``), or a timeout
+(``TimeoutError``, an ``OSError``). :data:`CONNECTION_ENDED` lists them.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from sqlalchemy import create_engine, select
 from webapp.config import normalise_database_url
 from webapp.models import Comment, Response
 
+# A request that ends in one of these was perhaps stored, perhaps not: resend the same id.
+CONNECTION_ENDED: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RETRY_PAUSE = (0.05, 0.5)  # seconds between retries: first, longest
 
@@ -64,7 +72,8 @@ class Browser:
 
     def post(self, form: list[tuple[str, str]], submission_id: str,
              client_address: str) -> tuple[int, bytes]:
-        """POST a final page; return the status and body (raises OSError if the link breaks)."""
+        """POST a final page; return the status and body (raises one of
+        :data:`CONNECTION_ENDED` if the connection ends before the whole answer is read)."""
         fields = [*form, ("csrf_token", self.csrf), ("submission_id", submission_id)]
         body = urlencode(fields).encode()
         status, reply, _ = self._request("POST", body, {
@@ -100,6 +109,7 @@ class LoadReport:
     latencies: list[float] = field(default_factory=list)  # seconds, acknowledged POSTs
     error_times: list[tuple[float, str]] = field(default_factory=list)  # since start, kind
     seconds: float = 0.0
+    crashed: list[str] = field(default_factory=list)  # a client thread stopped by an exception
 
 
 Fault = tuple[float, str, Callable[[], object]]  # (share of submissions acknowledged, name, act)
@@ -107,8 +117,8 @@ Fault = tuple[float, str, Callable[[], object]]  # (share of submissions acknowl
 
 def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total: int,
              clients: int, resend_every: int = 10, faults: list[Fault] | None = None,
-             give_up_after: float = 120.0, seed: int = 1, rate: float | None = None
-             ) -> LoadReport:
+             give_up_after: float = 120.0, seed: int = 1, rate: float | None = None,
+             timeout: float = 30.0) -> LoadReport:
     """Send ``total`` submissions from ``clients`` threads; every ``resend_every``-th one is
     posted again with the same id once acknowledged. ``faults`` run (in their own thread) when
     the given share of submissions has been acknowledged.
@@ -147,7 +157,7 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
                 begun = time.perf_counter()
                 status, _body = browser.post(client_form, sid, address(number))
                 elapsed = time.perf_counter() - begun
-            except OSError as exc:
+            except CONNECTION_ENDED as exc:
                 kind = f"connection: {type(exc).__name__}"
                 browser.csrf = ""
             else:
@@ -170,7 +180,7 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
         return False
 
     def client(index: int) -> None:
-        browser = Browser(base, "/s/" + tokens[index % len(tokens)])
+        browser = Browser(base, "/s/" + tokens[index % len(tokens)], timeout=timeout)
         interval = clients / rate if rate else 0.0
         due = time.monotonic() + interval * random.Random(f"{seed}/{index}").random()
         while True:
@@ -199,8 +209,16 @@ def run_load(base: str, tokens: list[str], form: list[tuple[str, str]], *, total
                     report.resent += 1
                     report.resent_acknowledged += ok
 
+    def guarded(index: int) -> None:
+        # A client that stops leaves its submission neither acknowledged nor given up: say so.
+        try:
+            client(index)
+        except Exception as exc:  # reported, and the caller's checks then fail
+            with lock:
+                report.crashed.append(f"client {index}: {exc!r}")
+
     started = t0 = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -27,10 +27,18 @@ from webapp.models import Base
 
 REQUIRE_ALL = os.environ.get("HAILONG_REQUIRE_ALL") == "1"
 
-# Property-based tests: a few examples locally, more in CI; no example database on disk, so
-# every run draws afresh and leaves no files behind. HYPOTHESIS_PROFILE=ci picks it locally.
-settings.register_profile("dev", max_examples=40, database=None, deadline=None)
-settings.register_profile("ci", max_examples=200, database=None, deadline=None)
+# Property-based tests: a few examples locally, more in CI, and the same examples on every run
+# and every machine: ``derandomize`` draws from a seed derived from each test's own code, so a
+# failure seen once (on a newcomer's laptop or in CI) is seen again by whoever reruns it, and
+# ``print_blob`` prints the ``@reproduce_failure`` line that replays it. No example database on
+# disk, so a run leaves no files behind and never depends on what an earlier run found.
+# The default profile (no CI variable) is the one a newcomer's ``make test`` runs; CI runs it
+# too (.ci/run). ``HYPOTHESIS_PROFILE=explore`` draws afresh each run, to hunt for new bugs by
+# hand; whatever it finds becomes an explicit ``@example`` before it is fixed.
+_PROFILE = {"database": None, "deadline": None, "print_blob": True}
+settings.register_profile("dev", max_examples=40, derandomize=True, **_PROFILE)
+settings.register_profile("ci", max_examples=200, derandomize=True, **_PROFILE)
+settings.register_profile("explore", max_examples=200, derandomize=False, **_PROFILE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if REQUIRE_ALL or os.environ.get("CI") else "dev"))
 

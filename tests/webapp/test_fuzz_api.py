@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,9 @@ VALID = {"dossier_code": "000.00.12.H39-261127-0001", "procedure_code": "1.00123
          "counter_code": "C1-Q1", "received_at": "2026-11-20T08:00:00+07:00",
          "due_at": "2026-11-25T17:00:00+07:00", "returned_at": "2026-11-24T10:00:00+07:00"}
 _CODES = itertools.count()
+VALID_EXAMPLE = dict(VALID) | {"dossier_code": "HS-example-valid"}
+MISSING_FIELD_EXAMPLE = {k: v for k, v in VALID.items() if k != "procedure_code"} | {
+    "dossier_code": "HS-example-missing"}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) |
@@ -69,9 +72,14 @@ def test_mint_bodies__no_5xx_whole_or_nothing(app: Flask, session: Session, key:
     client = app.test_client()
     statuses: list[int] = []
 
+    # Every outcome asserted below is also an explicit example, so it occurs whatever the
+    # generator happens to draw (with 40 examples a draw once held no valid body at all).
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(body=bodies())
+    @example(body=VALID_EXAMPLE).via("a valid body: 201")
+    @example(body=MISSING_FIELD_EXAMPLE).via("a required field missing: 4xx")
+    @example(body=["not", "an", "object"]).via("not an object: 4xx")
     def run(body: Any) -> None:
         before = snapshot(session)
         response = client.post("/api/v1/dossier-tokens", json=body,
@@ -93,6 +101,7 @@ def test_mint_bodies__no_5xx_whole_or_nothing(app: Flask, session: Session, key:
     run()
     print(f"mint fuzz: {len(statuses)} cases, statuses {dict(sorted(Tally(statuses).items()))}")
     assert 201 in statuses and len(set(statuses)) >= 2, statuses
+    assert len(statuses) >= 10, statuses  # the generator ran, not only the examples
 
 
 def test_mint__nul_in_a_field__400_naming_it(app: Flask, session: Session, key: str) -> None:

@@ -35,7 +35,7 @@ def test_load__worker_killed__every_acknowledged_stored_once(app: Flask,
         report = run_load(server.base, site.tokens, site.form, total=2000, clients=16,
                           faults=[(0.4, "SIGKILL worker", server.kill_worker)])
     check = check_stored(database_url, report)
-    assert report.faults and report.sent == 2000
+    assert report.faults and report.sent == 2000 and not report.crashed, report.crashed
     assert report.acknowledged == 2000 and report.gave_up == 0
     assert report.resent == 200 and report.resent_acknowledged == 200
     assert check.stored == 2000 and check.lost == 0 and check.duplicated == 0
