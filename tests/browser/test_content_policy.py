@@ -56,7 +56,8 @@ def test_injected_inline_style__blocked(browser, app: Flask, session: Session,  
     page.goto(f"{live_server}/s/{token}")
     page.evaluate("""() => { const s = document.createElement('style');
         s.textContent = 'body{background:rgb(255,0,0)}'; document.head.append(s); }""")
-    page.wait_for_timeout(200)
+    # Wait for the violation event itself, not a fixed 200 ms a slow machine may not meet.
+    page.wait_for_function("() => window.__csp.some(v => v.startsWith('style-src'))")
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background != "rgb(255, 0, 0)"
     assert any("style-src" in v for v in _violations(page, console))
