@@ -10,12 +10,16 @@ PORT ?= 8000
 WORKERS ?= 2
 MO := webapp/translations/vi/LC_MESSAGES/messages.mo
 PO := webapp/translations/vi/LC_MESSAGES/messages.po
-SECRET_FILE := instance/secret_key
+# The site's folder (database, secret key, demo logins); `hailong` reads the same one.
+INSTANCE ?= instance
+SECRET_FILE := $(INSTANCE)/secret_key
 # The URL printed on posters and by `make serve`; set it to the public address in production.
 HAILONG_BASE_URL ?= http://$(HOST):$(PORT)
 export HAILONG_BASE_URL
+SITE_ENV = SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 \
+	HAILONG_INSTANCE=$(abspath $(INSTANCE))
 
-.PHONY: serve test lint install translations clean screenshots audit
+.PHONY: serve site-files test lint install translations clean screenshots audit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hailong needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -34,16 +38,20 @@ translations: $(STAMP)
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
 
 $(SECRET_FILE):
-	mkdir -p instance
+	mkdir -p $(INSTANCE)
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $(SECRET_FILE)
 	chmod 600 $(SECRET_FILE)
 
-serve: install $(SECRET_FILE)
-	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 $(BIN)/hailong db upgrade
-	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 $(BIN)/hailong demo
+# The key and the address of the site, kept in $(INSTANCE)/ so that `hailong qr poster` (run in
+# another shell) signs with the same key and prints the same address as the running server.
+site-files: $(SECRET_FILE)
+	@echo "$(HAILONG_BASE_URL)" > $(INSTANCE)/base_url
+
+serve: install site-files
+	$(SITE_ENV) $(BIN)/hailong db upgrade
+	$(SITE_ENV) $(BIN)/hailong demo
 	@echo "hailong is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) HAILONG_ENV=production HAILONG_HTTPS=0 \
-		$(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
+	$(SITE_ENV) $(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,12 +10,15 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, migrate
+from .config import DEV_SECRET_KEY, config_for, site_environ
 from .db import get_session
 from .services.csv_input import ImportRejected
 
 
 def _app_factory():  # type: ignore[no-untyped-def]
-    return create_app()
+    # The secret and address `make serve` keeps in instance/ (unless the shell sets them), so
+    # what the command line signs is accepted by the site it runs beside.
+    return create_app(config_for(None, site_environ()))
 
 
 @click.group(cls=FlaskGroup, create_app=_app_factory, add_default_commands=False,
@@ -256,6 +259,23 @@ def apikeys_revoke(prefix: str) -> None:
 
 
 # ---- QR posters --------------------------------------------------------------------------
+DEV_KEY_REFUSAL = (
+    "error: this poster would be signed with the development key, and the site refuses such "
+    "codes (\"Không đọc được mã QR này\"). Run `make serve` once: it writes the site's key to "
+    "instance/secret_key, which this command then reads. Otherwise set SECRET_KEY (and "
+    "HAILONG_BASE_URL, e.g. http://127.0.0.1:8000, the http://HOST:PORT of `make serve`) to "
+    "those of the server the poster is for.")
+
+
+def _refuse_development_key() -> None:
+    """Stop before printing codes signed with the development key (dead codes on a wall)."""
+    from .services.tokens import counter_keyring
+
+    signing = counter_keyring(current_app.config).current
+    if signing == counter_keyring({"SECRET_KEY": DEV_SECRET_KEY}).current:
+        _fail(DEV_KEY_REFUSAL)
+
+
 @main.group()
 def qr() -> None:
     """Printable QR posters for counters."""
@@ -278,13 +298,15 @@ def qr_poster(counter_code: str, unit_code: str | None, fmt: str | None, size: s
     fmt = fmt or Path(out).suffix.lstrip(".").lower()
     if fmt not in ("pdf", "svg", "png"):
         _fail("error: give --format pdf|svg|png or an --out file ending so")
+    _refuse_development_key()
     try:
         counter = find_counter(get_session(), counter_code, unit_code)
     except CounterNotFound as exc:
         _fail(f"error: {exc}")
         return
     Path(out).write_bytes(render_poster(counter, current_app.config, fmt=fmt, size=size))
-    click.echo(f"poster of {counter.unit.code}/{counter.code} written to {out}")
+    click.echo(f"poster of {counter.unit.code}/{counter.code} written to {out} "
+               f"(its code opens {current_app.config['HAILONG_BASE_URL']}/s/...)")
 
 
 @qr.command("sheet")
@@ -297,6 +319,7 @@ def qr_sheet(unit_code: str, size: str, out: str) -> None:
     from .qr.poster import render_sheet
     from .services.counters import find_unit, unit_counters
 
+    _refuse_development_key()
     try:
         unit = find_unit(get_session(), unit_code)
     except LookupError as exc:

@@ -143,8 +143,36 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
+def instance_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """The site's folder: ``HAILONG_INSTANCE``, else ``instance/`` of the checkout."""
+    env = os.environ if environ is None else environ
+    return Path(env["HAILONG_INSTANCE"]) if env.get("HAILONG_INSTANCE") else DEFAULT_INSTANCE
+
+
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name; written by `make serve`
+BASE_URL_FILE = "base_url"  # the address `make serve` serves on (Makefile: site-files)
+
+
+def site_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment with what ``make serve`` keeps in the instance folder filled in:
+    ``SECRET_KEY`` from ``secret_key`` and ``HAILONG_BASE_URL`` from ``base_url``, each only
+    when the environment does not set it. The command line uses this, so a poster printed by
+    ``hailong qr poster`` is signed with the key, and points at the address, of the site
+    ``make serve`` runs (issue #13: it was signed with the development key, for port 8000)."""
+    env = dict(os.environ if environ is None else environ)
+    folder = instance_folder(env)
+    for name, filename in (("SECRET_KEY", SECRET_FILE), ("HAILONG_BASE_URL", BASE_URL_FILE)):
+        path = folder / filename
+        if not env.get(name) and path.is_file():
+            value = path.read_text(encoding="utf-8").strip()
+            if value:
+                env[name] = value
+    return env
+
+
 def config_for(name: str | None, environ: Mapping[str, str] | None = None) -> Config:
-    """Build the configuration named by ``name`` (or ``HAILONG_ENV``)."""
+    """Build the configuration named by ``name`` (or ``HAILONG_ENV``), with its instance
+    folder from ``HAILONG_INSTANCE`` when that is set."""
     env = os.environ if environ is None else environ
     chosen = name or env.get("HAILONG_ENV", "development")
     try:
@@ -152,4 +180,4 @@ def config_for(name: str | None, environ: Mapping[str, str] | None = None) -> Co
     except KeyError:
         raise ConfigError(f"HAILONG_ENV={chosen!r} is unknown; use one of "
                           f"{', '.join(sorted(CONFIGS))}.") from None
-    return cls(env)
+    return cls(env, instance_path=instance_folder(env))
