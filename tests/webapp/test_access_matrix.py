@@ -8,10 +8,13 @@ subtree; acting (comments, action plans, notes) only to managers and administrat
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape as html_unescape
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.models import ActionPlan
@@ -91,7 +94,10 @@ PUBLIC = {"/", "/healthz", "/lang/<code>", "/static/<path:filename>", "/public/u
           "/auth/login", "/auth/logout", "/api/v1/openapi.json", "/api/v1/dossier-tokens",
           "/s/<token>", "/s/<token>/<survey_key>", "/s/<token>/done", "/k/<token>",
           "/k/<token>/<survey_key>", "/k/<token>/done", "/k/<token>/<survey_key>/done",
-          "/d/<token>", "/d/<token>/<survey_key>", "/d/done"}
+          "/d/<token>", "/d/<token>/<survey_key>", "/d/done",
+          # Shortcuts people type: redirects to /auth/login and /staff/exports/ (which checks
+          # the role; tested below), revealing nothing themselves.
+          "/login", "/export/"}
 
 
 def test_every_rule__is_in_the_matrix_or_declared_public(app) -> None:  # type: ignore[no-untyped-def]
@@ -198,3 +204,86 @@ def test_role__exports_for_analysts_and_admins_only(client: FlaskClient, world: 
     token = token_in(client.get("/staff/").get_data(as_text=True))
     if who not in EXPORTERS:
         assert client.post("/staff/exports/", data={"csrf_token": token}).status_code == 403
+
+
+def test_login_shortcut__leads_to_the_sign_in_form(client: FlaskClient) -> None:
+    reply = client.get("/login")
+    assert reply.status_code == 302 and reply.headers["Location"] == "/auth/login"
+    reply = client.get("/login?next=/staff/comments/")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "/auth/login?next=/staff/comments/"
+    assert "Đăng nhập" in client.get("/login", follow_redirects=True).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", [None, *sorted(USERS)])
+def test_export_shortcut__leads_to_exports__role_checked_there(client: FlaskClient,
+                                                               world: World,
+                                                               who: str | None) -> None:
+    if who:
+        login(client, who)
+    for path in ("/export/", "/export"):
+        reply = client.get(path, follow_redirects=True)
+        final = reply.request.path
+        if who is None:
+            assert final == "/auth/login", path  # sign in first
+        elif who in EXPORTERS:
+            assert final == "/staff/exports/" and reply.status_code == 200, (who, path)
+        else:
+            assert reply.status_code == 403, (who, path)
+
+
+def test_home_page__links_to_sign_in(client: FlaskClient, world: World) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/auth/login"' in html and "Đăng nhập cho cán bộ" in html
+    login(client, "viewer")
+    assert 'href="/staff/"' in client.get("/").get_data(as_text=True)
+
+
+# The GET pages each role uses, all of which must be reachable by following links from the
+# menu (no URL typed by hand). Downloads and posters are found as links, not fetched.
+REACHABLE = {"dashboard.home", "dashboard.unit_page", "dashboard.action_plans",
+             "comments.inbox"}
+REACHABLE_BY = {
+    "admin": REACHABLE | {"export.form", "admin.index", "admin.counters", "admin.poster",
+                          "admin.edit_unit", "admin.edit_counter"},
+    "manager": REACHABLE | {"admin.counters", "admin.poster"},
+    "manager_b": REACHABLE | {"admin.counters", "admin.poster"},
+    "analyst": REACHABLE | {"export.form"},
+    "viewer": REACHABLE,
+}
+_HREF = re.compile(r'<a [^>]*href="(/[^"#]*)"')
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_menu__every_page_of_the_role_reachable_by_links(app, client: FlaskClient,  # type: ignore[no-untyped-def]
+                                                          session: Session, who: str) -> None:
+    indices_cache.clear()
+    build_world(session, responses_per_unit=12)  # with responses, so unit pages have a period
+    login(client, who)
+    adapter = app.url_map.bind("localhost")
+    found: dict[str, int] = {}
+    queue, seen = ["/staff/"], set()
+    while queue and len(seen) < 60:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        reply = client.get(path)
+        assert reply.status_code == 200, (who, path, reply.status_code)
+        for href in _HREF.findall(reply.get_data(as_text=True)):
+            href = html_unescape(href)
+            try:
+                endpoint, _ = adapter.match(href.split("?", 1)[0], method="GET")
+            except HTTPException:
+                continue
+            found[endpoint] = found.get(endpoint, 0) + 1
+            fetch = endpoint not in {"dashboard.unit_report_file", "admin.poster",
+                                     "main.set_language", "static", "transparency.unit"}
+            # A couple of pages per endpoint is enough to find what each page links to.
+            if fetch and found[endpoint] <= 2 and href not in seen:
+                queue.append(href)
+    missing = REACHABLE_BY[who] - set(found)
+    assert not missing, (who, missing)
+    exporters_link = "export.form" in found
+    assert exporters_link == (who in EXPORTERS), who
+    assert ("admin.index" in found) == (who == "admin"), who

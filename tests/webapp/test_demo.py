@@ -19,6 +19,11 @@ def test_demo__loads_once_with_every_role_and_a_survey_url(app: Flask, runner: F
     assert result.exit_code == 0, result.output
     assert "1500 synthetic responses" in result.output
     assert "/s/" in result.output and "password: demo-" in result.output
+    # Each login says its role and the unit it runs (issue #13: managers' units were unsaid).
+    logins = [line for line in result.output.splitlines() if line.startswith("login ")]
+    assert len(logins) == 5 and all("  unit: " in line for line in logins), logins
+    assert any("unit_manager" in line and "unit: LD-DS " in line for line in logins), logins
+    assert any(line.startswith("login admin") and "every unit" in line for line in logins)
     roles = set(session.scalars(select(User.role)))
     assert roles == set(Role)
     levels = session.execute(select(Unit.unit_type, func.count()).group_by(Unit.unit_type)).all()

@@ -16,6 +16,19 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("main/index.html")
 
 
+@bp.get("/login")
+def login_shortcut():  # type: ignore[no-untyped-def]
+    """``/login`` is where people look for the sign-in form: send them to it."""
+    target = request.args.get("next", "")
+    return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
+
+
+@bp.get("/export/")
+def export_shortcut():  # type: ignore[no-untyped-def]
+    """``/export/`` (and ``/export``) lead to the microdata exports page, which checks roles."""
+    return redirect(url_for("export.form"))
+
+
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
     """Answer 200 when the database is reachable, 503 otherwise."""

@@ -46,7 +46,8 @@ class DemoReport:
     """What ``hailong demo`` loaded, and how to sign in."""
 
     already_loaded: bool = False
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # (role, email, password, unit the login sees: "CODE name", or every unit for admins)
+    logins: list[tuple[str, str, str, str]] = field(default_factory=list)
     responses: int = 0
     survey_url: str = ""
 
@@ -55,7 +56,8 @@ class DemoReport:
         if self.already_loaded:
             return ["demo data already loaded (nothing changed)"]
         out = [f"demo province loaded: {self.responses} synthetic responses"]
-        out += [f"login {role:13s} {email}  password: {pw}" for role, email, pw in self.logins]
+        out += [f"login {role:13s} {email}  password: {pw}  unit: {unit}"
+                for role, email, pw, unit in self.logins]
         if self.survey_url:
             out.append(f"survey URL of a counter: {self.survey_url}")
         return out
@@ -222,7 +224,9 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
         (Role.VIEWER, "viewer.giangh@demo.hailong", "LD-GN"),
     ):
         create_user(session, email=email, role=role, unit_code=unit_code, password=password)
-        report.logins.append((role.value, email, password))
+        unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
+        scope = f"{unit.code} {unit.name_vi}" if unit else "every unit (administrator)"
+        report.logins.append((role.value, email, password, scope))
     report.survey_url = counter_survey_url(session, config)
     return report
 
