@@ -37,7 +37,12 @@ def browser() -> Iterator[object]:
     if not executable:
         require_or_skip("Chromium is not installed (apt-get install chromium): browser tests "
                         "skipped")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() waits for a page to reach a state; its 5 s default is a guess about one
+    # machine's speed. Waiting longer costs nothing when the state comes early, and a loaded
+    # 2-core CI machine must not turn a slow render into a failure.
+    expect.set_options(timeout=60_000)
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
