@@ -7,6 +7,7 @@ since `make` compiled the catalogues into the working tree only (issue #13).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -14,10 +15,17 @@ from setuptools.command.build_py import build_py
 
 
 class BuildWithCatalogues(build_py):
-    """``build_py`` that also writes ``messages.mo`` next to each ``messages.po``."""
+    """``build_py`` that also writes ``messages.mo`` next to each ``messages.po``, and copies
+    the Alembic migrations into the package (``webapp/migrations``), so that an installed
+    package can build its schema (``hailong db upgrade``) without the source tree."""
 
     def run(self) -> None:
         super().run()
+        migrations = Path(__file__).resolve().parent / "migrations"
+        if migrations.is_dir():
+            shutil.copytree(migrations, Path(self.build_lib) / "webapp" / "migrations",
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+                            dirs_exist_ok=True)
         # babel is a build requirement (pyproject.toml [build-system]) and a dependency of
         # flask-babel, so it is there both in an isolated build and with --no-build-isolation.
         from babel.messages.mofile import write_mo

@@ -20,11 +20,11 @@ from tests.webapp.survey_helpers import setup_counter
 from webapp import create_app
 from webapp.config import TestConfig as AppConfig
 from webapp.db import get_session
-from webapp.migrate import upgrade
 from webapp.services.tokens import sign_counter_token
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["pyproject.toml", "setup.py", "README.md", "webapp", "survey_defs", "analysis"]
+SOURCES = ["pyproject.toml", "setup.py", "README.md", "webapp", "survey_defs", "analysis",
+           "migrations"]
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo", "*.egg-info")
 
 RENDER = textwrap.dedent("""
@@ -66,16 +66,22 @@ def test_built_wheel__installed_alone__survey_page_in_vietnamese(tmp_path: Path)
                    check=True, capture_output=True, timeout=600)
     assert list(target.glob("webapp/translations/vi/LC_MESSAGES/messages.mo"))
 
-    # A database with a counter, built by the source tree (the migrations are not packaged).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(target)  # ahead of the editable install of the source tree
+    # The schema built by the installed package's own migrations; a counter added by the
+    # source tree's helpers.
     url = f"sqlite:///{tmp_path / 'hailong.db'}"
-    upgrade(url)
+    migrate = ("import sys; from webapp.migrate import MIGRATIONS_DIR, upgrade; "
+               "upgrade(sys.argv[1]); print(MIGRATIONS_DIR)")
+    built = subprocess.run([sys.executable, "-c", migrate, url], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert Path(built.stdout.strip()).is_relative_to(target), built.stdout
     app = create_app(AppConfig(environ={"DATABASE_URL": url}, instance_path=tmp_path / "a"))
     with app.app_context():
         token = sign_counter_token(setup_counter(get_session()), app.config)
     app.extensions["hailong.engine"].dispose()
 
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["PYTHONPATH"] = str(target)  # ahead of the editable install of the source tree
     run = subprocess.run([sys.executable, "-c", RENDER, url, str(tmp_path / "b"), token],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
                          check=False)

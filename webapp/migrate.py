@@ -7,7 +7,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The checkout's migrations/; an installed package carries a copy in webapp/migrations
+# (setup.py puts it there at build time).
+_SOURCE_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = (_SOURCE_MIGRATIONS if (_SOURCE_MIGRATIONS / "env.py").is_file()
+                  else Path(__file__).resolve().parent / "migrations")
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
