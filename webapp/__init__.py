@@ -67,25 +67,31 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     compression.init_app(app)
     security.init_app(app)
 
-    from .admin import bp as admin_bp
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .comments import bp as comments_bp
-    from .dashboard import bp as dashboard_bp
+    from .administration import edit as admin_edit
+    from .administration.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
     from .export.views import bp as export_bp
-    from .main import bp as main_bp
-    from .respond import bp as respond_bp
-    from .transparency import bp as transparency_bp
+    from .followup.action_views import bp as actions_bp
+    from .followup.comment_views import bp as comments_bp
+    from .followup.transparency_views import bp as transparency_bp
+    from .main.views import bp as main_bp
+    from .respond.views import bp as respond_bp
+    from .statistics.views import bp as dashboard_bp
+    from .template_helpers import staff_template_helpers
 
+    assert admin_edit.bp is admin_bp  # the admin edit pages register on the admin blueprint
     app.register_blueprint(main_bp)
     csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(transparency_bp)
     app.register_blueprint(export_bp)
+    app.context_processor(staff_template_helpers)
     app.add_template_filter(translated, "tr")
     return app

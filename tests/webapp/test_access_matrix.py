@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.services import indices_cache
+from webapp.statistics import indices_cache
 
 UNITS = ("P", "A", "A1", "B")
 SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},

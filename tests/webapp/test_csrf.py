@@ -32,9 +32,9 @@ import survey_defs
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
+from webapp.administration.apikeys import create_api_key
 from webapp.models import ActionPlan, SurveyVersion, User
-from webapp.services.apikeys import create_api_key
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -78,9 +78,9 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "auth.logout": lambda w, k, u: ("/auth/logout", {}),
     "auth.login": lambda w, k, u: ("/auth/login", {"email": USERS["viewer"][0],
                                                    "password": "correct horse battery"}),
-    "dashboard.action_status": lambda w, k, u: (f"/staff/actions/{w.plans['A']}/status",
+    "actions.action_status": lambda w, k, u: (f"/staff/actions/{w.plans['A']}/status",
                                                 {"status": "done"}),
-    "dashboard.action_plans": lambda w, k, u: ("/staff/units/A/actions?survey=sipas&period="
+    "actions.action_plans": lambda w, k, u: ("/staff/units/A/actions?survey=sipas&period="
                                                "2026-05", {
         "index_id": "c9.r17", "owner": "Văn phòng", "deadline": "2026-06-30",
         "description": "Thêm ghế chờ"}),

@@ -1,4 +1,4 @@
-"""``GET /api/v1/indices``: the numbers of the staff pages, as JSON, from the same code path.
+"""The answer to ``GET /api/v1/indices``: the staff pages' numbers as JSON, by the same code path.
 
 Authentication: either an API key (``Authorization: Bearer hlk_...``), scoped to its unit's
 subtree (every unit when the key has no unit), or a signed-in staff session (the browser's
@@ -12,17 +12,16 @@ from flask import jsonify, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..administration.apikeys import authenticate_api_key
 from ..auth.access import current_user, visible_unit_ids
 from ..db import get_session
 from ..models import Unit
-from ..services.apikeys import authenticate_api_key
-from ..services.indices import IndicesError
-from ..services.indices_cache import cached_indices
-from ..services.indices_export import indices_document
-from ..services.periods import PeriodError, parse_period
-from ..services.units import subtree_ids
-from . import bp
-from .views import ApiError
+from ..periods import PeriodError, parse_period
+from ..statistics.indices import IndicesError
+from ..statistics.indices_cache import cached_indices
+from ..statistics.indices_export import indices_document
+from ..unit_tree import subtree_ids
+from .errors import ApiError
 
 
 def _scope() -> tuple[set[int] | None, str | None]:
@@ -44,8 +43,7 @@ def _scope() -> tuple[set[int] | None, str | None]:
     return ids, (user.unit.code if ids is not None and user.unit else None)
 
 
-@bp.get("/indices")
-def indices() -> Response:
+def indices_answer() -> Response:
     """Indices of a survey and period for a unit's subtree (or the caller's whole scope)."""
     ids, root = _scope()
     survey = request.args.get("survey", "").strip()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..db import get_session
 from ..models import Role, Unit, User
-from ..services.units import subtree_ids
+from ..unit_tree import subtree_ids
 
 SESSION_USER = "uid"
 SESSION_SINCE = "auth_at"

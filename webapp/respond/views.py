@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -18,11 +27,7 @@ from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
 from ..models import Unit, UnitPublication
-from ..services.contacts import ContactError, normalise_phone
-from ..services.ratelimit import allow_survey_request, get_rate_limiter
-from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
-from ..services.tokens import InvalidToken, verify_counter_token
-from . import bp
+from .contacts import ContactError, normalise_phone
 from .context import SurveyContext, survey_context
 from .flow import (
     CONTACT_INPUT,
@@ -36,6 +41,11 @@ from .flow import (
     stay,
 )
 from .messages import answer_error_text, token_refused_text
+from .ratelimit import allow_survey_request, get_rate_limiter
+from .responses import InvalidSubmission, Origin, record_response, valid_submission_id
+from .tokens import InvalidToken, verify_counter_token
+
+bp = Blueprint("respond", __name__, template_folder="templates")
 
 OriginFinder = Callable[[Session, str], Origin]
 
@@ -48,7 +58,7 @@ def _counter_origin(channel: str) -> OriginFinder:
 
 
 def _dossier_origin(session: Session, token: str) -> Origin:
-    from ..services.dossier_tokens import peek_dossier_token
+    from .dossier_tokens import peek_dossier_token
 
     found = peek_dossier_token(session, token)
     return Origin(unit_id=found.unit_id, channel="dossier", counter_id=found.counter_id,
@@ -58,7 +68,7 @@ def _dossier_origin(session: Session, token: str) -> Origin:
 
 def _consume_dossier(token: str) -> Callable[[Session], None]:
     def consume(session: Session) -> None:
-        from ..services.dossier_tokens import consume_dossier_token
+        from .dossier_tokens import consume_dossier_token
 
         consume_dossier_token(session, token)
     return consume

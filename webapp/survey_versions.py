@@ -1,0 +1,30 @@
+"""Stored survey versions: the version in force for a survey and its frozen definition."""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import survey_defs
+
+from .models import SurveyVersion
+
+
+def latest_version(session: Session, survey_key: str) -> SurveyVersion | None:
+    """Return the version in force: the newest one not retired, if any."""
+    return session.scalar(select(SurveyVersion).where(SurveyVersion.survey_key == survey_key,
+                                                      SurveyVersion.retired_at.is_(None))
+                          .order_by(SurveyVersion.version.desc()).limit(1))
+
+
+def load_version(version: SurveyVersion) -> survey_defs.SurveyDefinition:
+    """Load the frozen definition of a stored version (parsed once per process)."""
+    return _load_frozen(f"{version.survey_key}@v{version.version}", version.definition_text)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_frozen(label: str, text: str) -> survey_defs.SurveyDefinition:
+    # A published version never changes, so its parsed form can be shared by every request.
+    return survey_defs.load_definition(label, text=text).definition
