@@ -62,18 +62,18 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
         "user-email": "new.b@t.vn", "user-role": "viewer", "user-unit": "B",
         "user-password": ""}),
     "admin.toggle_user": lambda w, k, u: (f"/admin/users/{u['viewer']}/active", {}),
-    "admin.edit_unit": lambda w, k, u: ("/admin/units/A/edit", {
+    "admin_edit.edit_unit": lambda w, k, u: ("/admin/units/A/edit", {
         "name_vi": "Xã An Mới", "name_en": "New An", "unit_type": "commune", "parent": "P",
         "successor": ""}),
-    "admin.add_counter": lambda w, k, u: ("/admin/units/A/counters", {
+    "counters.add_counter": lambda w, k, u: ("/admin/units/A/counters", {
         "new-code": "A-Q9", "new-name_vi": "Quầy số 9"}),
-    "admin.edit_counter": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/edit", {
+    "counters.edit_counter": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/edit", {
         "name_vi": "Quầy một cửa", "active": "y"}),
-    "admin.retire_codes": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/retire-codes",
+    "counters.retire_codes": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/retire-codes",
                                            {}),
-    "admin.survey_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}", {
+    "admin_edit.survey_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}", {
         "text": SIPAS_TEXT + "\n# sửa chữa nhỏ\n"}),
-    "admin.retire_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/activate",
+    "admin_edit.retire_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/activate",
                                              {}),
     "auth.logout": lambda w, k, u: ("/auth/logout", {}),
     "auth.login": lambda w, k, u: ("/auth/login", {"email": USERS["viewer"][0],

@@ -1,4 +1,4 @@
-"""Administrators' edit pages: a unit, a unit's counters, a survey version.
+"""Administrators' edit pages: a unit and a survey version.
 
 Each edit is checked whole by its service before anything is written; a refusal is shown with
 the service's specific message and a 400 status, and nothing changes.
@@ -6,21 +6,22 @@ the service's specific message and a 400 status, and nothing changes.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.access import current_user, role_required
 from ..auth.staff_units import visible_units
-from ..counters.service import CounterError, create_counter, update_counter
 from ..db import get_session
-from ..models import Counter, Role, SurveyVersion, Unit
+from ..models import Role, SurveyVersion, Unit
 from ..statistics import indices_cache, report_cache
-from .forms import ConfirmForm, CounterForm, UnitEditForm, VersionTextForm
+from ..survey_versions import latest_version
+from .forms import ConfirmForm, UnitEditForm, VersionTextForm
 from .surveys import PublishError, publish_edited_text, set_retired
 from .units import UnitEdit, UnitError, update_unit
-from .views import bp
+
+bp = Blueprint("admin_edit", __name__, url_prefix="/admin", template_folder="templates")
 
 Page = tuple[str, int]
 
@@ -84,73 +85,6 @@ def edit_unit(code: str) -> Response | Page:
     return render_template("admin/unit_edit.html", unit=unit, form=form), status
 
 
-# ---- counters ---------------------------------------------------------------------------------
-
-@bp.post("/units/<code>/counters")
-@role_required(Role.ADMIN)
-def add_counter(code: str) -> Response:
-    """Add a counter to a unit (its QR poster is then available on the counters page)."""
-    session = get_session()
-    unit = _unit(code)
-    form = CounterForm(prefix="new")
-    if not form.validate_on_submit():
-        _refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
-        return redirect(url_for("admin.counters", code=code), 303)
-    try:
-        create_counter(session, unit, code=form.code.data or "", name_vi=form.name_vi.data or "",
-                       name_en=form.name_en.data or "", user_id=_me())
-    except CounterError as exc:
-        session.rollback()
-        _refused(str(exc))
-    else:
-        flash(_("Counter %(code)s added.", code=form.code.data), "info")
-    return redirect(url_for("admin.counters", code=code), 303)
-
-
-@bp.route("/counters/<int:counter_id>/edit", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
-def edit_counter(counter_id: int) -> Response | Page:
-    """Rename a counter or deactivate it (its printed posters stop opening the survey)."""
-    session = get_session()
-    counter = session.get(Counter, counter_id)
-    if counter is None:
-        abort(404)
-    form = CounterForm(obj=counter)
-    status = 200
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            try:
-                update_counter(session, counter, name_vi=form.name_vi.data or "",
-                               name_en=form.name_en.data or "", active=bool(form.active.data),
-                               user_id=_me())
-            except CounterError as exc:
-                session.rollback()
-                _refused(str(exc))
-            else:
-                flash(_("Counter %(code)s saved.", code=counter.code), "info")
-                return redirect(url_for("admin.counters", code=counter.unit.code))
-    return render_template("admin/counter_edit.html", counter=counter, form=form), status
-
-
-@bp.post("/counters/<int:counter_id>/retire-codes")
-@role_required(Role.ADMIN)
-def retire_codes(counter_id: int) -> Response:
-    """Make every printed poster of a counter stop working (a lost or defaced poster)."""
-    from ..counters.service import retire_counter_codes
-
-    session = get_session()
-    counter = session.get(Counter, counter_id)
-    if counter is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    retire_counter_codes(session, counter, user_id=_me())
-    flash(_("The printed posters of %(code)s no longer work; print the new one.",
-            code=counter.code), "info")
-    return redirect(url_for("admin.counters", code=counter.unit.code))
-
-
 # ---- survey versions --------------------------------------------------------------------------
 
 def _version(version_id: int) -> SurveyVersion:
@@ -161,8 +95,6 @@ def _version(version_id: int) -> SurveyVersion:
 
 
 def _in_force(version: SurveyVersion) -> SurveyVersion | None:
-    from ..survey_versions import latest_version
-
     return latest_version(get_session(), version.survey_key)
 
 
@@ -190,7 +122,7 @@ def survey_version(version_id: int) -> Response | Page:
                 else:
                     flash(_("Published as version %(v)s; version %(old)s is unchanged.",
                             v=result.version.version, old=version.version), "info")
-                return redirect(url_for("admin.survey_version",
+                return redirect(url_for("admin_edit.survey_version",
                                         version_id=result.version.id))
     elif not form.text.data:
         form.text.data = version.definition_text
@@ -220,4 +152,4 @@ def retire_version(version_id: int, action: str) -> Response | Page:
           if action == "retire" else
           _("%(key)s version %(v)s is in force again.", key=version.survey_key,
             v=version.version), "info")
-    return redirect(url_for("admin.survey_version", version_id=version.id))
+    return redirect(url_for("admin_edit.survey_version", version_id=version.id))

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField,
     DateField,
     EmailField,
     PasswordField,
@@ -60,16 +59,6 @@ class UnitEditForm(FlaskForm):
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_to = DateField(_l("Valid until"), validators=[Optional()])
     submit = SubmitField(_l("Save the unit"))
-
-
-class CounterForm(FlaskForm):
-    """A new counter of a unit, or a counter's names and state."""
-
-    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
-    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
-    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
-    active = BooleanField(_l("Active (its posters open the survey)"), default=True)
-    submit = SubmitField(_l("Save the counter"))
 
 
 class VersionTextForm(FlaskForm):

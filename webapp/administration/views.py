@@ -8,28 +8,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask import Response as FlaskResponse
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import audit
-from ..auth.access import can_see, current_user, require_unit, role_required
+from ..auth.access import current_user, role_required
 from ..auth.staff_units import visible_units
 from ..csv_input import ImportRejected
 from ..db import get_session
-from ..models import ApiKey, Counter, Role, SurveyVersion, Unit, User
+from ..models import ApiKey, Role, SurveyVersion, User
 from ..survey_versions import latest_version
 from .apikeys import ApiKeyError, create_api_key, revoke_api_key
 from .dossiers import import_dossier_counts
-from .forms import ApiKeyForm, ConfirmForm, CounterForm, DossierImportForm, UserForm
+from .forms import ApiKeyForm, ConfirmForm, DossierImportForm, UserForm
 from .units import import_units
 from .users import UserError, create_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-POSTER_FORMATS = ("pdf", "svg", "png")
 T = TypeVar("T")
 
 
@@ -196,39 +194,3 @@ def import_units_view() -> Response | tuple[str, int]:
     flash(_("Units: %(created)s created, %(updated)s updated.", created=report.created,
             updated=report.updated), "info")
     return redirect(url_for("admin.index"))
-
-
-@bp.get("/units/<code>/counters")
-@role_required(Role.UNIT_MANAGER)
-def counters(code: str) -> str:
-    """The unit's counters with their QR posters."""
-    session = get_session()
-    user = current_user()
-    assert user is not None
-    unit = require_unit(session, user, code)
-    rows = list(session.scalars(select(Counter).where(Counter.unit_id == unit.id)
-                                .order_by(Counter.code)))
-    return render_template("admin/counters.html", unit=unit, counters=rows,
-                           formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
-                           is_admin=user.role is Role.ADMIN)
-
-
-@bp.get("/counters/<int:counter_id>/poster.<fmt>")
-@role_required(Role.UNIT_MANAGER)
-def poster(counter_id: int, fmt: str) -> FlaskResponse:
-    """Download a counter's QR poster (PDF, SVG or PNG, A4)."""
-    from ..counters.poster import MIMETYPES, render_poster
-
-    session = get_session()
-    user = current_user()
-    assert user is not None
-    counter = session.get(Counter, counter_id)
-    if counter is None or fmt not in POSTER_FORMATS:
-        abort(404)
-    if not can_see(session, user, counter.unit_id):
-        abort(403)
-    body = render_poster(counter, current_app.config, fmt=fmt)
-    unit: Unit = counter.unit
-    name = f"poster-{unit.code}-{counter.code}.{fmt}"
-    return FlaskResponse(body, mimetype=MIMETYPES[fmt],
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

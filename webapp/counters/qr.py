@@ -1,4 +1,4 @@
-"""QR codes: the module matrix, a compact SVG, and printable posters (``webapp.counters.poster``)."""
+"""QR codes: the module matrix and a compact SVG (printable posters: ``.poster``)."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ import survey_defs
 from analysis.compare import bh_flags, period_change, quartile_groups
 from analysis.errors import AnalysisError
 
+from ..i18n import translated
 from ..models import Response, SurveyVersion, Unit
 from ..periods import Period, parse_period
 from ..survey_versions import latest_version, load_version
@@ -139,8 +140,6 @@ def recent_periods(period: Period, count: int = TREND_LENGTH) -> list[Period]:
 
 def index_labels(definition: survey_defs.SurveyDefinition, language: str) -> dict[str, str]:
     """Index id → label in ``language`` (criteria from the grid rows, others from scoring)."""
-    from .. import translated
-
     labels: dict[str, str] = {"overall": {"vi": "Chỉ số chung", "en": "Overall index"}[
         "en" if language == "en" else "vi"]}
     for question in definition.questions:
@@ -276,8 +275,6 @@ def _changes(tables: dict[str, IndexTable], current: str, previous: str,
 
 def _children(session: Session, unit: Unit, table: IndexTable, labels: dict[str, str],
               report: UnitReport, language: str) -> list[ChildFigure]:
-    from .. import translated
-
     main = report.main
     if main is None or table.results.empty:
         return []
