@@ -26,16 +26,72 @@ class Period:
         span = self.last_month - self.first_month
         return {11: "year", 2: "quarter", 0: "month"}[span]
 
+    @classmethod
+    def month_of(cls, year: int, month: int) -> Period:
+        """The month ``year-month``."""
+        return cls(year, month, month)
+
+    @classmethod
+    def quarter_of(cls, year: int, month: int) -> Period:
+        """The quarter holding the month ``year-month``."""
+        first = 3 * ((month - 1) // 3) + 1
+        return cls(year, first, first + 2)
+
+    @classmethod
+    def year_of(cls, year: int) -> Period:
+        """The calendar year ``year``."""
+        return cls(year, 1, 12)
+
+    @property
+    def quarter(self) -> int:
+        """The quarter (1-4) holding the period's first month."""
+        return (self.first_month + 2) // 3
+
     def months(self) -> list[str]:
         """The months covered, as ``YYYY-MM``."""
         return [f"{self.year:04d}-{m:02d}" for m in range(self.first_month, self.last_month + 1)]
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one (December before January)."""
+        span = self.last_month - self.first_month + 1
+        first, year = self.first_month - span, self.year
+        if first < 1:
+            first, year = first + 12, year - 1
+        return Period(year, first, first + span - 1)
+
+    def recent(self, count: int) -> list[Period]:
+        """``count`` periods of this kind ending with this one, oldest first."""
+        out = [self]
+        while len(out) < count:
+            out.append(out[-1].previous())
+        return out[::-1]
+
+    def label(self, language: str = "vi") -> str:
+        """The period as a reader writes it: ``Quý III/2026``, ``Tháng 7/2026``, ``Năm 2026``
+        (English: ``Q3 2026``, ``July 2026``, ``2026``)."""
+        if language == "vi":
+            if self.kind == "year":
+                return f"Năm {self.year}"
+            if self.kind == "quarter":
+                return f"Quý {_ROMAN[self.quarter]}/{self.year}"
+            return f"Tháng {self.first_month}/{self.year}"
+        if self.kind == "year":
+            return f"{self.year}"
+        if self.kind == "quarter":
+            return f"Q{self.quarter} {self.year}"
+        return f"{_MONTHS_EN[self.first_month - 1]} {self.year}"
 
     def __str__(self) -> str:
         if self.kind == "year":
             return f"{self.year:04d}"
         if self.kind == "quarter":
-            return f"{self.year:04d}-Q{(self.first_month + 2) // 3}"
+            return f"{self.year:04d}-Q{self.quarter}"
         return f"{self.year:04d}-{self.first_month:02d}"
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
 
 
 def parse_period(text: str) -> Period:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.access import current_user
 from .models import Role
+from .periods import Period, PeriodError, parse_period
 
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.UNIT_MANAGER: _l("Unit manager"),
                Role.ANALYST: _l("Analyst"), Role.VIEWER: _l("Viewer")}
@@ -36,23 +37,17 @@ def score(value: float | None, percent: bool = True, digits: int = 1) -> str:
 def period_choices(latest: str | None, months: int = 12, quarters: int = 6,
                    years: int = 3) -> dict[str, list[str]]:
     """Recent months, quarters and years ending at ``latest`` (a month), newest first."""
-    from .periods import PeriodError, parse_period
-
     try:
         last = parse_period(latest or "")
     except PeriodError:
         return {"month": [], "quarter": [], "year": []}
-    year, month = last.year, last.last_month
-    out: dict[str, list[str]] = {"month": [], "quarter": [], "year": []}
-    for _ in range(months):
-        out["month"].append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    year, quarter = last.year, (last.last_month + 2) // 3
-    for _ in range(quarters):
-        out["quarter"].append(f"{year:04d}-Q{quarter}")
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    out["year"] = [f"{last.year - i:04d}" for i in range(years)]
-    return out
+
+    def newest_first(period: Period, count: int) -> list[str]:
+        return [str(p) for p in reversed(period.recent(count))]
+
+    return {"month": newest_first(Period.month_of(last.year, last.last_month), months),
+            "quarter": newest_first(Period.quarter_of(last.year, last.last_month), quarters),
+            "year": newest_first(Period.year_of(last.year), years)}
 
 
 def staff_template_helpers() -> dict[str, Any]:

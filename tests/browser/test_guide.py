@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tests.browser.test_accessibility import serious
 from webapp.demo.loader import load_demo
 from webapp.statistics import charts, indices_cache
-from webapp.statistics.unit_report import latest_month
+from webapp.survey_versions import latest_month
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("HAILONG_SCREENSHOTS")

@@ -9,18 +9,16 @@ answer covers the whole scope; a ``unit`` outside it is refused with 403, an unk
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..administration.apikeys import authenticate_api_key
 from ..auth.access import current_user, visible_unit_ids
 from ..db import get_session
-from ..models import Unit
 from ..periods import PeriodError, parse_period
 from ..statistics.indices import IndicesError
 from ..statistics.indices_cache import cached_indices
 from ..statistics.indices_export import indices_document
-from ..unit_tree import subtree_ids
+from ..unit_tree import UnitNotFound, UnitOutsideScope, resolve_scope, subtree_ids
 from .errors import ApiError
 
 
@@ -56,11 +54,12 @@ def indices_answer() -> Response:
         raise ApiError(400, "bad_request", str(exc), "period") from None
     unit_code = request.args.get("unit") or root
     if request.args.get("unit"):
-        unit_id = get_session().scalar(select(Unit.id).where(Unit.code == unit_code))
-        if unit_id is None:
-            raise ApiError(404, "not_found", f"unknown unit code {unit_code!r}", "unit")
-        if ids is not None and unit_id not in ids:
-            raise ApiError(403, "forbidden", "the unit is outside your scope", "unit")
+        try:
+            resolve_scope(get_session(), ids, unit_code)
+        except UnitNotFound:
+            raise ApiError(404, "not_found", f"unknown unit code {unit_code!r}", "unit") from None
+        except UnitOutsideScope:
+            raise ApiError(403, "forbidden", "the unit is outside your scope", "unit") from None
     elif ids is not None and root is None:
         raise ApiError(403, "forbidden", "your account is not attached to a unit")
     try:

@@ -27,6 +27,7 @@ from ..administration.surveys import publish_definition
 from ..administration.users import create_user
 from ..counters.service import counter_url
 from ..models import Counter, DossierCount, Procedure, ProcedureField, Response, Role, Unit
+from ..periods import Period
 from .data import (
     COMMUNES,
     CRITERION_OFFSETS_BY_POSITION,
@@ -64,12 +65,7 @@ class DemoReport:
 def demo_months(today: dt.date | None = None) -> list[str]:
     """The twelve months ending with the current one, oldest first."""
     today = today or dt.date.today()
-    months = []
-    year, month = today.year, today.month
-    for _ in range(DEMO_MONTHS):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months[::-1]
+    return [str(p) for p in Period.month_of(today.year, today.month).recent(DEMO_MONTHS)]
 
 
 def _load_units(session: Session) -> list[Unit]:

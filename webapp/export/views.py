@@ -23,7 +23,7 @@ from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Role
 from ..periods import PeriodError, PeriodOrderError, parse_period_span
-from ..statistics.unit_report import survey_keys
+from ..survey_versions import survey_keys
 from .disclosure import DEFAULT_K
 from .jobs import jobs_root, read_status, start_job
 from .service import ExportError, ExportRequest

@@ -20,7 +20,13 @@ from ..models import ActionPlan, Role
 from ..periods import PeriodError, parse_period
 from ..statistics import unit_report as reports
 from ..statistics.unit_charts import plans_chart
-from ..survey_versions import latest_version, load_version
+from ..survey_versions import (
+    default_survey,
+    latest_month,
+    latest_version,
+    load_version,
+    survey_keys,
+)
 from . import actions as plans
 from .action_forms import ActionPlanForm, StatusForm
 
@@ -29,10 +35,11 @@ bp = Blueprint("actions", __name__, url_prefix="/staff", template_folder="templa
 
 def _choice() -> tuple[str, str]:
     session = get_session()
-    survey = request.args.get("survey") or "sipas"
-    if survey not in reports.survey_keys(session):
+    keys = survey_keys(session)
+    survey = request.args.get("survey") or default_survey(keys) or ""
+    if survey not in keys:
         abort(404)
-    period = request.args.get("period") or reports.latest_month(session, survey) or ""
+    period = request.args.get("period") or latest_month(session, survey) or ""
     try:
         parse_period(period)
     except PeriodError as exc:

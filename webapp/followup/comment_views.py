@@ -13,6 +13,7 @@ from ..auth.access import (
     can_see,
     current_user,
     login_required,
+    request_scope,
     require_in_scope,
     require_unit,
     role_required,
@@ -23,8 +24,7 @@ from ..models import Comment, Role, User
 from ..periods import PeriodError, parse_period
 from ..respond.contacts import contact_of, may_see_contact
 from ..statistics import unit_report as reports
-from ..survey_versions import latest_version, load_version
-from ..unit_tree import subtree_ids
+from ..survey_versions import latest_month, latest_version, load_version, survey_keys
 from . import comments as service
 from .comment_forms import FollowUpForm, NoteForm
 from .publication import publication_of, save_publication
@@ -59,11 +59,8 @@ def inbox() -> str:
     session = get_session()
     user = current_user()
     assert user is not None
-    unit = None
-    ids = visible_unit_ids(session, user)
-    if request.args.get("unit"):
-        unit = require_unit(session, user, request.args["unit"])
-        ids = subtree_ids(session, unit.id)
+    scope = request_scope(session, user, request.args.get("unit"))
+    unit, ids = scope.root, scope.ids
     rows = service.list_comments(session, ids, _filters())
     form = FollowUpForm()
     form.assignee.choices = [(u.id, u.email) for u in service.assignable_users(session, ids)]
@@ -73,9 +70,9 @@ def inbox() -> str:
         note_form = NoteForm(data={"published": pub.published, "note_vi": pub.note_vi,
                                    "note_en": pub.note_en})
     # Phone numbers left by citizens: only for the staff handling each comment.
-    scope = visible_unit_ids(session, user)
+    visible = visible_unit_ids(session, user)
     contacts = {row.comment.id: phone for row in rows
-                if may_see_contact(user, row.comment, scope)
+                if may_see_contact(user, row.comment, visible)
                 and (phone := contact_of(session, row.comment))}
     return render_template("comments/inbox.html", rows=rows, unit=unit, form=form,
                            contacts=contacts,
@@ -83,8 +80,8 @@ def inbox() -> str:
                            fields=service.field_codes(session),
                            criteria=service.criteria_in_use(session, ids),
                            statuses=service.STATUSES, args=request.args,
-                           latest=max(filter(None, (reports.latest_month(session, key)
-                                                    for key in reports.survey_keys(session))),
+                           latest=max(filter(None, (latest_month(session, key)
+                                                    for key in survey_keys(session))),
                                       default=None),
                            labels=_criterion_labels(session))
 
@@ -93,7 +90,7 @@ def _criterion_labels(session: Session) -> dict[str, str]:
     """Criterion id -> its label in the interface language, from every survey in force."""
     language = str(get_locale())
     labels: dict[str, str] = {}
-    for key in reports.survey_keys(session):
+    for key in survey_keys(session):
         version = latest_version(session, key)
         if version is not None:
             labels |= reports.index_labels(load_version(version), language)

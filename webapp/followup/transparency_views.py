@@ -9,10 +9,10 @@ from sqlalchemy import select
 from ..db import get_session
 from ..models import Unit
 from ..periods import PeriodError, parse_period
-from ..statistics import unit_report as reports
 from ..statistics.indices import IndicesError
 from ..statistics.report_cache import cached_report
 from ..statistics.unit_charts import unit_charts
+from ..survey_versions import default_survey, latest_month, survey_keys
 from .publication import publication_of
 
 bp = Blueprint("transparency", __name__, url_prefix="/public", template_folder="templates")
@@ -28,11 +28,11 @@ def unit(code: str) -> str:
     publication = publication_of(session, found)
     if not publication.published:
         abort(404)
-    keys = reports.survey_keys(session)
-    survey = request.args.get("survey") or ("sipas" if "sipas" in keys else "")
+    keys = survey_keys(session)
+    survey = request.args.get("survey") or default_survey(keys) or ""
     if survey not in keys:
         abort(404)
-    period = request.args.get("period") or reports.latest_month(session, survey)
+    period = request.args.get("period") or latest_month(session, survey)
     report = None
     if period:
         try:
@@ -46,4 +46,4 @@ def unit(code: str) -> str:
         chart = unit_charts(report, frozenset({"criteria"})).get("criteria")
     return render_template("transparency/unit.html", unit=found, report=report,
                            publication=publication, survey=survey, period=period,
-                           latest=reports.latest_month(session, survey), chart=chart)
+                           latest=latest_month(session, survey), chart=chart)

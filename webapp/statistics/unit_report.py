@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
@@ -24,7 +24,7 @@ from analysis.compare import bh_flags, period_change, quartile_groups
 from analysis.errors import AnalysisError
 
 from ..i18n import translated
-from ..models import Response, SurveyVersion, Unit
+from ..models import Unit
 from ..periods import Period, parse_period
 from ..survey_versions import latest_version, load_version
 from ..unit_tree import subtree_ids
@@ -117,27 +117,6 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def previous_period(period: Period) -> Period:
-    """The period of the same kind just before ``period``."""
-    if period.kind == "year":
-        return parse_period(f"{period.year - 1}")
-    span = period.last_month - period.first_month + 1
-    first = period.first_month - span
-    year = period.year
-    if first < 1:
-        first, year = first + 12, year - 1
-    text = f"{year}-Q{(first + 2) // 3}" if span == 3 else f"{year}-{first:02d}"
-    return parse_period(text)
-
-
-def recent_periods(period: Period, count: int = TREND_LENGTH) -> list[Period]:
-    """``count`` periods of the same kind ending with ``period``, oldest first."""
-    out = [period]
-    while len(out) < count:
-        out.append(previous_period(out[-1]))
-    return out[::-1]
-
-
 def index_labels(definition: survey_defs.SurveyDefinition, language: str) -> dict[str, str]:
     """Index id → label in ``language`` (criteria from the grid rows, others from scoring)."""
     labels: dict[str, str] = {"overall": {"vi": "Chỉ số chung", "en": "Overall index"}[
@@ -187,19 +166,6 @@ def unit_rows(results: pd.DataFrame, unit_code: str) -> pd.DataFrame:
     return results.iloc[subtree if len(subtree) else np.flatnonzero(mine & (scope == "unit"))]
 
 
-def survey_keys(session: Session) -> list[str]:
-    """Keys of every published survey."""
-    return list(session.scalars(select(SurveyVersion.survey_key).distinct()
-                                .order_by(SurveyVersion.survey_key)))
-
-
-def latest_month(session: Session, survey_key: str) -> str | None:
-    """The latest month with a response to ``survey_key``."""
-    return session.scalar(select(func.max(Response.period)).join(
-        SurveyVersion, Response.survey_version_id == SurveyVersion.id)
-        .where(SurveyVersion.survey_key == survey_key))
-
-
 def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit,
                       language: str = "vi", *, trend: bool = True) -> UnitReport:
     """Assemble the unit page for ``unit``'s subtree; raise IndicesError or PeriodError."""
@@ -210,9 +176,9 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     spec = definition.scoring_spec()
     labels = index_labels(definition, language)
     current = parse_period(period)
-    previous = previous_period(current)
+    previous = current.previous()
     # Every period the page shows (trend, previous, current) in one pass over the statistics.
-    periods = [str(p) for p in recent_periods(current)] if trend else [str(previous),
+    periods = [str(p) for p in current.recent(TREND_LENGTH)] if trend else [str(previous),
                                                                         str(current)]
     blocks = block_tables(session, survey_key, periods, unit.code)
     # The page shows the unit and its children only: keep their rows (a province's tables hold
@@ -315,7 +281,7 @@ def _trend(current: Period, unit_code: str, tables: dict[str, IndexTable],
     main = report.main
     index_id = main.index_id if main else "overall"
     out: list[tuple[str, Figure | None]] = []
-    for period in recent_periods(current):
+    for period in current.recent(TREND_LENGTH):
         key = str(period)
         rows = unit_rows(tables[key].results, unit_code)
         rows = rows[rows["index_id"] == index_id] if not rows.empty else rows

@@ -11,7 +11,7 @@ from ..auth.access import can_act, current_user, login_required, require_unit, v
 from ..auth.staff_units import visible_units
 from ..db import get_session
 from ..periods import PeriodError, parse_period
-from . import unit_report as reports
+from ..survey_versions import default_survey, latest_month, survey_keys
 from .indices import IndicesError
 from .report_cache import cached_report
 from .report_pdf import report_pdf
@@ -26,12 +26,11 @@ REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadshe
 
 def _choice() -> tuple[str, str | None]:
     session = get_session()
-    keys = reports.survey_keys(session)
-    survey = request.args.get("survey") or ("sipas" if "sipas" in keys else
-                                            (keys[0] if keys else ""))
+    keys = survey_keys(session)
+    survey = request.args.get("survey") or default_survey(keys) or ""
     if survey and survey not in keys:
         abort(404)
-    period = request.args.get("period") or (reports.latest_month(session, survey)
+    period = request.args.get("period") or (latest_month(session, survey)
                                             if survey else None)
     return survey, period
 
@@ -48,7 +47,7 @@ def home() -> str | Response:
     survey, period = _choice()
     if unit:
         return redirect(url_for("dashboard.unit_page", code=unit, survey=survey, period=period))
-    return render_template("dashboard/home.html", units=units, surveys=reports.survey_keys(session),
+    return render_template("dashboard/home.html", units=units, surveys=survey_keys(session),
                            survey=survey, period=period)
 
 
@@ -63,7 +62,7 @@ def unit_page(code: str) -> str:
     survey, period = _choice()
     if not survey or not period:
         return render_template("dashboard/unit.html", unit=unit, report=None, survey=survey,
-                               period=period, surveys=reports.survey_keys(session),
+                               period=period, surveys=survey_keys(session),
                                latest=None)
     try:
         parse_period(period)
@@ -71,10 +70,10 @@ def unit_page(code: str) -> str:
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
     return render_template("dashboard/unit.html", unit=unit, report=report, survey=survey,
-                           period=period, surveys=reports.survey_keys(session),
+                           period=period, surveys=survey_keys(session),
                            charts=unit_charts(report), can_act=can_act(user),
                            children=ranked_children(report),
-                           latest=reports.latest_month(session, survey))
+                           latest=latest_month(session, survey))
 
 
 @bp.get("/units/<code>/report.<fmt>")
