@@ -29,7 +29,7 @@ from .jobs import jobs_root, read_status, start_job
 from .service import ExportError, ExportRequest
 from .writers import FORMATS
 
-bp = Blueprint("export", __name__, url_prefix="/staff/exports")
+bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder="templates")
 
 
 @bp.get("/")
