@@ -21,12 +21,11 @@ from ..auth.access import (
 )
 from ..db import get_session
 from ..models import Comment, Role, User
-from ..periods import PeriodError, parse_period
 from ..respond.contacts import contact_of, may_see_contact
 from ..statistics import unit_report as reports
 from ..survey_versions import latest_month, latest_version, load_version, survey_keys
 from . import comments as service
-from .comment_forms import FollowUpForm, NoteForm
+from .comment_forms import FilterError, FollowUpForm, NoteForm, comment_filter
 from .publication import publication_of, save_publication
 
 bp = Blueprint("comments", __name__, url_prefix="/staff/comments",
@@ -34,18 +33,10 @@ bp = Blueprint("comments", __name__, url_prefix="/staff/comments",
 
 
 def _filters() -> service.CommentFilter:
-    args = request.args
-    period = args.get("period") or None
-    if period:
-        try:
-            parse_period(period)
-        except PeriodError as exc:
-            abort(400, str(exc))
-    status = args.get("status") or None
-    if status and status not in service.STATUSES:
-        abort(400)
-    return service.CommentFilter(period=period, field=args.get("field") or None,
-                                 criterion=args.get("criterion") or None, status=status)
+    try:
+        return comment_filter(request.args)
+    except FilterError as exc:
+        abort(400, str(exc) or None)
 
 
 def _back() -> Response:
