@@ -58,6 +58,7 @@ lint: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The staff guide's pictures (docs/img/vi, docs/img/en), taken by a browser test on demo data.

@@ -28,8 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -116,7 +117,9 @@ def _calibrate(design: SurveyDesign, args: argparse.Namespace) -> SurveyDesign:
 def _estimate(design: SurveyDesign, args: argparse.Namespace) -> list[dict[str, object]]:
     if args.ci_method and args.prop is None:
         raise AnalysisError("--ci-method applies to --prop only")
-    common: dict[str, object] = {"level": args.level, "df": args.df}
+    common: dict[str, Any] = {"level": args.level, "df": args.df}
+    fn: Callable[..., Estimate]
+    values: tuple[str, ...]
     if args.prop is not None:
         if "==" not in args.prop:
             raise AnalysisError(f"--prop expects COL==VALUE, got {args.prop!r}")

@@ -61,6 +61,9 @@ from scipy import special, stats
 from analysis.likelihood import fmm_spline, likelihood_ci, quasibinomial_fit
 from analysis.results import critical_value
 
+# The limit helpers work elementwise on arrays and on single numpy numbers alike.
+ArrayOrScalar = np.ndarray | np.floating
+
 __all__ = [
     "BOUNDED_METHODS",
     "DEFAULT_CI_METHOD",
@@ -348,20 +351,21 @@ def _wilson_vector(
 # ---- formulas shared by the scalar and the vectorised intervals ----------------------------
 
 
-def _xlogit_limits(p: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _xlogit_limits(p: ArrayOrScalar, s: ArrayOrScalar,
+                   t: ArrayOrScalar) -> tuple[np.ndarray, np.ndarray]:
     """``expit(logit p ∓ t·s/(p(1-p)))``."""
     half = t * s / (p * (1.0 - p))
     eta = special.logit(p)
     return special.expit(eta - half), special.expit(eta + half)
 
 
-def _kg_ratio(n: np.ndarray, df: np.ndarray, alpha: float) -> np.ndarray:
+def _kg_ratio(n: ArrayOrScalar, df: ArrayOrScalar, alpha: float) -> np.ndarray:
     """Korn and Graubard's ``(t_{n-1} / t_df)²`` (``df = inf``: the normal quantile)."""
     return (stats.t.ppf(alpha / 2.0, n - 1.0) / stats.t.ppf(alpha / 2.0, df)) ** 2
 
 
 def _clopper_pearson_limits(
-    p: np.ndarray, ne: np.ndarray, alpha: float
+    p: ArrayOrScalar, ne: ArrayOrScalar, alpha: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Clopper-Pearson limits for ``p`` at the (effective) sample size ``ne``."""
     x = ne * p
@@ -371,7 +375,8 @@ def _clopper_pearson_limits(
     return a, b
 
 
-def _wilson_limits(p: np.ndarray, ne: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _wilson_limits(p: ArrayOrScalar, ne: ArrayOrScalar,
+                   t: ArrayOrScalar) -> tuple[np.ndarray, np.ndarray]:
     """Wilson's score interval at the (effective) sample size ``ne``, clipped to ``[0, 1]``."""
     t2 = t**2
     centre = (p + t2 / (2.0 * ne)) / (1.0 + t2 / ne)

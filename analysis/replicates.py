@@ -76,7 +76,7 @@ def jackknife_weights(
     """
     w = np.asarray(weights, dtype=float)
     one_stratum = strata is None
-    psu, h_of_psu = _psus(np.zeros(len(w)) if one_stratum else strata, clusters)
+    psu, h_of_psu = _psus(np.zeros(len(w)) if strata is None else strata, clusters)
     n_h = np.bincount(h_of_psu).astype(float)
     if np.any(n_h < 2):
         raise AnalysisError("the jackknife needs at least two PSUs in every stratum")

@@ -16,6 +16,7 @@ import functools
 import math
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from typing import cast, overload
 
 import pandas as pd
 from scipy import stats
@@ -136,7 +137,7 @@ class Estimate:
         record = asdict(self)
         out: dict[str, object] = {"group": _plain(group)}
         for key in ("estimate", "se", "ci_low", "ci_high", "df", "n", "deff"):
-            out[key] = json_number(_plain(record[key]))
+            out[key] = json_number(cast("float | int | None", _plain(record[key])))
         if isinstance(out["df"], float) and out["df"].is_integer():
             out["df"] = int(out["df"])  # degf is a count: 197, not 197.0
         return out
@@ -157,7 +158,15 @@ class DomainEstimates(Sequence[tuple[Hashable, Estimate]]):
     def __len__(self) -> int:
         return len(self.items)
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]  # Sequence protocol
+    @overload
+    def __getitem__(self, index: int) -> tuple[Hashable, Estimate]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[Hashable, Estimate], ...]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[Hashable, Estimate] | tuple[tuple[Hashable, Estimate], ...]:
         return self.items[index]
 
     def __iter__(self) -> Iterator[tuple[Hashable, Estimate]]:

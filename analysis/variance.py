@@ -33,7 +33,7 @@ count in ``n_h``, so domains keep the whole design, as R's ``subset``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 from scipy import sparse
@@ -49,7 +49,7 @@ __all__ = ["domain_variances", "residualise", "total_variance"]
 RAKING_SWEEPS = 10  # R's svyrecvar repeats the raking residualisation 10 times
 
 
-Matrix = np.ndarray | sparse.spmatrix | sparse.sparray
+Matrix: TypeAlias = np.ndarray | sparse.spmatrix | sparse.sparray
 
 
 def _indicator(codes: np.ndarray, ngroups: int | None = None) -> sparse.csr_matrix:

@@ -220,7 +220,9 @@ def rake(
         steps = []
         for columns, table in specs:
             step = poststratify(current, columns, table)
-            steps.append((step.calibration[-1].cell, step.weights))
+            record = step.calibration[-1]
+            assert isinstance(record, PostStratum)  # poststratify appends exactly this record
+            steps.append((record.cell, step.weights))
             current = step
         new_table = np.bincount(joint, weights=current.weights)
         delta = float(np.max(np.abs(old_table - new_table)))

@@ -32,10 +32,10 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from bench.export_bench import _app, _rows, generate
+from webapp.administration.apikeys import create_api_key
+from webapp.administration.users import PASSWORD_METHOD
 from webapp.models import Response, Unit, User
-from webapp.services.apikeys import create_api_key
-from webapp.services.surveys import latest_version, load_version
-from webapp.services.users import PASSWORD_METHOD
+from webapp.survey_versions import latest_version, load_version
 
 # A fresh password each run for the bench's own admin account (set again below when the
 # account already exists in a reused database): no constant credential in the repository.
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     app = _app(args.db)
     app.config["WTF_CSRF_ENABLED"] = False  # the bench signs in without reading the form
     from webapp.db import get_session
-    from webapp.services.indices import compute_indices
+    from webapp.statistics.indices import compute_indices
 
     with app.app_context():
         session = get_session()

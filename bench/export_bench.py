@@ -55,8 +55,8 @@ def _app(db: Path):  # type: ignore[no-untyped-def]
 def generate(db: Path, responses: int, seed: int) -> float:
     """Create ``db`` with the demo structure and ``responses`` synthetic responses; seconds."""
     from webapp.db import get_session
-    from webapp.services.demo import load_demo
-    from webapp.services.surveys import latest_version, load_version
+    from webapp.demo.loader import load_demo
+    from webapp.survey_versions import latest_version, load_version
 
     start = time.perf_counter()
     upgrade(f"sqlite:///{db}")
@@ -171,8 +171,8 @@ def _to_csv_baseline(app, out: Path) -> dict[str, object]:  # type: ignore[no-un
 def _read_only(app) -> int:  # type: ignore[no-untyped-def]
     """Baseline: only read the responses as the export does, in chunks, and drop them."""
     from webapp.db import get_session
-    from webapp.services.microdata import iter_response_chunks
-    from webapp.services.periods import parse_period
+    from webapp.periods import parse_period
+    from webapp.statistics.microdata import iter_response_chunks
 
     with app.app_context():
         return sum(len(c) for c in iter_response_chunks(get_session(), "sipas",

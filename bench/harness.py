@@ -25,12 +25,12 @@ from sqlalchemy import delete
 import survey_defs
 from tests.webapp.survey_helpers import answer_everything, form_of, submit
 from webapp import create_app
+from webapp.administration.surveys import publish_definition
 from webapp.config import TestConfig
 from webapp.db import get_session
 from webapp.migrate import upgrade
 from webapp.models import Comment, Counter, ProcedureField, Response, Unit
-from webapp.services.surveys import publish_definition
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = TestConfig.SECRET_KEY  # the tests' app signs and checks tokens with the same key

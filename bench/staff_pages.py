@@ -21,24 +21,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from bench.common import bench_app
+from webapp.administration.apikeys import create_api_key
 from webapp.db import get_session
-from webapp.services import indices_cache
-from webapp.services.apikeys import create_api_key
-from webapp.services.demo import load_demo
-from webapp.services.unit_report import latest_month
+from webapp.demo.loader import load_demo
+from webapp.statistics import indices_cache
+from webapp.survey_versions import latest_month
 
 
 def _clear_all(app: Flask) -> None:
     indices_cache.clear()
     with app.app_context():
         try:
-            from webapp.services import report_cache
+            from webapp.statistics import report_cache
 
             report_cache.clear()
         except ImportError:  # pragma: no cover - trees without the report memo
             pass
     try:
-        from webapp.services import charts
+        from webapp.statistics import charts
 
         clear = getattr(charts, "clear_cache", None)
         if clear is not None:

@@ -23,7 +23,7 @@ from playwright.sync_api import sync_playwright
 from bench.common import bench_app, served
 from tests.webapp.survey_helpers import setup_counter
 from webapp.db import get_session
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 SLOW_3G = {
     "offline": False,

@@ -300,7 +300,9 @@ def literals_compared(node: Node) -> list[tuple[str, Lit]]:
     elif isinstance(node, In) and isinstance(node.left, Var):
         found.extend((node.left.name, v) for v in node.values)
     elif isinstance(node, Call) and node.name == "selected":
-        found.append((node.args[0].name, node.args[1]))  # type: ignore[union-attr]
+        var, code = node.args[0], node.args[1]
+        if isinstance(var, Var) and isinstance(code, Lit):  # always so: the parser checks it
+            found.append((var.name, code))
     for child in _children(node):
         found.extend(literals_compared(child))
     return found
@@ -334,6 +336,8 @@ def _compare(op: str, a: object, b: object) -> bool:
         return a != b
     if isinstance(a, bool):
         return False
+    # The ignores below: _same_kind has just checked that a and b are both numbers or both
+    # strings, which the checker cannot follow through ``object``.
     if op == "<":
         return a < b  # type: ignore[operator]
     if op == "<=":
@@ -368,6 +372,8 @@ def evaluate(node: Node, answers: Mapping[str, object]) -> Any:
         return any(evaluate(arg, answers) is True for arg in node.args)
     if isinstance(node, Not):
         return evaluate(node.arg, answers) is not True
+    # A call's arguments are checked by the parser: first a Var, then (for selected) a Lit; the
+    # ignores below stand for that guarantee, which the Node union cannot express.
     raw = answers.get(node.args[0].name)  # type: ignore[union-attr]
     if node.name == "answered":
         return _answered(raw)

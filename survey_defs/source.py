@@ -15,7 +15,7 @@ import yaml
 
 from survey_defs.errors import Code, Problem
 
-Path = tuple[str | int, ...]
+Path = tuple[str | int | float, ...]
 # libyaml's parser when available (10x faster); both keep marks with line numbers.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Aliases can make a small file expand enormously ("billion laughs"); real definitions have a

@@ -7,7 +7,9 @@ matches" rule. Scoring is not exported: XLSForm has no place for it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -61,6 +63,7 @@ def to_xpath(node: ex.Node) -> str:
         return f"{target} != ''"
     if node.name == "count":
         return f"count-selected({target})"
+    # selected()'s second argument is a Lit (the parser checks it; the Node union cannot say so).
     return f"selected({target}, {_lit(str(node.args[1].value))})"  # type: ignore[union-attr]
 
 
@@ -120,10 +123,11 @@ class _Sheets:
             self.row(q, q.id, "text", q.label, relevant, limit)
 
 
-def _write(ws: object, rows: list[dict[str, object]], header: list[str]) -> None:
-    ws.append(header)  # type: ignore[attr-defined]
+def _write(ws: Any, rows: Sequence[Mapping[str, object]], header: list[str]) -> None:
+    # ws is an openpyxl worksheet; openpyxl ships no type hints, so it is Any to the checker.
+    ws.append(header)
     for row in rows:
-        ws.append([row.get(col, "") for col in header])  # type: ignore[attr-defined]
+        ws.append([row.get(col, "") for col in header])
 
 
 def _header(rows: list[dict[str, object]], first: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from tests.webapp.survey_helpers import setup_counter
 from webapp import create_app
 from webapp.config import TestConfig as AppConfig
 from webapp.db import get_session
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["pyproject.toml", "setup.py", "README.md", "webapp", "survey_defs", "analysis",

@@ -10,11 +10,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from .config import Config, config_for
-
-
-def translated(labels: Mapping[str, str], language: str) -> str:
-    """Pick a definition label in ``language``, falling back to Vietnamese (always present)."""
-    return labels.get(language) or labels.get("vi") or next(iter(labels.values()), "")
+from .i18n import translated
 
 
 def _inline_static(app: Flask) -> Callable[[str], Markup]:
@@ -67,25 +63,32 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     compression.init_app(app)
     security.init_app(app)
 
-    from .admin import bp as admin_bp
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .comments import bp as comments_bp
-    from .dashboard import bp as dashboard_bp
+    from .administration.edit import bp as admin_edit_bp
+    from .administration.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .counters.views import bp as counters_bp
     from .export.views import bp as export_bp
-    from .main import bp as main_bp
-    from .respond import bp as respond_bp
-    from .transparency import bp as transparency_bp
-
+    from .followup.action_views import bp as actions_bp
+    from .followup.comment_views import bp as comments_bp
+    from .followup.transparency_views import bp as transparency_bp
+    from .main.views import bp as main_bp
+    from .respond.views import bp as respond_bp
+    from .statistics.views import bp as dashboard_bp
+    from .template_helpers import staff_template_helpers
     app.register_blueprint(main_bp)
     csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
     app.register_blueprint(api_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_edit_bp)
+    app.register_blueprint(counters_bp)
     app.register_blueprint(transparency_bp)
     app.register_blueprint(export_bp)
+    app.context_processor(staff_template_helpers)
     app.add_template_filter(translated, "tr")
     return app

@@ -11,8 +11,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, migrate
 from .config import DEV_SECRET_KEY, config_for, site_environ
+from .csv_input import ImportRejected
 from .db import get_session
-from .services.csv_input import ImportRejected
 
 
 def _app_factory():  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def units() -> None:
 @with_appcontext
 def units_import(file: str) -> None:
     """Import units from FILE.csv (code, name_vi, unit_type[, name_en, parent_code, ...])."""
-    from .services.units import import_units
+    from .administration.units import import_units
 
     report = _run_import(import_units, file)
     click.echo(f"units: {report.created} created, {report.updated} updated")
@@ -90,7 +90,7 @@ def fields() -> None:
 @with_appcontext
 def fields_import(file: str) -> None:
     """Import procedure fields from FILE.csv (code, name_vi[, name_en])."""
-    from .services.dossiers import import_fields
+    from .administration.dossiers import import_fields
 
     count = _run_import(import_fields, file)
     click.echo(f"procedure fields: {count} imported")
@@ -106,7 +106,7 @@ def dossiers() -> None:
 @with_appcontext
 def dossiers_import(file: str) -> None:
     """Import dossier counts from FILE.csv (unit, field, period, count)."""
-    from .services.dossiers import import_dossier_counts
+    from .administration.dossiers import import_dossier_counts
 
     report = _run_import(import_dossier_counts, file)
     click.echo(f"dossier counts: {report.created} created, {report.replaced} replaced")
@@ -127,7 +127,7 @@ def users() -> None:
 @with_appcontext
 def users_create(email: str, role: str, unit_code: str | None, password: str | None) -> None:
     """Create a staff user."""
-    from .services.users import UserError, create_user
+    from .administration.users import UserError, create_user
 
     try:
         user, pw = create_user(get_session(), email=email, role=role, unit_code=unit_code,
@@ -170,7 +170,7 @@ def defs_publish(paths: tuple[str, ...]) -> None:
     """Publish definitions as frozen survey versions (default: the shipped ones)."""
     import survey_defs
 
-    from .services.surveys import PublishError, publish_definition
+    from .administration.surveys import PublishError, publish_definition
 
     targets = [Path(p) for p in paths] or survey_defs.shipped_paths()
     for target in targets:
@@ -192,7 +192,7 @@ def defs_publish(paths: tuple[str, ...]) -> None:
 @with_appcontext
 def demo(responses: int, seed: int) -> None:
     """Load definitions, a demo province, users and synthetic responses (once)."""
-    from .services.demo import load_demo
+    from .demo.loader import load_demo
 
     report = load_demo(get_session(), current_app.config, responses=responses, seed=seed)
     # The passwords exist only in this file (the database keeps hashes), so that every
@@ -219,7 +219,7 @@ def apikeys() -> None:
 @with_appcontext
 def apikeys_create(name: str, unit_code: str | None) -> None:
     """Create a key and print it once (only its hash is kept)."""
-    from .services.apikeys import ApiKeyError, create_api_key
+    from .administration.apikeys import ApiKeyError, create_api_key
 
     try:
         raw, key = create_api_key(get_session(), name=name, unit_code=unit_code)
@@ -235,7 +235,7 @@ def apikeys_create(name: str, unit_code: str | None) -> None:
 @with_appcontext
 def apikeys_list() -> None:
     """List keys by prefix, name, unit and state."""
-    from .services.apikeys import list_api_keys
+    from .administration.apikeys import list_api_keys
 
     for key in list_api_keys(get_session()):
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
@@ -248,7 +248,7 @@ def apikeys_list() -> None:
 @with_appcontext
 def apikeys_revoke(prefix: str) -> None:
     """Revoke the key whose prefix is PREFIX (as shown by create and list)."""
-    from .services.apikeys import ApiKeyError, revoke_api_key
+    from .administration.apikeys import ApiKeyError, revoke_api_key
 
     try:
         key = revoke_api_key(get_session(), prefix)
@@ -269,7 +269,7 @@ DEV_KEY_REFUSAL = (
 
 def _refuse_development_key() -> None:
     """Stop before printing codes signed with the development key (dead codes on a wall)."""
-    from .services.tokens import counter_keyring
+    from .respond.tokens import counter_keyring
 
     signing = counter_keyring(current_app.config).current
     if signing == counter_keyring({"SECRET_KEY": DEV_SECRET_KEY}).current:
@@ -292,8 +292,8 @@ def qr() -> None:
 def qr_poster(counter_code: str, unit_code: str | None, fmt: str | None, size: str,
               out: str) -> None:
     """Render the poster of one counter to OUT (PDF, SVG or PNG)."""
-    from .qr.poster import render_poster
-    from .services.counters import CounterNotFound, find_counter
+    from .counters.poster import render_poster
+    from .counters.service import CounterNotFound, find_counter
 
     fmt = fmt or Path(out).suffix.lstrip(".").lower()
     if fmt not in ("pdf", "svg", "png"):
@@ -316,8 +316,8 @@ def qr_poster(counter_code: str, unit_code: str | None, fmt: str | None, size: s
 @with_appcontext
 def qr_sheet(unit_code: str, size: str, out: str) -> None:
     """Render the posters of every active counter of a unit into one PDF, a page each."""
-    from .qr.poster import render_sheet
-    from .services.counters import find_unit, unit_counters
+    from .counters.poster import render_sheet
+    from .counters.service import find_unit, unit_counters
 
     _refuse_development_key()
     try:
@@ -364,7 +364,7 @@ def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None, 
         run_export,
     )
     from .models import User
-    from .services.periods import PeriodError
+    from .periods import PeriodError
 
     session = get_session()
     user = None
@@ -400,10 +400,10 @@ def indices(survey_key: str, period: str, unit_code: str | None, fmt: str) -> No
     """Print the indices of a survey and period, as the API and the staff pages show them."""
     import json
 
-    from .services.indices import IndicesError
-    from .services.indices_cache import cached_indices
-    from .services.indices_export import indices_csv, indices_document
-    from .services.periods import PeriodError
+    from .periods import PeriodError
+    from .statistics.indices import IndicesError
+    from .statistics.indices_cache import cached_indices
+    from .statistics.indices_export import indices_csv, indices_document
 
     try:
         # The pages' and the API's path, so all three print the same numbers to the last bit.
@@ -427,7 +427,7 @@ def contacts() -> None:
 @with_appcontext
 def contacts_purge() -> None:
     """Delete numbers of closed comments and numbers older than 90 days (run daily)."""
-    from .services.contacts import purge_contacts
+    from .respond.contacts import purge_contacts
 
     click.echo(f"contacts deleted: {purge_contacts(get_session())}")
 

@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 @with_appcontext
 def backup(out: str) -> None:
     """Copy the database to OUT: SQLite online backup, or pg_dump for PostgreSQL."""
-    from .services.backup import BackupError, backup_database
+    from .administration.backup import BackupError, backup_database
 
     try:
         click.echo(backup_database(current_app.config["DATABASE_URL"], Path(out)))

@@ -58,7 +58,7 @@ class Config:
     DATABASE_URL = ""
     HAILONG_BASE_URL = "http://127.0.0.1:8000"
     REDIS_URL: str | None = None
-    # Counter-token keyring, newest first ("v2:secret,v1:secret"); see webapp/services/tokens.py.
+    # Counter-token keyring, newest first ("v2:secret,v1:secret"); see webapp/respond/tokens.py.
     HAILONG_QR_KEYS: str | None = None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_SUPPORTED_LOCALES = ("vi", "en")

@@ -288,7 +288,7 @@ def build_composite(frame: pd.DataFrame, spec: Mapping[str, Any]) -> LinearCompo
 def answer_items(spec: Mapping[str, Any]) -> list[str]:
     """Answer columns a scoring block reads (criteria, satisfaction and overall items,
     indicator items), in block order without repeats."""
-    items: list[str] = []
+    items: list[str | None] = []
     for element in spec.get("elements", []):
         items += [*element.get("criteria", []), element.get("satisfaction_item")]
     for dim in spec.get("dimensions", []):

@@ -141,9 +141,9 @@ def stratum_stats(
     """
     w = np.asarray(weights, dtype=float)
     strata = np.asarray(strata, dtype=np.int64)
-    order = np.argsort(strata, kind="stable")
-    if np.all(order[1:] > order[:-1]):
-        order = None  # already grouped by stratum: avoid copying the answers
+    sorting = np.argsort(strata, kind="stable")
+    # None when already grouped by stratum: avoid copying the answers
+    order = None if np.all(sorting[1:] > sorting[:-1]) else sorting
     y, x = comp.numerator, comp.denominator
     r, k = y.shape[1], len(comp.output_ids)
     needed = (comp.coef != 0).T.astype(float)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from survey_defs.checks.common import YESNO_CODES, questions, scale_codes, scales
 from survey_defs.errors import Code, suggest
@@ -23,7 +23,7 @@ NEEDS = {"single": ("scale",), "multiple": ("scale",), "grid": ("scale", "rows")
          "number": (), "text": ("max_length",), "yesno": ()}
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

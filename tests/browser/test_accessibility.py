@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.browser.test_survey import answer_page
 from tests.webapp.survey_helpers import setup_counter
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 pytestmark = pytest.mark.browser
 

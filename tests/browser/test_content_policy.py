@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PASSWORD, build_world
 from tests.webapp.survey_helpers import setup_counter
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 pytestmark = pytest.mark.browser
 

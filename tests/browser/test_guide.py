@@ -20,9 +20,9 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.browser.test_accessibility import serious
-from webapp.services import charts, indices_cache
-from webapp.services.demo import load_demo
-from webapp.services.unit_report import latest_month
+from webapp.demo.loader import load_demo
+from webapp.statistics import charts, indices_cache
+from webapp.survey_versions import latest_month
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("HAILONG_SCREENSHOTS")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PASSWORD, PERIOD, USERS, World, build_world
-from webapp.services import indices_cache
+from webapp.statistics import indices_cache
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("HAILONG_SCREENSHOTS")  # a directory: save screenshots there

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.survey_helpers import setup_counter
 from webapp.models import Response
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 pytestmark = pytest.mark.browser
 

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 import survey_defs
+from webapp.administration.surveys import publish_definition
+from webapp.administration.users import PASSWORD_METHOD
+from webapp.demo.loader import synthetic_answers
 from webapp.models import Comment, Counter, DossierCount, ProcedureField, Response, Role, Unit, User
-from webapp.services.demo import synthetic_answers
-from webapp.services.surveys import latest_version, load_version, publish_definition
-from webapp.services.users import PASSWORD_METHOD
+from webapp.survey_versions import latest_version, load_version
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a test password
 PERIOD = "2026-05"

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 import survey_defs
+from webapp.administration.surveys import publish_definition
 from webapp.models import Counter, ProcedureField, Unit
-from webapp.services.surveys import publish_definition
 
 
 class FormReader(HTMLParser):

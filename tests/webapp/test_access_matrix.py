@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.services import indices_cache
+from webapp.statistics import indices_cache
 
 UNITS = ("P", "A", "A1", "B")
 SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},
@@ -241,13 +241,13 @@ def test_home_page__links_to_sign_in(client: FlaskClient, world: World) -> None:
 
 # The GET pages each role uses, all of which must be reachable by following links from the
 # menu (no URL typed by hand). Downloads and posters are found as links, not fetched.
-REACHABLE = {"dashboard.home", "dashboard.unit_page", "dashboard.action_plans",
+REACHABLE = {"dashboard.home", "dashboard.unit_page", "actions.action_plans",
              "comments.inbox"}
 REACHABLE_BY = {
-    "admin": REACHABLE | {"export.form", "admin.index", "admin.counters", "admin.poster",
-                          "admin.edit_unit", "admin.edit_counter"},
-    "manager": REACHABLE | {"admin.counters", "admin.poster"},
-    "manager_b": REACHABLE | {"admin.counters", "admin.poster"},
+    "admin": REACHABLE | {"export.form", "admin.index", "counters.counters", "counters.poster",
+                          "admin_edit.edit_unit", "counters.edit_counter"},
+    "manager": REACHABLE | {"counters.counters", "counters.poster"},
+    "manager_b": REACHABLE | {"counters.counters", "counters.poster"},
     "analyst": REACHABLE | {"export.form"},
     "viewer": REACHABLE,
 }
@@ -277,7 +277,7 @@ def test_menu__every_page_of_the_role_reachable_by_links(app, client: FlaskClien
             except HTTPException:
                 continue
             found[endpoint] = found.get(endpoint, 0) + 1
-            fetch = endpoint not in {"dashboard.unit_report_file", "admin.poster",
+            fetch = endpoint not in {"dashboard.unit_report_file", "counters.poster",
                                      "main.set_language", "static", "transparency.unit"}
             # A couple of pages per endpoint is enough to find what each page links to.
             if fetch and found[endpoint] <= 2 and href not in seen:

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import World, build_world, login, token_in
+from webapp.counters.service import counter_url
 from webapp.models import Counter, SurveyVersion, Unit
-from webapp.services.counters import counter_url
-from webapp.services.surveys import latest_version
+from webapp.survey_versions import latest_version
 
 
 @pytest.fixture
@@ -244,7 +244,7 @@ def test_retire_and_activate__version_in_force_follows(client: FlaskClient, worl
 def test_edit_unit__rename__province_page_shows_new_name_at_once(client: FlaskClient,
                                                                  session: Session) -> None:
     """Reports are memoised; a rename (which no data stamp sees) must not leave them stale."""
-    from webapp.services import indices_cache
+    from webapp.statistics import indices_cache
 
     indices_cache.clear()
     build_world(session, responses_per_unit=12)

@@ -23,7 +23,7 @@ from webapp import config as app_config
 from webapp import create_app
 from webapp.migrate import upgrade
 from webapp.models import Base, Comment, CommentContact, Procedure, ProcedureField, Response
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 ADDRESS = "198.51.100.237"
 USER_AGENT = "ProbeBrowser/7.3 (hailong-anonymity-ua-5b1e)"
@@ -78,7 +78,7 @@ def test_no_address_user_agent_or_dossier_code_stored_or_logged(
         session.add(Procedure(national_code="1.001193", name_vi="Khai sinh",
                               field_id=field.id))
         session.commit()
-        from webapp.services.apikeys import create_api_key
+        from webapp.administration.apikeys import create_api_key
 
         key, _ = create_api_key(session, name="một cửa")
         client = app.test_client()

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from sqlalchemy.orm import Session
 
+from webapp.administration.apikeys import create_api_key
 from webapp.models import Counter, Procedure, ProcedureField, Unit
-from webapp.services.apikeys import create_api_key
 
 CASES: Tally[str] = Tally()
 # Whether a schema-valid body is accepted depends on the database (a known procedure code, a

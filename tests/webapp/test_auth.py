@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tests.webapp.staff_helpers import PASSWORD, USERS, build_world, csrf_token, login
 from webapp.auth.access import SESSION_SINCE
 from webapp.models import User
-from webapp.services.ratelimit import MemoryRateLimiter
+from webapp.respond.ratelimit import MemoryRateLimiter
 
 
 @pytest.fixture

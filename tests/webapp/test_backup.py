@@ -19,10 +19,10 @@ from werkzeug.datastructures import MultiDict
 
 from bench.harness import prepare_site
 from tests.conftest import postgres_url
+from webapp.administration.backup import pg_dump_command
 from webapp.cli import main
 from webapp.migrate import alembic_config, upgrade
 from webapp.models import Response
-from webapp.services.backup import pg_dump_command
 
 
 class Submitter(threading.Thread):

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from webapp.services import charts
-from webapp.services.charts import Bar, Scale
+from webapp.statistics import charts
+from webapp.statistics.charts import Bar, Scale
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -110,7 +110,7 @@ def test_charts__cached_by_the_data_they_show() -> None:
 
 
 def test_trend_axis__zoomed_to_whole_tenths_around_the_intervals() -> None:
-    from webapp.dashboard.unit_charts import zoomed
+    from webapp.statistics.unit_charts import zoomed
 
     narrow = (Bar("a", 0.8, 0.78, 0.82), Bar("b", 0.81, 0.79, 0.83), Bar("c", None, None, None))
     assert zoomed(narrow, Scale()) == Scale(0.7, 0.9, True)

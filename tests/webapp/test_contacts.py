@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.followup.comments import follow_up
 from webapp.models import Comment, CommentContact, Role, Unit, User
-from webapp.services.comments import follow_up
-from webapp.services.contacts import (
+from webapp.respond.contacts import (
     ContactError,
     attach_contact,
     may_see_contact,

@@ -32,9 +32,9 @@ import survey_defs
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
+from webapp.administration.apikeys import create_api_key
 from webapp.models import ActionPlan, SurveyVersion, User
-from webapp.services.apikeys import create_api_key
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -62,25 +62,25 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
         "user-email": "new.b@t.vn", "user-role": "viewer", "user-unit": "B",
         "user-password": ""}),
     "admin.toggle_user": lambda w, k, u: (f"/admin/users/{u['viewer']}/active", {}),
-    "admin.edit_unit": lambda w, k, u: ("/admin/units/A/edit", {
+    "admin_edit.edit_unit": lambda w, k, u: ("/admin/units/A/edit", {
         "name_vi": "Xã An Mới", "name_en": "New An", "unit_type": "commune", "parent": "P",
         "successor": ""}),
-    "admin.add_counter": lambda w, k, u: ("/admin/units/A/counters", {
+    "counters.add_counter": lambda w, k, u: ("/admin/units/A/counters", {
         "new-code": "A-Q9", "new-name_vi": "Quầy số 9"}),
-    "admin.edit_counter": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/edit", {
+    "counters.edit_counter": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/edit", {
         "name_vi": "Quầy một cửa", "active": "y"}),
-    "admin.retire_codes": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/retire-codes",
+    "counters.retire_codes": lambda w, k, u: (f"/admin/counters/{w.counters['A']}/retire-codes",
                                            {}),
-    "admin.survey_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}", {
+    "admin_edit.survey_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}", {
         "text": SIPAS_TEXT + "\n# sửa chữa nhỏ\n"}),
-    "admin.retire_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/activate",
+    "admin_edit.retire_version": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/activate",
                                              {}),
     "auth.logout": lambda w, k, u: ("/auth/logout", {}),
     "auth.login": lambda w, k, u: ("/auth/login", {"email": USERS["viewer"][0],
                                                    "password": "correct horse battery"}),
-    "dashboard.action_status": lambda w, k, u: (f"/staff/actions/{w.plans['A']}/status",
+    "actions.action_status": lambda w, k, u: (f"/staff/actions/{w.plans['A']}/status",
                                                 {"status": "done"}),
-    "dashboard.action_plans": lambda w, k, u: ("/staff/units/A/actions?survey=sipas&period="
+    "actions.action_plans": lambda w, k, u: ("/staff/units/A/actions?survey=sipas&period="
                                                "2026-05", {
         "index_id": "c9.r17", "owner": "Văn phòng", "deadline": "2026-06-30",
         "description": "Thêm ghế chờ"}),

@@ -16,10 +16,10 @@ from analysis.units import unit_results
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
 from webapp.cli import main
 from webapp.models import Unit
-from webapp.services import indices_cache
-from webapp.services.microdata import load_dossier_counts, load_responses, unit_parents
-from webapp.services.surveys import latest_version, load_version
-from webapp.services.units import subtree_ids
+from webapp.statistics import indices_cache
+from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.survey_versions import latest_version, load_version
+from webapp.unit_tree import subtree_ids
 
 URL = "/staff/units/{u}?survey=sipas&period=" + PERIOD
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.services import indices_cache
+from webapp.statistics import indices_cache
 
 BASE = "/staff/units/A/actions?survey=sipas&period="
 

@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, World, build_world
+from webapp.followup.publication import save_publication
 from webapp.models import Unit
-from webapp.services import indices_cache
-from webapp.services.publication import save_publication
+from webapp.statistics import indices_cache
 
 URL = f"/public/units/{{u}}?survey=sipas&period={PERIOD}"
 

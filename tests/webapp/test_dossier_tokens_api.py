@@ -13,15 +13,15 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.administration.apikeys import authenticate_api_key, create_api_key, revoke_api_key
 from webapp.models import ApiKey, Counter, DossierToken, Procedure, ProcedureField, Unit
-from webapp.services.apikeys import authenticate_api_key, create_api_key, revoke_api_key
-from webapp.services.dossier_tokens import (
+from webapp.respond.dossier_tokens import (
     DossierContext,
     consume_dossier_token,
     hash_dossier_code,
     peek_dossier_token,
 )
-from webapp.services.tokens import InvalidToken
+from webapp.respond.tokens import InvalidToken
 
 BODY = {"dossier_code": "000.00.12.H39-261127-0001", "procedure_code": "1.001234",
         "counter_code": "C1-Q1", "received_at": "2026-11-20T08:00:00+07:00",

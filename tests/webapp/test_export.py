@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from analysis.units import default_weights
 from tests.conftest import require_or_skip
+from webapp.administration.users import create_user
 from webapp.cli import main
+from webapp.demo.loader import demo_months, load_demo
 from webapp.export.service import (
     ExportRefused,
     ExportRequest,
@@ -27,10 +29,8 @@ from webapp.export.service import (
     run_export,
 )
 from webapp.models import AuditEntry, Role, Unit, User
-from webapp.services.demo import demo_months, load_demo
-from webapp.services.microdata import iter_response_chunks, load_dossier_counts, load_responses
-from webapp.services.periods import parse_period
-from webapp.services.users import create_user
+from webapp.periods import parse_period
+from webapp.statistics.microdata import iter_response_chunks, load_dossier_counts, load_responses
 
 RESPONSES = 400
 

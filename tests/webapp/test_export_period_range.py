@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, build_world, csrf_token, login
 from webapp.cli import main
 from webapp.export.service import ExportRequest, run_export
-from webapp.services.microdata import load_responses
-from webapp.services.periods import (
+from webapp.periods import (
     Period,
     PeriodError,
     PeriodOrderError,
@@ -22,6 +21,7 @@ from webapp.services.periods import (
     parse_period,
     parse_period_span,
 )
+from webapp.statistics.microdata import load_responses
 
 
 def test_parse_period_span__ranges_and_single_periods() -> None:

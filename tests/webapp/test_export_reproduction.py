@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from analysis.units import unit_results
 from tests.numeric import estimate_floor, variance_floor
 from tests.webapp.test_export import _rscript_or_skip, export, load
-from webapp.services.microdata import load_dossier_counts, load_responses, unit_parents
-from webapp.services.surveys import latest_version, load_version
+from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.survey_versions import latest_version, load_version
 
 
 def hailong_numbers(session: Session, period: str) -> pd.DataFrame:

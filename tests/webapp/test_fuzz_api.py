@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from tests.webapp.db_snapshot import snapshot
+from webapp.administration.apikeys import create_api_key
 from webapp.models import Counter, Procedure, ProcedureField, Unit
-from webapp.services.apikeys import create_api_key
 
 VALID = {"dossier_code": "000.00.12.H39-261127-0001", "procedure_code": "1.001234",
          "counter_code": "C1-Q1", "received_at": "2026-11-20T08:00:00+07:00",

@@ -34,8 +34,8 @@ from survey_defs import SurveyDefinition, validate_answers
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
 from webapp.models import Response
-from webapp.services.surveys import latest_version, load_version
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
+from webapp.survey_versions import latest_version, load_version
 
 FIXTURES_OK = settings(suppress_health_check=[HealthCheck.function_scoped_fixture,
                                               HealthCheck.too_slow], deadline=None)

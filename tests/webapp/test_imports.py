@@ -9,10 +9,11 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.administration.dossiers import import_dossier_counts, import_fields
+from webapp.administration.units import import_units
+from webapp.csv_input import ImportRejected
 from webapp.models import DossierCount, ProcedureField, Unit
-from webapp.services.csv_input import ImportRejected
-from webapp.services.dossiers import import_dossier_counts, import_fields
-from webapp.services.units import import_units, subtree_ids
+from webapp.unit_tree import subtree_ids
 
 UNITS_OK = """code,name_vi,name_en,unit_type,parent_code,valid_from,valid_to,successor_code
 P1,Tỉnh Một,Province One,province,,2025-07-01,,

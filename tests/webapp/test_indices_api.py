@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
-from webapp.services import indices_cache
-from webapp.services.apikeys import create_api_key, revoke_api_key
+from webapp.administration.apikeys import create_api_key, revoke_api_key
+from webapp.statistics import indices_cache
 
 PATH = f"/api/v1/indices?survey=sipas&period={PERIOD}"
 

@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 from analysis.units import default_design, default_weights
 from tests.numeric import assert_results_match
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world
+from webapp.demo.loader import synthetic_answers
 from webapp.models import DossierCount, ProcedureField, Response, Unit
-from webapp.services import indices_cache, indices_store
-from webapp.services.demo import synthetic_answers
-from webapp.services.expectations import TOP_CODE, expectation_rows, rank_from_results
-from webapp.services.indices import compute_indices
-from webapp.services.microdata import load_dossier_counts, load_responses
-from webapp.services.surveys import latest_version, load_version
-from webapp.services.unit_report import unit_rows
-from webapp.services.units import subtree_ids
+from webapp.statistics import indices_cache, indices_store
+from webapp.statistics.expectations import TOP_CODE, expectation_rows, rank_from_results
+from webapp.statistics.indices import compute_indices
+from webapp.statistics.microdata import load_dossier_counts, load_responses
+from webapp.statistics.unit_report import unit_rows
+from webapp.survey_versions import latest_version, load_version
+from webapp.unit_tree import subtree_ids
 
 NUMERIC = ["estimate", "se", "ci_low", "ci_high", "df", "n", "n_eff", "deff", "n_responses"]
 OTHER = ["unit", "period", "scope", "index_id", "index_level", "small_sample", "suppressed",

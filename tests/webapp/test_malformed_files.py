@@ -17,10 +17,10 @@ import survey_defs
 from survey_defs import DefinitionError, load_definition
 from survey_defs.load import MAX_DEFINITION_BYTES
 from tests.webapp.db_snapshot import snapshot
-from webapp.services import csv_input
-from webapp.services.csv_input import ImportRejected
-from webapp.services.surveys import PublishError, publish_definition
-from webapp.services.units import import_units
+from webapp import csv_input
+from webapp.administration.surveys import PublishError, publish_definition
+from webapp.administration.units import import_units
+from webapp.csv_input import ImportRejected
 
 HEADER = b"code,name_vi,unit_type,parent_code\nG,T\xe1\xbb\x89nh t\xe1\xbb\x91t,province,\n"
 SIPAS = (Path(survey_defs.__file__).parent / "sipas.yaml").read_bytes()

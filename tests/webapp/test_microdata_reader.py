@@ -8,10 +8,10 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.demo.loader import demo_months, load_demo
 from webapp.models import Counter, ProcedureField, Response, SurveyVersion, Unit
-from webapp.services.demo import demo_months, load_demo
-from webapp.services.microdata import UNKNOWN_FIELD, iter_response_chunks, load_responses
-from webapp.services.periods import parse_period
+from webapp.periods import parse_period
+from webapp.statistics.microdata import UNKNOWN_FIELD, iter_response_chunks, load_responses
 
 
 def _reference(session: Session, period: str) -> pd.DataFrame:

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from tests.conftest import require_or_skip
 from tests.webapp.survey_helpers import setup_counter
 from webapp.cli import main
+from webapp.counters.poster import render_poster
+from webapp.counters.qr import qr_matrix, qr_svg
+from webapp.counters.service import counter_url
 from webapp.models import Counter, Unit
-from webapp.qr import qr_matrix, qr_svg
-from webapp.qr.poster import render_poster
-from webapp.services.counters import counter_url
-from webapp.services.tokens import verify_counter_token
+from webapp.respond.tokens import verify_counter_token
 
 zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp (the test extra) decodes QR codes")
 

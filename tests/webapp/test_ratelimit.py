@@ -12,7 +12,7 @@ from flask import Flask
 from tests.conftest import require_or_skip
 from webapp import config as hl_config
 from webapp import create_app
-from webapp.services.ratelimit import (
+from webapp.respond.ratelimit import (
     CLIENT_LIMIT,
     MemoryRateLimiter,
     RedisRateLimiter,

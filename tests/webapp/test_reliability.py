@@ -21,11 +21,11 @@ from bench.harness import gunicorn, hailong_env, prepare_site
 from bench.loadclient import check_stored, run_load
 from tests.webapp.survey_helpers import answer_everything, form_of, submit
 from webapp import create_app
+from webapp.administration.apikeys import create_api_key
 from webapp.config import TestConfig as AppConfig
 from webapp.models import Counter, DossierToken, Procedure, ProcedureField, Response
-from webapp.services.apikeys import create_api_key
-from webapp.services.dossier_tokens import hash_token, mint_dossier_token
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.dossier_tokens import hash_token, mint_dossier_token
+from webapp.respond.tokens import sign_counter_token
 
 
 def test_load__worker_killed__every_acknowledged_stored_once(app: Flask,

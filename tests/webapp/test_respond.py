@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.survey_helpers import answer_everything, setup_counter, submit
 from webapp.models import Comment, Counter, Response
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_kiosk__after_submission__restarts_fresh(client: FlaskClient, counter_pa
 def test_rate_limit__too_many_posts__429_answers_kept(app: Flask, client: FlaskClient,
                                                      counter_path: str, session: Session,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from webapp.services import ratelimit
+    from webapp.respond import ratelimit
 
     monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (3, 600))
     html = client.get(counter_path).get_data(as_text=True)  # the GET counts too
@@ -201,7 +201,7 @@ def test_rate_limit__too_many_posts__429_answers_kept(app: Flask, client: FlaskC
 
 def test_rate_limit__token_guessing__throttled(client: FlaskClient, counter_path: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from webapp.services import ratelimit
+    from webapp.respond import ratelimit
 
     monkeypatch.setattr(ratelimit, "CLIENT_LIMIT", (5, 600))
     statuses = [client.get(f"/s/0.1.1.{i:020d}").status_code for i in range(7)]

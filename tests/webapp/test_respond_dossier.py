@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.webapp.survey_helpers import answer_everything, setup_counter, submit
+from webapp.administration.apikeys import create_api_key
 from webapp.models import DossierToken, Procedure, ProcedureField, Response
-from webapp.services.apikeys import create_api_key
-from webapp.services.dossier_tokens import mint_dossier_token
+from webapp.respond.dossier_tokens import mint_dossier_token
 
 
 @pytest.fixture

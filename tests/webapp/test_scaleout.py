@@ -16,8 +16,8 @@ from tests.conftest import require_or_skip
 from tests.webapp.survey_helpers import setup_counter
 from webapp import create_app
 from webapp.config import TestConfig as AppConfig
-from webapp.services.ratelimit import CLIENT_LIMIT
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.ratelimit import CLIENT_LIMIT
+from webapp.respond.tokens import sign_counter_token
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
 

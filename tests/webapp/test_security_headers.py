@@ -17,7 +17,7 @@ from tests.webapp.survey_helpers import setup_counter
 from webapp import config as app_config
 from webapp import create_app
 from webapp.config import ConfigError
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
 
 
 @contextmanager

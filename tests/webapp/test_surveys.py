@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import survey_defs
+from webapp.administration.surveys import PublishError, delete_version, publish_definition
 from webapp.cli import main
 from webapp.models import Response, SurveyVersion, Unit
-from webapp.services.surveys import PublishError, delete_version, publish_definition
 
 SIPAS = survey_defs.SHIPPED_DIR / "sipas.yaml"
 

@@ -18,10 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
+from webapp.administration.apikeys import create_api_key
 from webapp.models import Counter, DossierToken, Procedure, ProcedureField, Response, Unit
-from webapp.services.apikeys import create_api_key
-from webapp.services.dossier_tokens import mint_dossier_token
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.dossier_tokens import mint_dossier_token
+from webapp.respond.tokens import sign_counter_token
 
 REFUSED = ("đọc được mã QR", "đã được trả lời", "hết hạn", "không còn được sử dụng")
 

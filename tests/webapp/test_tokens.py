@@ -9,14 +9,9 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from webapp.config import ConfigError
+from webapp.counters.service import CounterNotFound, counter_url, find_counter, retire_counter_codes
 from webapp.models import AuditEntry, Counter, Unit
-from webapp.services.counters import (
-    CounterNotFound,
-    counter_url,
-    find_counter,
-    retire_counter_codes,
-)
-from webapp.services.tokens import (
+from webapp.respond.tokens import (
     InvalidToken,
     counter_keyring,
     sign_counter_token,

@@ -10,8 +10,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 WEBAPP = ROOT / "webapp"
 PO = WEBAPP / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
-METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 # Form labels use flask_babel's lazy_gettext, imported as _l.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 # The codebook's labels carry both languages themselves, through a local _l(vi, en).

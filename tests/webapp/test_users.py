@@ -9,8 +9,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.administration.users import MAX_FAILED_LOGINS, UserError, authenticate, create_user
 from webapp.models import AuditEntry, Role, Unit, User
-from webapp.services.users import MAX_FAILED_LOGINS, UserError, authenticate, create_user
 
 
 @pytest.fixture

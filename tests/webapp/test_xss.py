@@ -24,8 +24,8 @@ from tests.webapp.staff_helpers import PERIOD, World, build_world, login
 from webapp.export.labels import Variable
 from webapp.export.writers import CsvWriter
 from webapp.models import ActionPlan, Comment, Counter, Unit, UnitPublication, User
-from webapp.services.spreadsheet_safety import neutralise
-from webapp.services.tokens import sign_counter_token
+from webapp.respond.tokens import sign_counter_token
+from webapp.spreadsheet_safety import neutralise
 
 SCRIPT = "<script>alert(1)</script>"
 PAYLOAD = f'"><img src=x onerror=alert(1)>{SCRIPT} $\\frac{{1}}{{$ =HYPERLINK("http://x.invalid")'

@@ -1,4 +1,4 @@
-"""``GET /api/v1/indices``: the numbers of the staff pages, as JSON, from the same code path.
+"""The answer to ``GET /api/v1/indices``: the staff pages' numbers as JSON, by the same code path.
 
 Authentication: either an API key (``Authorization: Bearer hlk_...``), scoped to its unit's
 subtree (every unit when the key has no unit), or a signed-in staff session (the browser's
@@ -9,20 +9,17 @@ answer covers the whole scope; a ``unit`` outside it is refused with 403, an unk
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..administration.apikeys import authenticate_api_key
 from ..auth.access import current_user, visible_unit_ids
 from ..db import get_session
-from ..models import Unit
-from ..services.apikeys import authenticate_api_key
-from ..services.indices import IndicesError
-from ..services.indices_cache import cached_indices
-from ..services.indices_export import indices_document
-from ..services.periods import PeriodError, parse_period
-from ..services.units import subtree_ids
-from . import bp
-from .views import ApiError
+from ..periods import PeriodError, parse_period
+from ..statistics.indices import IndicesError
+from ..statistics.indices_cache import cached_indices
+from ..statistics.indices_export import indices_document
+from ..unit_tree import UnitNotFound, UnitOutsideScope, resolve_scope, subtree_ids
+from .errors import ApiError
 
 
 def _scope() -> tuple[set[int] | None, str | None]:
@@ -44,8 +41,7 @@ def _scope() -> tuple[set[int] | None, str | None]:
     return ids, (user.unit.code if ids is not None and user.unit else None)
 
 
-@bp.get("/indices")
-def indices() -> Response:
+def indices_answer() -> Response:
     """Indices of a survey and period for a unit's subtree (or the caller's whole scope)."""
     ids, root = _scope()
     survey = request.args.get("survey", "").strip()
@@ -58,11 +54,12 @@ def indices() -> Response:
         raise ApiError(400, "bad_request", str(exc), "period") from None
     unit_code = request.args.get("unit") or root
     if request.args.get("unit"):
-        unit_id = get_session().scalar(select(Unit.id).where(Unit.code == unit_code))
-        if unit_id is None:
-            raise ApiError(404, "not_found", f"unknown unit code {unit_code!r}", "unit")
-        if ids is not None and unit_id not in ids:
-            raise ApiError(403, "forbidden", "the unit is outside your scope", "unit")
+        try:
+            resolve_scope(get_session(), ids, unit_code)
+        except UnitNotFound:
+            raise ApiError(404, "not_found", f"unknown unit code {unit_code!r}", "unit") from None
+        except UnitOutsideScope:
+            raise ApiError(403, "forbidden", "the unit is outside your scope", "unit") from None
     elif ids is not None and root is None:
         raise ApiError(403, "forbidden", "your account is not attached to a unit")
     try:

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..counters.qr import qr_svg
 from ..models import DossierToken
-from ..qr import qr_svg
-from ..services.dossier_tokens import dossier_url
+from ..respond.dossier_tokens import dossier_url
 
 
 def iso(moment: dt.datetime) -> str:

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
+from ..administration.apikeys import authenticate_api_key
 from ..db import get_session
 from ..models import ApiKey
-from ..services.apikeys import authenticate_api_key
-from ..services.dossier_tokens import DossierTokenRequestError, mint_dossier_token
-from ..services.ratelimit import get_rate_limiter
-from . import bp
+from ..respond.dossier_tokens import DossierTokenRequestError, mint_dossier_token
+from ..respond.ratelimit import get_rate_limiter
+from .errors import ApiError
+from .indices import indices_answer
 from .openapi import openapi_document
 from .schemas import BadRequest, parse_mint_request
 from .serializers import dossier_token_created
 
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
 MINT_LIMIT_PER_MINUTE = 600  # per API key: far above a one-stop centre's pace
-
-
-class ApiError(Exception):
-    """An API failure answered as ``{"error", "message", "field"}`` with ``status``."""
-
-    def __init__(self, status: int, error: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.error, self.message, self.field = status, error, message, field
 
 
 @bp.errorhandler(ApiError)
@@ -70,3 +65,9 @@ def create_dossier_token() -> tuple[Response, int]:
 def openapi() -> Response:
     """Serve the OpenAPI description of this API."""
     return jsonify(openapi_document(current_app.config["HAILONG_BASE_URL"]))
+
+
+@bp.get("/indices")
+def indices() -> Response:
+    """Indices of a survey and period for a unit's subtree (or the caller's whole scope)."""
+    return indices_answer()

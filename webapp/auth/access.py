@@ -20,12 +20,17 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import get_session
 from ..models import Role, Unit, User
-from ..services.units import subtree_ids
+from ..unit_tree import (
+    UnitNotFound,
+    UnitOutsideScope,
+    UnitScope,
+    resolve_scope,
+    subtree_ids,
+)
 
 SESSION_USER = "uid"
 SESSION_SINCE = "auth_at"
@@ -120,14 +125,27 @@ def can_see(session: Session, user: User, unit_id: int) -> bool:
     return visible is None or unit_id in visible
 
 
+def request_scope(session: Session, user: User, unit_code: str | None) -> UnitScope:
+    """The scope of this request: ``user``'s view narrowed to ``unit_code``'s subtree when
+    given; 404 for an unknown code, 403 outside the user's subtree. Resolved once per request."""
+    scopes: dict[tuple[int, str | None], UnitScope] = g.setdefault("hailong_scopes", {})
+    key = (user.id, unit_code or None)
+    if key not in scopes:
+        try:
+            scopes[key] = resolve_scope(session, visible_unit_ids(session, user), unit_code)
+        except UnitNotFound:
+            abort(404)
+        except UnitOutsideScope:
+            abort(403)
+    return scopes[key]
+
+
 def require_unit(session: Session, user: User, unit_code: str) -> Unit:
     """Return the unit with ``unit_code``: 404 when unknown, 403 when outside the subtree."""
-    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
-    if unit is None:
+    root = request_scope(session, user, unit_code).root
+    if root is None:  # an empty code names no unit
         abort(404)
-    if not can_see(session, user, unit.id):
-        abort(403)
-    return unit
+    return root
 
 
 def require_in_scope(session: Session, user: User, model: type[T], record_id: int) -> T:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from ..administration.users import authenticate
 from ..db import get_session
-from ..services.ratelimit import get_rate_limiter
-from ..services.users import authenticate
-from . import bp
+from ..respond.ratelimit import get_rate_limiter
 from .access import current_user, sign_in, sign_out
 from .forms import LoginForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
 # Per e-mail address, on top of the account lockout in services.users: slows guessing across
 # many addresses' lockouts without storing anything about the client.

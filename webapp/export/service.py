@@ -29,12 +29,12 @@ from sqlalchemy.orm import Session
 import survey_defs
 from analysis.units import default_weights
 
+from .. import audit
 from ..models import Response, Role, SurveyVersion, Unit, User
-from ..services import audit
-from ..services.microdata import CHUNK, iter_response_chunks, load_dossier_counts
-from ..services.periods import Period, PeriodRange, parse_period_span
-from ..services.surveys import latest_version, load_version
-from ..services.units import subtree_ids
+from ..periods import Period, PeriodRange, parse_period_span
+from ..statistics.microdata import CHUNK, iter_response_chunks, load_dossier_counts
+from ..survey_versions import latest_version, load_version
+from ..unit_tree import subtree_ids
 from . import codebook, scripts
 from .disclosure import DEFAULT_K, SuppressionReport, local_suppression, scrub_text
 from .frame import FrameBuilder, field_names, load_tree

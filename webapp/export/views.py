@@ -22,14 +22,14 @@ from werkzeug.wrappers import Response
 from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Role
-from ..services.periods import PeriodError, PeriodOrderError, parse_period_span
-from ..services.unit_report import survey_keys
+from ..survey_versions import survey_keys
 from .disclosure import DEFAULT_K
 from .jobs import jobs_root, read_status, start_job
-from .service import ExportError, ExportRequest
+from .request_form import ExportFormError, FormProblem, export_request_from_form
+from .service import ExportError
 from .writers import FORMATS
 
-bp = Blueprint("export", __name__, url_prefix="/staff/exports")
+bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder="templates")
 
 
 @bp.get("/")
@@ -46,33 +46,27 @@ def create() -> Response | str:
     """Validate the request and start the export in the background."""
     user = current_user()
     assert user is not None
-    values = request.form
     try:
-        period = str(parse_period_span(values.get("period", "")))
-    except PeriodOrderError:
-        flash(_("The period range starts after it ends: %(period)s.",
-                period=values.get("period", "")), "error")
-        return redirect(url_for("export.form"))
-    except PeriodError:
-        flash(_("Check the period: YYYY, YYYY-Qn, YYYY-MM, or a range FROM..TO "
-                "such as 2026-01..2026-06."), "error")
+        req = export_request_from_form(request.form, out_dir=jobs_root(current_app))
+    except ExportFormError as exc:
+        flash(_form_problem_text(exc), "error")
         return redirect(url_for("export.form"))
     try:
-        k = int(values.get("k", DEFAULT_K))
-        if values.get("format") not in FORMATS or k < 1:
-            raise ValueError
-        req = ExportRequest(values.get("survey", ""), period, values["format"],
-                            jobs_root(current_app), values.get("unit") or None, k,
-                            values.get("include_text") == "1")
         job_id, _thread = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
                                     user, req)
-    except (ValueError, KeyError):
-        flash(_("Check the format and k (a whole number, at least 1)."), "error")
-        return redirect(url_for("export.form"))
     except ExportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("export.form"))
     return redirect(url_for("export.status", job_id=job_id))
+
+
+def _form_problem_text(exc: ExportFormError) -> str:
+    if exc.problem is FormProblem.PERIOD_ORDER:
+        return _("The period range starts after it ends: %(period)s.", period=exc.period)
+    if exc.problem is FormProblem.PERIOD:
+        return _("Check the period: YYYY, YYYY-Qn, YYYY-MM, or a range FROM..TO "
+                 "such as 2026-01..2026-06.")
+    return _("Check the format and k (a whole number, at least 1).")
 
 
 def _own_job(job_id: str) -> dict[str, Any]:

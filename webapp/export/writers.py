@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..services.spreadsheet_safety import neutralise_frame
+from ..spreadsheet_safety import neutralise_frame
 from .frame import is_coded
 from .labels import Variable
 from .layout import Layout

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import text
 
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE
-from . import bp
+
+bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.get("/")

@@ -1,7 +1,2 @@
-"""The citizen's path: survey pages opened from a counter QR code, a receipt or a kiosk."""
-
-from flask import Blueprint
-
-bp = Blueprint("respond", __name__)
-
-from . import views  # noqa: E402,F401 - registers the routes on bp
+"""Survey taking, the citizen's path: counter and dossier tokens, survey pages, rate limits,
+recording responses and the contact details kept apart from them."""

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from survey_defs import SurveyDefinition
 
 from ..models import ProcedureField, SurveyVersion, Unit
-from ..services.responses import Origin
-from ..services.surveys import latest_version, load_version
+from ..survey_versions import DEFAULT_SURVEY, latest_version, load_version
 from .flow import OTHER_FIELD
+from .responses import Origin
 
-DEFAULT_SURVEY = "sipas"
 OTHER_PROCEDURE = "Khác / không rõ"  # stored as data (Vietnamese), like the field names
 
 

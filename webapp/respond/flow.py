@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey_defs import AnswerError, SurveyDefinition, validate_answers
 
-from ..services.survey_pages import Page, layout, visible_pages
+from .pages import Page, layout, visible_pages
 
 FIELD_INPUT = "_field"  # the procedure-field picker, when the token does not carry the field
 OTHER_FIELD = "0"

@@ -5,37 +5,41 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
 from ..models import Unit, UnitPublication
-from ..services.contacts import ContactError, normalise_phone
-from ..services.ratelimit import allow_survey_request, get_rate_limiter
-from ..services.responses import InvalidSubmission, Origin, record_response, valid_submission_id
-from ..services.tokens import InvalidToken, verify_counter_token
-from . import bp
 from .context import SurveyContext, survey_context
 from .flow import (
     CONTACT_INPUT,
     FIELD_INPUT,
     PHONE_INPUT,
-    Step,
-    advance,
-    comment_page,
     first_step,
-    read_answers,
-    stay,
 )
 from .messages import answer_error_text, token_refused_text
+from .ratelimit import allow_survey_request, get_rate_limiter
+from .responses import InvalidSubmission, Origin, record_response
+from .submission import Notice, ShowPage, decide, read_posted_page
+from .tokens import InvalidToken, verify_counter_token
+
+bp = Blueprint("respond", __name__, template_folder="templates")
 
 OriginFinder = Callable[[Session, str], Origin]
 
@@ -48,7 +52,7 @@ def _counter_origin(channel: str) -> OriginFinder:
 
 
 def _dossier_origin(session: Session, token: str) -> Origin:
-    from ..services.dossier_tokens import peek_dossier_token
+    from .dossier_tokens import peek_dossier_token
 
     found = peek_dossier_token(session, token)
     return Origin(unit_id=found.unit_id, channel="dossier", counter_id=found.counter_id,
@@ -58,7 +62,7 @@ def _dossier_origin(session: Session, token: str) -> Origin:
 
 def _consume_dossier(token: str) -> Callable[[Session], None]:
     def consume(session: Session) -> None:
-        from ..services.dossier_tokens import consume_dossier_token
+        from .dossier_tokens import consume_dossier_token
 
         consume_dossier_token(session, token)
     return consume
@@ -170,100 +174,24 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
             return _too_many()
         step = first_step(ctx.definition, context=ctx.answer_context(None),
                           skip=ctx.skip(None))
-        return _render(ctx, step, {}, None, uuid.uuid4().hex)
+        return _render(ctx, ShowPage(step, {}, None, uuid.uuid4().hex))
 
-    form = request.form
-    if not allowed:
-        kept = read_answers(ctx.definition, form)
-        field_choice = form.get(FIELD_INPUT)
-        step = stay(ctx.definition, kept, context=ctx.answer_context(field_choice),
-                    skip=ctx.skip(field_choice), current=_page_of(form))
-        return _render(ctx, step, kept, field_choice, form.get("submission_id", ""),
-                       status=429, notice=_too_many_text())
-    answers = read_answers(ctx.definition, form)
-    field_choice = form.get(FIELD_INPUT) or None
-    submission_id = form.get("submission_id", "")
-    if not valid_submission_id(submission_id):
-        submission_id = uuid.uuid4().hex
-    action = form.get("action", "next")
-    current = _page_of(form)
-    context, skip = ctx.answer_context(field_choice), ctx.skip(field_choice)
-
-    language = None
-    if action.startswith("lang:"):
-        language = action.removeprefix("lang:")
-        if language not in current_app.config["BABEL_SUPPORTED_LOCALES"]:
-            language = None
-        action = "stay"
-    notice = None
-    if not _csrf_ok():
-        action, notice = "stay", _("Your answers are kept. The page had expired: please "
-                                   "press the button again.")
-    if action == "stay":
-        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
-        return _render(ctx, step, answers, field_choice, submission_id, notice=notice,
-                       language=language)
-
-    step = advance(ctx.definition, answers, context=context, skip=skip, current=current,
-                   action=action)
-    if action != "back" and ctx.needs_field and not field_choice and current == _first(ctx):
-        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
-        step.errors[FIELD_INPUT] = []
-    contact = _contact_request(ctx, form)
-    if action != "back" and contact is not None and _contact_problem(ctx, answers, contact):
-        # Back to the comment's page, whichever page the citizen pressed the button on.
-        step = stay(ctx.definition, answers, context=context, skip=skip,
-                    current=comment_page(ctx.definition, skip))
-        step.errors[CONTACT_INPUT] = []
-    if not step.done:
-        return _render(ctx, step, answers, field_choice, submission_id)
+    posted = read_posted_page(ctx, request.form, csrf_ok=_csrf_ok(), within_limits=allowed)
+    outcome = decide(ctx, posted, languages=current_app.config["BABEL_SUPPORTED_LOCALES"],
+                     fresh_id=uuid.uuid4().hex)
+    if isinstance(outcome, ShowPage):
+        return _render(ctx, outcome)
     try:
         record_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
-                        origin=ctx.with_field(field_choice), answers=answers,
-                        submission_id=submission_id, context=context,
+                        origin=outcome.origin, answers=outcome.answers,
+                        submission_id=outcome.submission_id, context=outcome.context,
                         language=str(get_locale()), before_insert=consume,
-                        contact_phone=contact)
+                        contact_phone=outcome.contact_phone)
     except InvalidToken as exc:
         return _refused(exc.reason)
     except InvalidSubmission:
-        step = stay(ctx.definition, answers, context=context, skip=skip, current=current)
-        return _render(ctx, step, answers, field_choice, submission_id)
+        return _render(ctx, outcome.refused)
     return redirect(done_url or url_for(".dossier_done", u=ctx.unit.code), code=303)
-
-
-def _contact_request(ctx: SurveyContext, form: MultiDict[str, str]) -> str | None:
-    """The phone number, when the citizen ticked "contact me" (else None).
-
-    A survey without a free comment has no "contact me" box, so a posted one is ignored
-    rather than reported on a page that cannot show it.
-    """
-    if not form.get(CONTACT_INPUT, "").strip() or not _has_comment(ctx):
-        return None
-    return form.get(PHONE_INPUT, "")
-
-
-def _has_comment(ctx: SurveyContext) -> bool:
-    return any(q.type == "text" and not q.from_context for q in ctx.definition.questions)
-
-
-def _contact_problem(ctx: SurveyContext, answers: dict[str, object], phone: str) -> bool:
-    if not any(answers.get(q.id) for q in ctx.definition.questions
-               if q.type == "text" and not q.from_context):
-        return True  # nothing to be contacted about
-    try:
-        normalise_phone(phone)
-    except ContactError:
-        return True
-    return False
-
-
-def _page_of(form: MultiDict[str, str]) -> int:
-    return int(form["page"]) if form.get("page", "").isdigit() else 0
-
-
-def _first(ctx: SurveyContext) -> int:
-    step = first_step(ctx.definition, context=ctx.answer_context(None), skip=ctx.skip(None))
-    return step.page.index if step.page else 0
 
 
 def _csrf_ok() -> bool:
@@ -274,9 +202,16 @@ def _csrf_ok() -> bool:
     return True
 
 
-def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
-            field_choice: str | None, submission_id: str, *, notice: str | None = None,
-            language: str | None = None, status: int | None = None):  # type: ignore[no-untyped-def]
+NOTICES = {
+    Notice.TOO_MANY: _too_many_text,
+    Notice.EXPIRED: lambda: _("Your answers are kept. The page had expired: please press the "
+                              "button again."),
+}
+
+
+def _render(ctx: SurveyContext, page: ShowPage):  # type: ignore[no-untyped-def]
+    step, answers, field_choice = page.step, page.answers, page.field_choice
+    notice = NOTICES[page.notice]() if page.notice else None
     errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
     if FIELD_INPUT in step.errors:
         errors[FIELD_INPUT] = [_("Please choose the field of your procedure.")]
@@ -290,20 +225,20 @@ def _render(ctx: SurveyContext, step: Step, answers: dict[str, object],
     def render() -> str:
         return render_template(
             "respond/page.html", ctx=ctx, step=step, answers=answers, carried=carried,
-            errors=errors, field_choice=field_choice, submission_id=submission_id,
+            errors=errors, field_choice=field_choice, submission_id=page.submission_id,
             contact_wanted=bool(request.form.get(CONTACT_INPUT, "").strip()),
             contact_phone=request.form.get(PHONE_INPUT, ""),
             notice=notice, lang=str(get_locale()), show_field_picker=(
                 ctx.needs_field and step.position == 0),
         )
 
-    if language:
-        with force_locale(language):
+    if page.language:
+        with force_locale(page.language):
             response = make_response(render())
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600,
+        response.set_cookie(LANGUAGE_COOKIE, page.language, max_age=365 * 24 * 3600,
                             samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
     else:
         response = make_response(render())
-    response.status_code = status or (422 if step.errors else 200)
+    response.status_code = page.status or (422 if step.errors else 200)
     return response

@@ -1,0 +1,2 @@
+"""Counters (service desks) and their QR posters: counter records, signed counter URLs, QR
+matrices and printable posters."""

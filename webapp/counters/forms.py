@@ -1,0 +1,18 @@
+"""The counter form (add and edit)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class CounterForm(FlaskForm):
+    """A new counter of a unit, or a counter's names and state."""
+
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Active (its posters open the survey)"), default=True)
+    submit = SubmitField(_l("Save the counter"))

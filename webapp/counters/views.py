@@ -1,0 +1,139 @@
+"""Counter pages: a unit's counters with their QR posters, adding, editing and retiring codes.
+
+Each edit is checked whole by the counters service before anything is written; a refusal is
+shown with the service's specific message, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response as FlaskResponse
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..administration.forms import ConfirmForm
+from ..auth.access import can_see, current_user, require_unit, role_required
+from ..db import get_session
+from ..models import Counter, Role, Unit
+from .forms import CounterForm
+from .poster import MIMETYPES, render_poster
+from .service import CounterError, create_counter, retire_counter_codes, update_counter
+
+bp = Blueprint("counters", __name__, url_prefix="/admin", template_folder="templates")
+
+POSTER_FORMATS = ("pdf", "svg", "png")
+Page = tuple[str, int]
+
+
+def _me() -> int | None:
+    user = current_user()
+    return user.id if user else None
+
+
+def _unit(code: str) -> Unit:
+    unit = get_session().scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _refused(message: str) -> None:
+    flash(_("Nothing was changed: %(reason)s", reason=message), "error")
+
+
+@bp.get("/units/<code>/counters")
+@role_required(Role.UNIT_MANAGER)
+def counters(code: str) -> str:
+    """The unit's counters with their QR posters."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    unit = require_unit(session, user, code)
+    rows = list(session.scalars(select(Counter).where(Counter.unit_id == unit.id)
+                                .order_by(Counter.code)))
+    return render_template("counters/counters.html", unit=unit, counters=rows,
+                           formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
+                           is_admin=user.role is Role.ADMIN)
+
+
+@bp.get("/counters/<int:counter_id>/poster.<fmt>")
+@role_required(Role.UNIT_MANAGER)
+def poster(counter_id: int, fmt: str) -> FlaskResponse:
+    """Download a counter's QR poster (PDF, SVG or PNG, A4)."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    counter = session.get(Counter, counter_id)
+    if counter is None or fmt not in POSTER_FORMATS:
+        abort(404)
+    if not can_see(session, user, counter.unit_id):
+        abort(403)
+    body = render_poster(counter, current_app.config, fmt=fmt)
+    unit: Unit = counter.unit
+    name = f"poster-{unit.code}-{counter.code}.{fmt}"
+    return FlaskResponse(body, mimetype=MIMETYPES[fmt],
+                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/units/<code>/counters")
+@role_required(Role.ADMIN)
+def add_counter(code: str) -> Response:
+    """Add a counter to a unit (its QR poster is then available on the counters page)."""
+    session = get_session()
+    unit = _unit(code)
+    form = CounterForm(prefix="new")
+    if not form.validate_on_submit():
+        _refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
+        return redirect(url_for("counters.counters", code=code), 303)
+    try:
+        create_counter(session, unit, code=form.code.data or "", name_vi=form.name_vi.data or "",
+                       name_en=form.name_en.data or "", user_id=_me())
+    except CounterError as exc:
+        session.rollback()
+        _refused(str(exc))
+    else:
+        flash(_("Counter %(code)s added.", code=form.code.data), "info")
+    return redirect(url_for("counters.counters", code=code), 303)
+
+
+@bp.route("/counters/<int:counter_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_counter(counter_id: int) -> Response | Page:
+    """Rename a counter or deactivate it (its printed posters stop opening the survey)."""
+    session = get_session()
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        abort(404)
+    form = CounterForm(obj=counter)
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                update_counter(session, counter, name_vi=form.name_vi.data or "",
+                               name_en=form.name_en.data or "", active=bool(form.active.data),
+                               user_id=_me())
+            except CounterError as exc:
+                session.rollback()
+                _refused(str(exc))
+            else:
+                flash(_("Counter %(code)s saved.", code=counter.code), "info")
+                return redirect(url_for("counters.counters", code=counter.unit.code))
+    return render_template("counters/counter_edit.html", counter=counter, form=form), status
+
+
+@bp.post("/counters/<int:counter_id>/retire-codes")
+@role_required(Role.ADMIN)
+def retire_codes(counter_id: int) -> Response:
+    """Make every printed poster of a counter stop working (a lost or defaced poster)."""
+    session = get_session()
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    retire_counter_codes(session, counter, user_id=_me())
+    flash(_("The printed posters of %(code)s no longer work; print the new one.",
+            code=counter.code), "info")
+    return redirect(url_for("counters.counters", code=counter.unit.code))

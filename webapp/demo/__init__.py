@@ -1,0 +1,1 @@
+"""Demonstration data: a fictional province with units, counters, responses and follow-up."""
