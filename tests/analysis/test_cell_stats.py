@@ -10,6 +10,7 @@ import pytest
 from analysis.cell_stats import CellSums, stats_from_cells
 from analysis.unit_stats import results_from_stats
 from analysis.units import unit_results
+from tests.stat_compare import assert_same_results
 
 SPEC = {
     "method": "sipas",
@@ -66,8 +67,7 @@ def test_cells__equal_rows(correction: bool, period: str, months: list[str]) -> 
     got = got.sort_values(key).reset_index(drop=True)
     want = want.sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(got[key], want[key])
-    pd.testing.assert_frame_equal(got[NUMERIC].astype(float), want[NUMERIC].astype(float),
-                                  rtol=0, atol=1e-9)
+    assert_same_results(got, want)
     assert got["suppressed"].tolist() == want["suppressed"].tolist()
     assert stats.dropped.to_dict("records") == want.attrs["dropped"]
     assert stats.collapsed.to_dict("records") == want.attrs["collapsed"]

@@ -9,13 +9,14 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from analysis.units import default_design, default_weights
+from tests.stat_compare import assert_same_results
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world
-from webapp.models import DossierCount, ProcedureField, Response, Unit
-from webapp.services import indices_cache, indices_store
+from webapp.models import DossierCount, ProcedureField, Response, StatCell, StatCellSet, Unit
+from webapp.services import indices_cache, indices_store, stat_cells
 from webapp.services.demo import synthetic_answers
 from webapp.services.expectations import TOP_CODE, expectation_rows, rank_from_results
 from webapp.services.indices import compute_indices
@@ -31,7 +32,6 @@ OTHER = ["unit", "period", "scope", "index_id", "index_level", "small_sample", "
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     world = build_world(session, responses_per_unit=30)
     second = ProcedureField(code="DD", name_vi="Đất đai", name_en="Land")
     session.add(second)
@@ -67,8 +67,7 @@ def _same(session: Session, period: str, unit: str | None) -> pd.DataFrame:
     assert kept.responses == raw.responses
     assert len(kept.results) == len(raw.results) > 0
     pd.testing.assert_frame_equal(kept.results[OTHER], raw.results[OTHER])
-    pd.testing.assert_frame_equal(kept.results[NUMERIC].astype(float),
-                                  raw.results[NUMERIC].astype(float), rtol=0, atol=1e-9)
+    assert_same_results(kept.results, raw.results)
     return kept.results
 
 
@@ -82,13 +81,13 @@ def test_kept_statistics__equal_raw_rows(session: Session, world: World, period:
 
 def test_new_responses__folded_in__equal_raw_rows(session: Session, world: World) -> None:
     before = _same(session, PERIOD, None)
-    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
-    seen, mark = int(rows.counts["responses"].sum()), rows.mark
+    seen, mark = _kept(session)
     _add(session, "A1", 6, PERIOD, seed=99)
     _add(session, "B", 1, PERIOD, seed=98, field="DD")
     after = _same(session, PERIOD, None)
     # Only the new rows were read and added.
-    assert int(rows.counts["responses"].sum()) == seen + 7 and rows.mark > mark
+    now, moved = _kept(session)
+    assert now == seen + 7 and moved > mark
 
     def value(frame: pd.DataFrame, code: str, scope: str) -> float:
         hit = frame[(frame["unit"] == code) & (frame["scope"] == scope)
@@ -144,6 +143,37 @@ def test_expectations__share_equals_weighted_share(session: Session, world: Worl
 def test_store__counts_every_response_once(session: Session, world: World) -> None:
     indices_cache.cached_indices(session, "sipas", PERIOD)
     indices_cache.cached_indices(session, "sipas", PREVIOUS)
-    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
-    assert int(rows.counts["responses"].sum()) == session.scalar(select(func.count(Response.id)))
-    assert rows.mark == session.scalar(select(func.max(Response.id)))
+    total, mark = _kept(session)
+    assert total == session.scalar(select(func.count(Response.id)))
+    assert mark == session.scalar(select(func.max(Response.id)))
+    # A second refresh (another worker) finds nothing new and counts nothing twice.
+    _, blocks = indices_cache.scored_blocks(session, "sipas")
+    stat_cells.refresh(session.get_bind(), "sipas", blocks)
+    assert _kept(session) == (total, mark)
+
+
+def test_fresh_worker__answers_from_the_cells_table(session: Session, world: World) -> None:
+    first = indices_cache.cached_indices(session, "sipas", PERIOD, "P").results
+    indices_store.clear()  # a new process: nothing in memory
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = indices_cache.cached_indices(session, "sipas", PERIOD, "P").results
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert_same_results(again, first, atol=0)
+    assert any("stat_cell" in s for s in statements)
+    assert not any("answers" in s for s in statements), "a fresh worker read the responses"
+
+
+def _kept(session: Session) -> tuple[int, int]:
+    """Responses counted in the kept cells of the indices block, and the set's mark."""
+    session.expire_all()
+    total = session.scalar(select(func.sum(StatCell.responses))
+                           .where(StatCell.block == "indices"))
+    return int(total or 0), int(session.scalar(select(func.max(StatCellSet.mark))) or 0)
