@@ -93,7 +93,7 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
              .where(Response.id > max(cells.mark - LAG, 0)).order_by(Response.id))
     frames: list[pd.DataFrame] = []
     mark, seen = cells.mark, set()
-    result = session.connection().execution_options(yield_per=CHUNK).execute(query)
+    result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
         ids, units, fields, months = [], [], [], []
         values: list[list[float]] = [[] for _ in items]
