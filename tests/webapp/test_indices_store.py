@@ -13,13 +13,13 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from analysis.units import default_design, default_weights
+from tests.reference_indices import compute_indices
 from tests.stat_compare import assert_same_results
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world
 from webapp.models import DossierCount, ProcedureField, Response, StatCell, StatCellSet, Unit
 from webapp.services import indices_cache, indices_store, stat_cells
 from webapp.services.demo import synthetic_answers
 from webapp.services.expectations import TOP_CODE, expectation_rows, rank_from_results
-from webapp.services.indices import compute_indices
 from webapp.services.microdata import load_dossier_counts, load_responses
 from webapp.services.surveys import latest_version, load_version
 from webapp.services.unit_report import unit_rows

@@ -66,7 +66,8 @@ _surveys: dict[tuple[str, str], _Survey] = {}
 
 def structure_stamp(session: Session) -> tuple[object, ...]:
     """Everything but responses that changes the numbers or their labels: dossier counts,
-    survey versions (retired flags included) and the unit tree (names, codes, types, validity and successors)."""
+    survey versions (retired flags included) and the unit tree (names, codes, types,
+    validity and successors)."""
     dossiers = session.execute(select(func.count(), func.max(DossierCount.id),
                                       func.sum(DossierCount.dossiers))).one()
     versions = session.execute(select(func.count(), func.max(SurveyVersion.id),

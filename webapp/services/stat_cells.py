@@ -6,9 +6,10 @@ survey's scoring blocks (:class:`analysis.cell_stats.CellSums`), adds their sums
 unit × field × month cells and moves the mark, in one transaction of its own that any worker
 may run. Two workers refreshing at once cannot both count a response: the mark moves with a
 compare-and-set (``UPDATE ... WHERE mark = old``); the loser rolls back and finds the cells
-already refreshed. A set that does not exist yet is built the same way from mark 0, in
-chunks of ``CHUNK`` responses (the Python path on both databases; building it with one
-``INSERT ... SELECT ... GROUP BY`` over the JSONB answers in PostgreSQL is not done yet).
+already refreshed. A set that does not exist yet is built on PostgreSQL with one
+``INSERT ... SELECT ... GROUP BY`` per block over the JSONB answers, in the database
+(:mod:`.stat_cells_sql`); on SQLite the same way as a refresh, from mark 0 in chunks of
+``CHUNK`` responses.
 
 :func:`load_cells` reads cells back (all of them, or those changed since a mark), which is what
 a freshly started worker does instead of reading every response.
@@ -124,6 +125,11 @@ def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, A
     items = tuple(dict.fromkeys(i for spec in blocks.values() for i in answer_items(spec)))
     with Session(engine) as session:
         cells = _cell_set(session, survey_key, print_)
+        if cells.mark == 0 and engine.dialect.name == "postgresql":
+            from .stat_cells_sql import build_in_database
+
+            build_in_database(session, cells, blocks)
+            cells = session.get(StatCellSet, cells.id, populate_existing=True) or cells
         top = session.scalar(select(func.max(Response.id))) or 0
         if top <= cells.mark:  # late commits below the mark: caught with the next new one
             return SetState(cells.id, cells.token, cells.mark)
