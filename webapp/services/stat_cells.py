@@ -118,14 +118,15 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
     return frames, mark, window
 
 
-def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, Any]]
-            ) -> SetState:
-    """Fold the responses above the mark into the cells (in a transaction of its own)."""
+def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, Any]], *,
+            in_database: bool = True) -> SetState:
+    """Fold the responses above the mark into the cells (in a transaction of its own);
+    ``in_database=False`` builds a new set on PostgreSQL with the Python path too (tests)."""
     print_ = fingerprint(blocks)
     items = tuple(dict.fromkeys(i for spec in blocks.values() for i in answer_items(spec)))
     with Session(engine) as session:
         cells = _cell_set(session, survey_key, print_)
-        if cells.mark == 0 and engine.dialect.name == "postgresql":
+        if cells.mark == 0 and in_database and engine.dialect.name == "postgresql":
             from .stat_cells_sql import build_in_database
 
             build_in_database(session, cells, blocks)
