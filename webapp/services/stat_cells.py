@@ -81,19 +81,18 @@ def _cell_set(session: Session, survey_key: str, print_: str) -> StatCellSet:
     return session.scalars(query).one()
 
 
-def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tuple[str, ...]
-              ) -> tuple[list[pd.DataFrame], int, set[int]]:
-    """Responses of the survey above the mark (and late commits within ``LAG`` below it that
-    were not counted), as frames of ``unit, field, month`` and the items; the new mark and the
-    ids read within the window."""
+def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tuple[str, ...],
+              deltas: Mapping[str, CellSums]) -> tuple[int, int, set[int]]:
+    """Add the responses of the survey above the mark (and late commits within ``LAG`` below
+    it that were not counted) to ``deltas``, a chunk at a time; return how many were added,
+    the new mark and the ids read within the window."""
     versions = set(session.scalars(select(SurveyVersion.id)
                                    .where(SurveyVersion.survey_key == survey_key)))
     recent = set(json.loads(cells.recent))
     query = (select(Response.id, Response.survey_version_id, Response.unit_id,
                     Response.field_id, Response.period, Response.answers)
              .where(Response.id > max(cells.mark - LAG, 0)).order_by(Response.id))
-    frames: list[pd.DataFrame] = []
-    mark, seen = cells.mark, set()
+    added, mark, seen = 0, cells.mark, set()
     result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
         ids, units, fields, months = [], [], [], []
@@ -113,9 +112,11 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
             frame = pd.DataFrame({"unit": units, "field": fields, "month": months})
             for item, column in zip(items, values, strict=True):
                 frame[item] = np.asarray(column, dtype=np.float64)
-            frames.append(frame)
+            for delta in deltas.values():
+                delta.add(frame)
+            added += len(frame)
     window = {i for i in (recent | seen) if i > mark - LAG}
-    return frames, mark, window
+    return added, mark, window
 
 
 def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, Any]], *,
@@ -135,8 +136,9 @@ def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, A
         if top <= cells.mark:  # late commits below the mark: caught with the next new one
             return SetState(cells.id, cells.token, cells.mark)
         old = cells.mark
-        frames, mark, window = _new_rows(session, survey_key, cells, items)
-        if mark == old and not frames:
+        deltas = {name: CellSums(spec) for name, spec in blocks.items()}
+        added, mark, window = _new_rows(session, survey_key, cells, items, deltas)
+        if mark == old and not added:
             return SetState(cells.id, cells.token, cells.mark)
         try:
             moved = session.execute(
@@ -147,10 +149,7 @@ def refresh(engine: Engine, survey_key: str, blocks: Mapping[str, Mapping[str, A
                 fresh = session.get(StatCellSet, cells.id, populate_existing=True)
                 assert fresh is not None
                 return SetState(fresh.id, fresh.token, fresh.mark)
-            for name, spec in blocks.items():
-                delta = CellSums(spec)
-                for frame in frames:
-                    delta.add(frame)
+            for name, delta in deltas.items():
                 _write(session, cells.id, name, delta, mark)
             session.commit()
         except OperationalError:  # SQLite busy past its timeout: the next request folds them
