@@ -20,7 +20,7 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.browser.test_accessibility import serious
-from webapp.services import charts, indices_cache
+from webapp.services import charts
 from webapp.services.demo import load_demo
 from webapp.services.unit_report import latest_month
 
@@ -35,7 +35,6 @@ def demo(app: Flask, session: Session, database_url: str) -> tuple[str, str]:
     """The demo province, as ``hailong demo`` loads it."""
     if SHOTS and not database_url.startswith("sqlite"):
         pytest.skip("screenshots are taken once, on SQLite")
-    indices_cache.clear()
     charts.clear_cache()
     report = load_demo(session, app.config)
     password = next(p for _, email, p in report.logins if email == MANAGER)

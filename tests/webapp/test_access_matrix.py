@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.services import indices_cache
 
 UNITS = ("P", "A", "A1", "B")
 SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},
@@ -58,7 +57,6 @@ EXPORTERS = {"admin", "analyst"}
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     world = build_world(session)
     for code in UNITS:
         plan = ActionPlan(unit_id=world.units[code], survey_key="sipas", index_id="c9.r17",

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, World, build_world
 from webapp.models import Unit
-from webapp.services import indices_cache
 from webapp.services.publication import save_publication
 
 URL = f"/public/units/{{u}}?survey=sipas&period={PERIOD}"
@@ -16,7 +15,6 @@ URL = f"/public/units/{{u}}?survey=sipas&period={PERIOD}"
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=30)
 
 

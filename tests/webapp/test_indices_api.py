@@ -7,7 +7,6 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
-from webapp.services import indices_cache
 from webapp.services.apikeys import create_api_key, revoke_api_key
 
 PATH = f"/api/v1/indices?survey=sipas&period={PERIOD}"
@@ -15,7 +14,6 @@ PATH = f"/api/v1/indices?survey=sipas&period={PERIOD}"
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=12)
 
 

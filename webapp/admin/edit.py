@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Counter, Role, SurveyVersion, Unit
-from ..services import indices_cache, report_cache
 from ..services.counters import CounterError, create_counter, update_counter
 from ..services.staff_units import visible_units
 from ..services.surveys import PublishError, publish_edited_text, set_retired
@@ -77,8 +76,6 @@ def edit_unit(code: str) -> Response | Page:
                 session.rollback()
                 _refused(str(exc))
             else:
-                indices_cache.clear()  # roll-ups follow the tree
-                report_cache.clear()  # and reports carry unit names
                 flash(_("Unit %(code)s saved.", code=unit.code), "info")
                 return redirect(url_for("admin.index"))
     return render_template("admin/unit_edit.html", unit=unit, form=form), status
@@ -214,8 +211,6 @@ def retire_version(version_id: int, action: str) -> Response | Page:
         return render_template("admin/version.html", version=version,
                                form=VersionTextForm(text=version.definition_text),
                                in_force=_in_force(version), confirm=ConfirmForm()), 400
-    indices_cache.clear()  # the version in force gives the labels and scoring
-    report_cache.clear()
     flash(_("%(key)s version %(v)s retired.", key=version.survey_key, v=version.version)
           if action == "retire" else
           _("%(key)s version %(v)s is in force again.", key=version.survey_key,
