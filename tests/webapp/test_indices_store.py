@@ -206,3 +206,30 @@ def test_cells__built_in_the_database__equal_python_sums(session: Session, world
         for a, b in ((got.zsum, want.zsum[order]), (got.zcross, want.zcross[order]),
                      (got.valid, want.valid[order]), (got.nonbinary, want.nonbinary[order])):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+def test_late_commit_below_the_mark__counted_once(session: Session, world: World) -> None:
+    """A response whose id is below the mark when it commits is folded in once, later."""
+    _, blocks = indices_cache.scored_blocks(session, "sipas")
+    engine = session.get_bind()
+    stat_cells.refresh(engine, "sipas", blocks)
+    total, mark = _kept(session)
+    template = session.scalar(select(Response).order_by(Response.id.desc()))
+
+    def copy(rid: int) -> None:
+        session.add(Response(
+            id=rid, public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
+            survey_version_id=template.survey_version_id, unit_id=template.unit_id,
+            field_id=template.field_id, period=template.period, channel="demo",
+            on_time=True, language="vi", answers=dict(template.answers)))
+        session.commit()
+
+    copy(mark + 10)  # committed first, with the higher id
+    stat_cells.refresh(engine, "sipas", blocks)
+    assert _kept(session) == (total + 1, mark + 10)
+    copy(mark + 5)  # its transaction took a lower id and committed late
+    copy(mark + 11)
+    stat_cells.refresh(engine, "sipas", blocks)
+    stat_cells.refresh(engine, "sipas", blocks)
+    assert _kept(session) == (total + 3, mark + 11)
+    _same(session, PERIOD, None)

@@ -89,9 +89,16 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
     versions = set(session.scalars(select(SurveyVersion.id)
                                    .where(SurveyVersion.survey_key == survey_key)))
     recent = set(json.loads(cells.recent))
+    # The window below the mark is read without the answers (the primary key alone); only ids
+    # committed late there, if any, are read with them.
+    late = [i for i in session.scalars(select(Response.id).where(
+        Response.id > max(cells.mark - LAG, 0), Response.id <= cells.mark)) if i not in recent]
+    wanted = Response.id > cells.mark
+    if late:
+        wanted = wanted | Response.id.in_(late)
     query = (select(Response.id, Response.survey_version_id, Response.unit_id,
                     Response.field_id, Response.period, Response.answers)
-             .where(Response.id > max(cells.mark - LAG, 0)).order_by(Response.id))
+             .where(wanted).order_by(Response.id))
     added, mark, seen = 0, cells.mark, set()
     result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
