@@ -1,8 +1,13 @@
-"""Sums per unit × field × month cell, from which every unit's statistics follow exactly.
+"""The kept statistics: sums per unit × field × month cell, from which every index follows exactly.
 
-A cell's sums are additive in its responses: the count ``n``, ``Σ z`` and ``Σ z z'`` of
-``z = (y, x)`` and, per output, the count of responses with a valid answer. New responses are
-added to their cells (:meth:`CellSums.add`) without reading older ones again. For a period, the
+This is hailong's read model of a survey's responses. A cell's sums are additive in its
+responses: the count ``n``, ``Σ z`` and ``Σ z z'`` of ``z = (y, x)`` (the numerators and
+denominators of the scoring composite's ratios), per output the count of responses with a valid
+answer, and per ratio the count of numerators that are not 0 or 1. New responses are added to
+their cells (:meth:`CellSums.add`) without reading older ones again; a cell travels to and from
+storage as bytes (:meth:`CellSums.pack`, :meth:`CellSums.put`). One function turns cells,
+dossier counts and the unit tree into every index of every unit and roll-up with its interval
+(:func:`results_from_cells`). For a period, the
 month cells are summed to unit × field cells, post-stratified to the dossier counts
 (:func:`analysis.poststrata.cell_weights`, the default weights' rule, collapse included) and turned
 into one :class:`~analysis.scoring.grouped.StratumStats` record per unit
