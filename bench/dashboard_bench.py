@@ -10,7 +10,7 @@ queries, statistics, templates, JSON), without a network. Measured, each ``--run
   request after a migration or a new scoring definition costs; skipped when they exist);
 * ``fresh worker``: a new process's first unit page (it reads the kept cells, not the
   responses), in a child process started after the cells exist;
-* ``raw``: the raw-row reference ``compute_indices`` (tests/) once per scope;
+* ``raw``: the raw-row reference ``compute_indices`` (tests/) once per scope, timed last;
 * warm: the province's and a commune's page and API answer;
 * after new responses: before each request ``--new`` responses are inserted, so the request
   must fold them in (an honest "warm": the data changed since the last answer).
@@ -166,13 +166,11 @@ def main(argv: list[str] | None = None) -> int:
                 return compute_indices(get_session(), "sipas", args.period, code)
         return call
 
-    print(f"{total:,} responses; province {province}, commune {small}; period {args.period}")
+    print(f"{total:,} responses; province {province}, commune {small}; period {args.period}; "
+          f"load average {os.getloadavg()}")
     base = _timed(lambda: client.get("/healthz"), args.runs)
     b = statistics.median(base)
     lines = [_row("baseline /healthz", base, b)]
-    lines.append(_row(f"raw path compute_indices, province {province}", _timed(raw(province), 1),
-                      b))
-    lines.append(_row(f"raw path compute_indices, commune {small}", _timed(raw(small), 1), b))
     lines.append(_row("build or top up the kept cells (stat_cell)", [built], b))
     child = subprocess.run(
         [sys.executable, "-m", "bench.dashboard_bench", "--db", str(args.db), "--url", url,
@@ -190,6 +188,12 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(_row(f"{name}, after {args.new} new responses",
                           _timed(call, args.runs, submit), b))
         print(lines[-2], lines[-1], sep="\n", flush=True)
+    # The raw-row reference last: it leaves this process holding gigabytes of frames, which
+    # slowed every request timed after it several times over.
+    lines.append(_row(f"raw path compute_indices, province {province}", _timed(raw(province), 1),
+                      b))
+    lines.append(_row(f"raw path compute_indices, commune {small}", _timed(raw(small), 1), b))
+    print(f"load average at the end: {os.getloadavg()}")
     print("| request | runs | median (ms) | p95 (ms) | median / baseline |")
     print("|---|---|---|---|---|")
     print("\n".join(lines))
