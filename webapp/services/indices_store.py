@@ -81,21 +81,24 @@ def structure_stamp(session: Session) -> tuple[object, ...]:
 
 
 def _load(session: Session, survey: _Survey, state: stat_cells.SetState, since: int
-          ) -> set[str]:
-    """Read the cells changed after ``since`` into the blocks; return their units (codes)."""
+          ) -> tuple[set[str], set[str]]:
+    """Read the cells changed after ``since`` into the blocks; return their units (codes)
+    and their months."""
     units = unit_codes(session)
     field_codes = dict(session.execute(select(ProcedureField.id, ProcedureField.code)).all())
     dirty: set[str] = set()
+    months: set[str] = set()
     for name, block in survey.blocks.items():
         keys, n, packed = stat_cells.load_cells(session, state, name, since)
         labels = [(units[u], field_codes.get(f) or UNKNOWN_FIELD, m) for u, f, m in keys]
         block.cells.put(labels, n, packed)
         dirty |= {k[0] for k in labels}
+        months |= {k[2] for k in labels}
     first = next(iter(survey.blocks.values())).cells
     counts = first.keys[["unit", "month"]].assign(responses=first.n)
     survey.counts = counts.groupby(["unit", "month"], as_index=False)["responses"].sum()
     survey.mark = state.mark
-    return dirty
+    return dirty, months
 
 
 def _dossiers(session: Session, survey: _Survey, periods: Iterable[str]) -> pd.DataFrame:
@@ -171,10 +174,7 @@ def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mappin
             while len(_surveys) > MAX_SURVEYS:
                 _surveys.pop(next(iter(_surveys)))
         elif state.mark > survey.mark:
-            before = survey.mark
-            dirty = _load(session, survey, state, before)
-            first = next(iter(survey.blocks.values())).cells
-            months = set(first.keys["month"][first.keys["unit"].isin(dirty)])
+            dirty, months = _load(session, survey, state, survey.mark)
             for block in survey.blocks.values():
                 _fold(session, survey, block, dirty, months, parents)
         out = {}

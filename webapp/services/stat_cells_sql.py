@@ -77,6 +77,8 @@ def block_sql(spec: Mapping[str, Any]) -> str:
     sums += [f"sum(CASE WHEN z{j} NOT IN (0, 1) THEN 1.0 ELSE 0.0 END)" for j in range(r)]
     answers = ", ".join(f"{_item(item)} AS {a[item]}" for item in items)
     scored = ", ".join(f"{expr} AS z{j}" for j, expr in enumerate(z))
+    # OFFSET 0 keeps each subquery a step of its own: pulled up, the answers' CASE expressions
+    # would be copied into every one of the thousand aggregates and evaluated there.
     # Built from the published scoring block only: item names are quoted SQL literals
     # (quotes doubled), codes and values are Python floats; request data never reaches it.
     statement = (
@@ -88,7 +90,8 @@ def block_sql(spec: Mapping[str, Any]) -> str:
         f"FROM (SELECT unit_id, field_id, month, {scored} FROM ("
         f"SELECT unit_id, coalesce(field_id, {NO_FIELD}) AS field_id, period AS month, "
         f"{answers} FROM response "
-        "WHERE id <= :mark AND survey_version_id = ANY(:versions)) AS answered) AS scored "
+        "WHERE id <= :mark AND survey_version_id = ANY(:versions) OFFSET 0) AS answered "
+        "OFFSET 0) AS scored "
         "GROUP BY unit_id, field_id, month")
     return statement
 
