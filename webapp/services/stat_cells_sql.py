@@ -29,7 +29,8 @@ _NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 
 
 def _literal(value: float) -> str:
-    return repr(float(value))
+    # float8, not numeric: sums of numeric values cost several times more per row.
+    return f"float8 '{float(value)!r}'"
 
 
 def _item(column: str) -> str:
@@ -49,13 +50,13 @@ def _ratio_sql(rule: tuple[Any, ...], code: str) -> tuple[str, str]:
             x += f" AND {code} NOT IN ({', '.join(_literal(c) for c in excluded)})"
         x += ")"
         listed = ", ".join(_literal(c) for c in satisfied) or "NULL"
-        y = f"CASE WHEN {x} AND {code} IN ({listed}) THEN 1.0 ELSE 0.0 END"
-        return y, f"CASE WHEN {x} THEN 1.0 ELSE 0.0 END"
+        y = f"CASE WHEN {x} AND {code} IN ({listed}) THEN float8 '1' ELSE float8 '0' END"
+        return y, f"CASE WHEN {x} THEN float8 '1' ELSE float8 '0' END"
     _, _, values = rule
     whens = " ".join(f"WHEN {_literal(c)} THEN {_literal(v)}" for c, v in values)
     listed = ", ".join(_literal(c) for c, _ in values) or "NULL"
-    return (f"CASE {code} {whens} ELSE 0.0 END" if values else "0.0",
-            f"CASE WHEN {code} IN ({listed}) THEN 1.0 ELSE 0.0 END")
+    return (f"CASE {code} {whens} ELSE float8 '0' END" if values else "float8 '0'",
+            f"CASE WHEN {code} IN ({listed}) THEN float8 '1' ELSE float8 '0' END")
 
 
 def block_sql(spec: Mapping[str, Any]) -> str:
@@ -73,8 +74,9 @@ def block_sql(spec: Mapping[str, Any]) -> str:
     needed = (shape.coef != 0)
     for k in range(len(shape.output_ids)):
         ors = " OR ".join(f"z{r + j} <> 0" for j in np.flatnonzero(needed[k])) or "false"
-        sums.append(f"sum(CASE WHEN {ors} THEN 1.0 ELSE 0.0 END)")
-    sums += [f"sum(CASE WHEN z{j} NOT IN (0, 1) THEN 1.0 ELSE 0.0 END)" for j in range(r)]
+        sums.append(f"sum(CASE WHEN {ors} THEN float8 '1' ELSE float8 '0' END)")
+    sums += [f"sum(CASE WHEN z{j} NOT IN (0, 1) THEN float8 '1' ELSE float8 '0' END)"
+             for j in range(r)]
     answers = ", ".join(f"{_item(item)} AS {a[item]}" for item in items)
     scored = ", ".join(f"{expr} AS z{j}" for j, expr in enumerate(z))
     # OFFSET 0 keeps each subquery a step of its own: pulled up, the answers' CASE expressions
