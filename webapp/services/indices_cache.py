@@ -90,12 +90,13 @@ def cached_indices(session: Session, survey_key: str, period: str,
 
 
 def data_stamp(session: Session) -> tuple[object, ...]:
-    """Changes whenever any index could change: responses (count and highest id) and the
-    structure the kept statistics depend on. Memos built on these indices key on it."""
+    """Changes whenever any index could change: a new response (the highest id; responses are
+    never deleted, and a late commit below it is folded into the cells with the next new one,
+    as :mod:`.stat_cells` does) and the structure the statistics depend on. Memos built on
+    these indices key on it. (No ``count(*)``: it scans the table, 0.2 s at a million rows.)"""
     from ..models import Response
 
-    responses = session.execute(select(func.count(), func.max(Response.id))).one()
-    return (*responses, *indices_store.structure_stamp(session))
+    return (session.scalar(select(func.max(Response.id))), *indices_store.structure_stamp(session))
 
 
 def clear() -> None:
