@@ -220,3 +220,26 @@ def load_cells(session: Session, state: SetState, block: str, since: int = -1
     keys = [(r[0], r[1], r[2]) for r in rows]
     return keys, np.array([r[3] for r in rows], dtype=float), [bytes(r[4]) for r in rows]
 
+
+
+def latest_month(session: Session, survey_key: str) -> str | None:
+    """The latest month with a response to ``survey_key``: the kept cells' latest month and
+    that of any response above their mark (a primary-key range), without scanning responses."""
+    newest = session.execute(
+        select(StatCellSet.id, StatCellSet.mark).where(StatCellSet.survey_key == survey_key)
+        .order_by(StatCellSet.mark.desc()).limit(1)).first()
+    mark = 0 if newest is None else newest.mark
+    months = []
+    if newest is not None:
+        months.append(session.scalar(select(func.max(StatCell.month))
+                                     .where(StatCell.set_id == newest.id)))
+    versions = list(session.scalars(select(SurveyVersion.id)
+                                    .where(SurveyVersion.survey_key == survey_key)))
+    # OFFSET 0 keeps the primary-key range a step of its own: otherwise PostgreSQL walks the
+    # (version, period) index backwards over every response, filtering on the id.
+    above = (select(Response.period, Response.survey_version_id).where(Response.id > mark)
+             .offset(0).subquery())
+    months.append(session.scalar(select(func.max(above.c.period))
+                                 .where(above.c.survey_version_id.in_(versions))))
+    found = [m for m in months if m]
+    return max(found) if found else None

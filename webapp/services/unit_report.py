@@ -16,14 +16,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
 from analysis.compare import bh_flags, period_change, quartile_groups
 from analysis.errors import AnalysisError
 
-from ..models import Response, SurveyVersion, Unit
+from ..models import SurveyVersion, Unit
+from . import stat_cells
 from .expectations import Expectation, rank_from_results
 from .indices import IndexTable, IndicesError
 from .indices_cache import block_tables
@@ -195,10 +196,8 @@ def survey_keys(session: Session) -> list[str]:
 
 
 def latest_month(session: Session, survey_key: str) -> str | None:
-    """The latest month with a response to ``survey_key``."""
-    return session.scalar(select(func.max(Response.period)).join(
-        SurveyVersion, Response.survey_version_id == SurveyVersion.id)
-        .where(SurveyVersion.survey_key == survey_key))
+    """The latest month with a response to ``survey_key`` (from the kept cells)."""
+    return stat_cells.latest_month(session, survey_key)
 
 
 def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit,
