@@ -233,3 +233,12 @@ def test_late_commit_below_the_mark__counted_once(session: Session, world: World
     stat_cells.refresh(engine, "sipas", blocks)
     assert _kept(session) == (total + 3, mark + 11)
     _same(session, PERIOD, None)
+
+
+def test_latest_month__cells_and_responses_above_the_mark(session: Session, world: World) -> None:
+    assert stat_cells.latest_month(session, "sipas") == PERIOD  # no cells yet: the responses
+    indices_cache.cached_indices(session, "sipas", PERIOD)  # cells built up to the mark
+    assert stat_cells.latest_month(session, "sipas") == PERIOD
+    _add(session, "A", 1, "2026-07", seed=5)  # above the mark, not folded in yet
+    assert stat_cells.latest_month(session, "sipas") == "2026-07"
+    assert stat_cells.latest_month(session, "papi") is None
