@@ -1,10 +1,15 @@
-"""Sums per unit × field × month cell, from which every unit's statistics follow exactly.
+"""The kept statistics: sums per unit × field × month cell, from which every index follows exactly.
 
-A cell's sums are additive in its responses: the count ``n``, ``Σ z`` and ``Σ z z'`` of
-``z = (y, x)`` and, per output, the count of responses with a valid answer. New responses are
-added to their cells (:meth:`CellSums.add`) without reading older ones again. For a period, the
+This is hailong's read model of a survey's responses. A cell's sums are additive in its
+responses: the count ``n``, ``Σ z`` and ``Σ z z'`` of ``z = (y, x)`` (the numerators and
+denominators of the scoring composite's ratios), per output the count of responses with a valid
+answer, and per ratio the count of numerators that are not 0 or 1. New responses are added to
+their cells (:meth:`CellSums.add`) without reading older ones again; a cell travels to and from
+storage as bytes (:meth:`CellSums.pack`, :meth:`CellSums.put`). One function turns cells,
+dossier counts and the unit tree into every index of every unit and roll-up with its interval
+(:func:`results_from_cells`). For a period, the
 month cells are summed to unit × field cells, post-stratified to the dossier counts
-(:func:`analysis.units.cell_weights`, the default weights' rule, collapse included) and turned
+(:func:`analysis.poststrata.cell_weights`, the default weights' rule, collapse included) and turned
 into one :class:`~analysis.scoring.grouped.StratumStats` record per unit
 (:func:`stats_from_cells`):
 within a post-stratum the weight is constant, so with ``S_c = Σ z z' − Σz Σz'/n_c``
@@ -18,6 +23,7 @@ within a post-stratum the weight is constant, so with ``S_c = Σ z z' − Σz Σ
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,43 +31,66 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.scoring.composite import build_composite
-from analysis.scoring.grouped import StratumStats, _cross_by_block
-from analysis.unit_stats import UnitStats
+from analysis.poststrata import cell_weights
+from analysis.scoring.composite import LinearComposite, answer_items, build_composite
+from analysis.scoring.grouped import StratumStats, cross_by_block
+from analysis.unit_stats import RESULT_COLUMNS, UnitStats, results_from_stats
 
 KEYS = ["unit", "field", "month"]
+# PostgreSQL array_send of a float8[]: ndim, has-nulls, element oid, length, lower bound
+_HEADER = struct.Struct(">iiiii")
+_ITEM = np.dtype([("length", ">i4"), ("value", ">f8")])
+
+
+def empty_composite(spec: Mapping[str, Any]) -> LinearComposite:
+    """The scoring composite of ``spec`` without rows: ids, coefficients and bounds."""
+    frame = pd.DataFrame({item: np.zeros(0) for item in answer_items(spec)})
+    return build_composite(frame, spec)
 
 
 @dataclass
 class CellSums:
-    """Additive sums per cell (``keys``: ``unit, field, month``), for one scoring block."""
+    """Additive sums per cell (``keys``: ``unit, field, month``), for one scoring block.
+
+    Per cell: the response count ``n``; ``zsum`` (Σ z, ``z`` = the composite's numerators then
+    denominators, length ``p``); ``zcross`` (Σ z z', ``p × p``); ``valid`` (per output, the
+    responses with a valid answer to any ratio it needs) and ``nonbinary`` (per ratio, the
+    responses whose numerator is neither 0 nor 1). All are sums over responses, so a cell of
+    two batches is the sum of their cells, in any order. :meth:`pack` and :meth:`put` move one
+    cell's sums to and from bytes (a float8 array in PostgreSQL's binary form).
+    """
 
     spec: Mapping[str, Any]
     keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KEYS))
     n: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    zsum: np.ndarray | None = None
-    zcross: np.ndarray | None = None
-    valid: np.ndarray | None = None
-    binary: np.ndarray | None = None
-    shape: Any = None
+    zsum: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    zcross: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    valid: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    nonbinary: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    shape: LinearComposite | None = None
     _index: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
-    def add(self, rows: pd.DataFrame) -> set[Any]:
-        """Add responses (``unit, field, month`` and answer columns); return their units."""
-        if rows.empty:
-            return set()
-        comp = build_composite(rows, self.spec)
-        z = np.hstack([comp.numerator, comp.denominator])
-        needed = (comp.coef != 0).T.astype(float)
-        valid = ((comp.denominator != 0).astype(float) @ needed > 0).astype(float)
-        binary = np.all((comp.numerator == 0) | (comp.numerator == 1), axis=0)
+    def __post_init__(self) -> None:
         if self.shape is None:
-            p, k = z.shape[1], valid.shape[1]
-            self.zsum, self.zcross = np.zeros((0, p)), np.zeros((0, p, p))
-            self.valid, self.binary = np.zeros((0, k)), binary
-            self.shape = comp.take(np.zeros(0, dtype=np.int64))
-        self.binary = self.binary & binary
-        labels = list(zip(*(rows[c].to_numpy() for c in KEYS), strict=True))
+            self.shape = empty_composite(self.spec)
+        r, k = len(self.shape.ratio_ids), len(self.shape.output_ids)
+        if len(self.n) == 0:
+            self.zsum, self.zcross = np.zeros((0, 2 * r)), np.zeros((0, 2 * r, 2 * r))
+            self.valid, self.nonbinary = np.zeros((0, k)), np.zeros((0, r))
+
+    @property
+    def binary(self) -> np.ndarray:
+        """Per ratio: every numerator so far was 0 or 1."""
+        return self.nonbinary.sum(axis=0) == 0
+
+    @property
+    def width(self) -> int:
+        """Numbers in one packed cell."""
+        p, k, r = self.zsum.shape[1], self.valid.shape[1], self.nonbinary.shape[1]
+        return p + p * (p + 1) // 2 + k + r
+
+    def _codes(self, labels: list[tuple[Any, ...]]) -> np.ndarray:
+        """Row of each cell key, adding cells (with zero sums) not seen yet."""
         codes = np.empty(len(labels), dtype=np.int64)
         fresh: list[tuple[Any, ...]] = []
         for i, key in enumerate(labels):
@@ -71,12 +100,28 @@ class CellSums:
                 fresh.append(key)
             codes[i] = code
         if fresh:
-            self.keys = pd.concat([self.keys, pd.DataFrame(fresh, columns=KEYS)], ignore_index=True)
+            self.keys = pd.concat([self.keys, pd.DataFrame(fresh, columns=KEYS)],
+                                  ignore_index=True)
             more = len(fresh)
             self.n = np.concatenate([self.n, np.zeros(more)])
             self.zsum = np.concatenate([self.zsum, np.zeros((more, *self.zsum.shape[1:]))])
             self.zcross = np.concatenate([self.zcross, np.zeros((more, *self.zcross.shape[1:]))])
             self.valid = np.concatenate([self.valid, np.zeros((more, *self.valid.shape[1:]))])
+            self.nonbinary = np.concatenate(
+                [self.nonbinary, np.zeros((more, *self.nonbinary.shape[1:]))])
+        return codes
+
+    def add(self, rows: pd.DataFrame) -> set[Any]:
+        """Add responses (``unit, field, month`` and answer columns); return their units."""
+        if rows.empty:
+            return set()
+        comp = build_composite(rows, self.spec)
+        z = np.hstack([comp.numerator, comp.denominator])
+        needed = (comp.coef != 0).T.astype(float)
+        valid = ((comp.denominator != 0).astype(float) @ needed > 0).astype(float)
+        nonbinary = ((comp.numerator != 0) & (comp.numerator != 1)).astype(float)
+        labels = list(zip(*(rows[c].to_numpy() for c in KEYS), strict=True))
+        codes = self._codes(labels)
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         starts = np.concatenate([[0], np.flatnonzero(np.diff(sorted_codes)) + 1])
@@ -84,9 +129,51 @@ class CellSums:
         z_sorted = z[order]
         self.n[cells] += np.diff(np.append(starts, len(codes)))
         self.zsum[cells] += np.add.reduceat(z_sorted, starts, axis=0)
-        self.zcross[cells] += _cross_by_block(z_sorted, starts)
+        self.zcross[cells] += cross_by_block(z_sorted, starts)
         self.valid[cells] += np.add.reduceat(valid[order], starts, axis=0)
+        self.nonbinary[cells] += np.add.reduceat(nonbinary[order], starts, axis=0)
         return set(rows["unit"])
+
+    def pack(self, row: int) -> bytes:
+        """One cell's sums as bytes: PostgreSQL's binary form of a float8 array (so the
+        database can write the same value with ``array_send``), without the count ``n``."""
+        p = self.zsum.shape[1]
+        upper = np.triu_indices(p)
+        values = np.concatenate([self.zsum[row], self.zcross[row][upper], self.valid[row],
+                                 self.nonbinary[row]])
+        items = np.empty(len(values), dtype=_ITEM)
+        items["length"], items["value"] = 8, values
+        return _HEADER.pack(1, 0, 701, len(values), 1) + items.tobytes()
+
+    def put(self, keys: list[tuple[Any, ...]], n: np.ndarray, packed: list[bytes]) -> None:
+        """Set cells to kept sums (``keys`` as ``unit, field, month``; ``packed`` from
+        :meth:`pack` or the database), replacing what they held."""
+        if not keys:
+            return
+        codes = self._codes(keys)
+        p, k = self.zsum.shape[1], self.valid.shape[1]
+        values = unpack(packed, self.width)
+        upper = np.triu_indices(p)
+        cross = np.zeros((len(keys), p, p))
+        cross[:, upper[0], upper[1]] = values[:, p:p + len(upper[0])]
+        cross[:, upper[1], upper[0]] = values[:, p:p + len(upper[0])]
+        at = p + len(upper[0])
+        self.n[codes] = n
+        self.zsum[codes] = values[:, :p]
+        self.zcross[codes] = cross
+        self.valid[codes] = values[:, at:at + k]
+        self.nonbinary[codes] = values[:, at + k:]
+
+
+def unpack(packed: list[bytes], width: int) -> np.ndarray:
+    """Rows of numbers from cells packed by :meth:`CellSums.pack` (or PostgreSQL)."""
+    out = np.empty((len(packed), width))
+    for i, blob in enumerate(packed):
+        count = _HEADER.unpack_from(blob)[3]
+        if count != width:
+            raise ValueError(f"a kept cell holds {count} numbers, the scoring block {width}")
+        out[i] = np.frombuffer(blob, dtype=_ITEM, offset=_HEADER.size)["value"]
+    return out
 
 
 def stats_from_cells(
@@ -100,8 +187,6 @@ def stats_from_cells(
     """Unit × period statistics for the periods ``months`` (label → its months), with
     hailong's default weights; ``units`` limits the units. Cells without a dossier count are
     dropped and reported, as ``unmatched="drop"``. None when no cell is left."""
-    from analysis.units import cell_weights
-
     parts = []
     for label, ms in months.items():
         keep = sums.keys["month"].isin(ms).to_numpy()
@@ -163,12 +248,13 @@ def stats_from_cells(
         _sum_rows((w**2)[:, None] * valid, strata, len(n_h)),
     )
     first_cell = np.unique(strata, return_index=True)[1]
+    assert sums.shape is not None  # set by the first add() or put(), which made these cells
     return UnitStats(
         stats,
         cells["unit"].to_numpy(dtype=object)[first_cell],
         cells["period"].to_numpy(dtype=object)[first_cell],
         sums.shape,
-        sums.binary.copy(),
+        sums.binary,
         collapsed,
         dropped,
     )
@@ -179,3 +265,20 @@ def _sum_rows(values: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros((size, *values.shape[1:]))
     np.add.at(out, groups, values)
     return out
+
+
+def results_from_cells(
+    sums: CellSums,
+    months: Mapping[str, list[str]],
+    dossiers: pd.DataFrame,
+    parents: Mapping[Any, Any] | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Every index of every unit and roll-up for the periods ``months`` from kept cells, the
+    dossier counts and the unit tree (child → parent), with intervals: the rows of
+    :data:`analysis.unit_stats.RESULT_COLUMNS`. ``options`` go to
+    :func:`~analysis.unit_stats.results_from_stats` (``only``, ``level``, ``ci_method``, ...)."""
+    stats = stats_from_cells(sums, months, dossiers)
+    if stats is None:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    return results_from_stats(stats, sums.spec, parents, **options)

@@ -22,6 +22,7 @@ from scipy import sparse
 
 from analysis.errors import AnalysisError
 from analysis.intervals import DEFAULT_CI_METHOD, interval
+from analysis.poststrata import ancestors_table, default_weights
 from analysis.scoring.composite import LinearComposite, band_of, build_composite
 from analysis.scoring.grouped import StratumStats, domain_estimates, long_frame, stratum_stats
 
@@ -56,7 +57,7 @@ class UnitStats:
     ``units`` and ``periods`` label the strata; ``shape`` is the scoring composite without rows
     (ids, coefficients, bounds); ``binary`` tells, per ratio, whether every numerator so far was
     0 or 1 (it decides which outputs get the single-share interval). ``collapsed`` and
-    ``dropped`` are the weighting reports (:class:`analysis.units.DefaultWeights`).
+    ``dropped`` are the weighting reports (:class:`analysis.poststrata.DefaultWeights`).
     """
 
     stats: StratumStats
@@ -145,8 +146,6 @@ def unit_stats(
     small_cell_correction: bool = True,
 ) -> UnitStats:
     """Read responses into per-stratum statistics (arguments as :func:`unit_results`)."""
-    from analysis.units import default_weights
-
     if (dossiers is None) == (weight is None):
         raise AnalysisError("pass exactly one of dossiers= (default weights) or weight=")
     collapsed = dropped = pd.DataFrame()
@@ -221,8 +220,6 @@ def results_from_stats(
     suppress_below: int = SUPPRESS_BELOW,
 ) -> pd.DataFrame:
     """Result rows (:data:`RESULT_COLUMNS`) of units and roll-ups; ``only`` limits the nodes."""
-    from analysis.units import ancestors_table
-
     if us.stats.size == 0:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     wanted = None if only is None else set(only)

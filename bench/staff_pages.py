@@ -25,7 +25,7 @@ from webapp.administration.apikeys import create_api_key
 from webapp.db import get_session
 from webapp.demo.loader import load_demo
 from webapp.statistics import indices_cache
-from webapp.survey_versions import latest_month
+from webapp.statistics.stat_cells import latest_month
 
 
 def _clear_all(app: Flask) -> None:

@@ -25,11 +25,7 @@ ENTRY_POINTS = {"webapp", "webapp.cli", "webapp.cli_backup"}
 # Kernel modules that read the signed-in user for every page (auth is the kernel's access rule).
 KERNEL_MAY_USE = {"webapp.auth.access"}
 # Known cycles still to be broken, each with the issue that removes it.
-ALLOWED_CYCLES = [
-    # issue 14 part 1 (one statistics read model) rewrites both modules; their function-level
-    # imports of each other go with it.
-    {"analysis.units", "analysis.unit_stats"},
-]
+ALLOWED_CYCLES: list[set[str]] = []
 
 
 def _module_name(path: Path) -> str:
@@ -195,4 +191,3 @@ def test_the_contract_sees_function_level_and_relative_imports() -> None:
     # create_app, relatively; those must be edges like any top-level absolute import.
     assert "webapp.respond.views" in {t for t, _ in GRAPH["webapp"]}
     assert "survey_defs" in {_part(t) for t, _ in GRAPH["webapp.respond.flow"]}
-    assert {"analysis.units", "analysis.unit_stats"} in _cycles()

@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
 
-from .models import Response, SurveyVersion
+from .models import SurveyVersion
 
 # The survey a page shows, and a counter's QR code opens, when none is named.
 DEFAULT_SURVEY = "sipas"
@@ -39,13 +39,6 @@ def survey_keys(session: Session) -> list[str]:
     """Keys of every published survey."""
     return list(session.scalars(select(SurveyVersion.survey_key).distinct()
                                 .order_by(SurveyVersion.survey_key)))
-
-
-def latest_month(session: Session, survey_key: str) -> str | None:
-    """The latest month with a response to ``survey_key``."""
-    return session.scalar(select(func.max(Response.period)).join(
-        SurveyVersion, Response.survey_version_id == SurveyVersion.id)
-        .where(SurveyVersion.survey_key == survey_key))
 
 
 def default_survey(keys: Sequence[str]) -> str | None:

@@ -50,6 +50,11 @@ class LinearComposite:
         Length-``k`` vector ``a``.
     lower, upper : numpy.ndarray
         Bounds of each output's scale (used for intervals).
+    rules : tuple
+        How each ratio reads its one answer item: ``("share", item, satisfied, excluded)``
+        (``y`` = satisfied code, ``x`` = answered and not excluded) or ``("coded", item,
+        ((code, value), ...))`` (``y`` = value of the code, ``x`` = the code is listed). Every
+        ``y`` and ``x`` depends on one item only, so the sums can also be formed in SQL.
     """
 
     method: str
@@ -62,6 +67,7 @@ class LinearComposite:
     offset: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+    rules: tuple[tuple[Any, ...], ...] = ()
 
     @property
     def single(self) -> np.ndarray:
@@ -86,6 +92,7 @@ class LinearComposite:
             self.offset,
             self.lower,
             self.upper,
+            self.rules,
         )
 
 
@@ -95,6 +102,7 @@ class _Builder:
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
         self.ratios: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.rules: dict[str, tuple[Any, ...]] = {}
         self.outputs: list[tuple[str, str, dict[str, float], float, float, float]] = []
 
     def column(self, name: str) -> np.ndarray:
@@ -115,6 +123,7 @@ class _Builder:
                 y[hit] = value
                 x[hit] = 1.0
             self.ratios[rid] = (y, x)
+            self.rules[rid] = ("coded", item, tuple(sorted(values.items())))
         return rid
 
     def share_ratio(
@@ -126,6 +135,8 @@ class _Builder:
             valid = ~np.isnan(codes) & ~np.isin(codes, np.asarray(excluded, dtype=float))
             y = (valid & np.isin(codes, np.asarray(satisfied, dtype=float))).astype(float)
             self.ratios[rid] = (y, valid.astype(float))
+            self.rules[rid] = ("share", item, tuple(float(c) for c in satisfied),
+                               tuple(float(c) for c in excluded))
         return rid
 
     def output(
@@ -160,6 +171,7 @@ class _Builder:
             np.array([o[3] for o in self.outputs], dtype=float),
             np.array([o[4] for o in self.outputs], dtype=float),
             np.array([o[5] for o in self.outputs], dtype=float),
+            tuple(self.rules[r] for r in ids),
         )
 
 

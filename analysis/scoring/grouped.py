@@ -94,7 +94,7 @@ _FIELDS = (
 )
 
 
-def _cross_by_block(t: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def cross_by_block(t: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Σ t t' over each block of consecutive rows (``starts`` = first row of each block)."""
     p = t.shape[1]
     ends = np.append(starts[1:], len(t))
@@ -218,7 +218,7 @@ def _chunk_stats(
     n_rows = np.diff(np.append(starts, len(z))).astype(float)
     total = _block_sum(w[:, None] * z, starts)
     raw_sum = _block_sum(z, starts)
-    raw_cross = _cross_by_block(z, starts)
+    raw_cross = cross_by_block(z, starts)
     d = z
     cells_h = None
     if post is not None:
@@ -257,7 +257,7 @@ def _chunk_stats(
     else:
         t_starts = starts
     n_h = np.diff(np.append(t_starts, len(t))).astype(float)
-    s2 = _cross_by_block(t, t_starts)
+    s2 = cross_by_block(t, t_starts)
     if corrected:
         design = s2
         degf = np.maximum(n_h - cells_h, 0.0)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cell_stats import CellSums, stats_from_cells
+from analysis.cell_stats import CellSums, results_from_cells, stats_from_cells
 from analysis.unit_stats import results_from_stats
 from analysis.units import unit_results
 from tests.numeric import assert_results_match, variance_floor
@@ -93,3 +93,39 @@ def test_cells__only_some_units__same_rows_for_them() -> None:
     scale = float(np.abs(every.stats.total[pos]).max())
     floor = variance_floor(float(every.stats.n_rows[pos]), scale)
     np.testing.assert_allclose(some.stats.design[0], every.stats.design[pos], rtol=0, atol=floor)
+
+
+
+PAPI = {
+    "method": "papi", "dimension_range": [1, 10], "total_range": [1, 10],
+    "dimensions": [{"id": "D1", "subdimensions": [{"id": "S1", "indicators": [
+        {"id": "i1", "item": "a", "values": {1: 0.0, 2: 0.5, 3: 1.0}, "bounds": [0, 1]},
+        {"id": "i2", "item": "b", "values": {4: 2.5, 5: 3.0}, "bounds": [0, 3],
+         "direction": "lower_better"}]}]}],
+}
+
+
+@pytest.mark.parametrize("spec", [SPEC, PAPI], ids=["sipas", "papi"])
+def test_cells__packed_and_put_back__same_results(spec: dict) -> None:
+    """Cells stored as bytes (as the database keeps them) and read into another process's
+    copy give the same results as the rows; non-0/1 numerators are kept as counts."""
+    resp = _responses(5)
+    dossiers = _dossiers(resp, "2026-Q1")
+    kept = CellSums(spec)
+    kept.add(resp.iloc[:100])
+    kept.add(resp.iloc[100:])
+    keys = list(kept.keys.itertuples(index=False, name=None))
+    again = CellSums(spec)
+    again.put(keys, kept.n.copy(), [kept.pack(i) for i in range(len(keys))])
+    assert bytes(kept.pack(0))[:20] == bytes(again.pack(again._index[keys[0]]))[:20]
+    np.testing.assert_array_equal(again.binary, kept.binary)
+    assert (spec is PAPI) == (not again.binary.all())  # PAPI values 0.5, 2.5: not 0/1
+    months = {"2026-Q1": ["2026-01", "2026-02", "2026-03"]}
+    got = results_from_cells(again, months, dossiers, PARENTS)
+    rows = resp.assign(period="2026-Q1")
+    want = unit_results(rows, spec, dossiers=dossiers, parents=PARENTS, unmatched="drop")
+    key = ["scope", "unit", "period", "index_id"]
+    got = got.sort_values(key).reset_index(drop=True)
+    want = want.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[key], want[key])
+    assert_results_match(got, want)

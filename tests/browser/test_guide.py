@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from tests.browser.test_accessibility import serious
 from webapp.demo.loader import load_demo
-from webapp.statistics import charts, indices_cache
-from webapp.survey_versions import latest_month
+from webapp.statistics import charts
+from webapp.statistics.stat_cells import latest_month
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("HAILONG_SCREENSHOTS")
@@ -35,7 +35,6 @@ def demo(app: Flask, session: Session, database_url: str) -> tuple[str, str]:
     """The demo province, as ``hailong demo`` loads it."""
     if SHOTS and not database_url.startswith("sqlite"):
         pytest.skip("screenshots are taken once, on SQLite")
-    indices_cache.clear()
     charts.clear_cache()
     report = load_demo(session, app.config)
     password = next(p for _, email, p in report.logins if email == MANAGER)

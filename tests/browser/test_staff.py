@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PASSWORD, PERIOD, USERS, World, build_world
-from webapp.statistics import indices_cache
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("HAILONG_SCREENSHOTS")  # a directory: save screenshots there
@@ -18,7 +17,6 @@ SHOTS = os.environ.get("HAILONG_SCREENSHOTS")  # a directory: save screenshots t
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=30)
 
 

@@ -18,7 +18,6 @@ from werkzeug.exceptions import HTTPException
 
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.statistics import indices_cache
 
 UNITS = ("P", "A", "A1", "B")
 SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},
@@ -61,7 +60,6 @@ EXPORTERS = {"admin", "analyst"}
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     world = build_world(session)
     for code in UNITS:
         plan = ActionPlan(unit_id=world.units[code], survey_key="sipas", index_id="c9.r17",
@@ -257,7 +255,6 @@ _HREF = re.compile(r'<a [^>]*href="(/[^"#]*)"')
 @pytest.mark.parametrize("who", sorted(USERS))
 def test_menu__every_page_of_the_role_reachable_by_links(app, client: FlaskClient,  # type: ignore[no-untyped-def]
                                                           session: Session, who: str) -> None:
-    indices_cache.clear()
     build_world(session, responses_per_unit=12)  # with responses, so unit pages have a period
     login(client, who)
     adapter = app.url_map.bind("localhost")

@@ -16,7 +16,6 @@ from analysis.units import unit_results
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
 from webapp.cli import main
 from webapp.models import Unit
-from webapp.statistics import indices_cache
 from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
 from webapp.survey_versions import latest_version, load_version
 from webapp.unit_tree import subtree_ids
@@ -26,7 +25,6 @@ URL = "/staff/units/{u}?survey=sipas&period=" + PERIOD
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=40)
 
 

@@ -9,14 +9,12 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world, login, token_in
 from webapp.models import ActionPlan
-from webapp.statistics import indices_cache
 
 BASE = "/staff/units/A/actions?survey=sipas&period="
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=30)
 
 

@@ -9,14 +9,12 @@ from sqlalchemy.orm import Session
 from tests.webapp.staff_helpers import PERIOD, World, build_world
 from webapp.followup.publication import save_publication
 from webapp.models import Unit
-from webapp.statistics import indices_cache
 
 URL = f"/public/units/{{u}}?survey=sipas&period={PERIOD}"
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=30)
 
 

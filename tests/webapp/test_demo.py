@@ -7,10 +7,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.reference_indices import compute_indices
 from webapp.cli import main
 from webapp.demo.loader import demo_months
 from webapp.models import DossierCount, Response, Role, Unit, User
-from webapp.statistics.indices import compute_indices
 
 
 def test_demo__loads_once_with_every_role_and_a_survey_url(app: Flask, runner: FlaskCliRunner,

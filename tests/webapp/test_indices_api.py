@@ -8,14 +8,12 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
 from webapp.administration.apikeys import create_api_key, revoke_api_key
-from webapp.statistics import indices_cache
 
 PATH = f"/api/v1/indices?survey=sipas&period={PERIOD}"
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     return build_world(session, responses_per_unit=12)
 
 

@@ -9,17 +9,18 @@ import uuid
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
+from analysis.cell_stats import CellSums
 from analysis.units import default_design, default_weights
 from tests.numeric import assert_results_match
+from tests.reference_indices import compute_indices
 from tests.webapp.staff_helpers import PERIOD, PREVIOUS, World, build_world
 from webapp.demo.loader import synthetic_answers
-from webapp.models import DossierCount, ProcedureField, Response, Unit
-from webapp.statistics import indices_cache, indices_store
+from webapp.models import DossierCount, ProcedureField, Response, StatCell, StatCellSet, Unit
+from webapp.statistics import indices_cache, indices_store, stat_cells
 from webapp.statistics.expectations import TOP_CODE, expectation_rows, rank_from_results
-from webapp.statistics.indices import compute_indices
 from webapp.statistics.microdata import load_dossier_counts, load_responses
 from webapp.statistics.unit_report import unit_rows
 from webapp.survey_versions import latest_version, load_version
@@ -32,7 +33,6 @@ OTHER = ["unit", "period", "scope", "index_id", "index_level", "small_sample", "
 
 @pytest.fixture
 def world(session: Session) -> World:
-    indices_cache.clear()
     world = build_world(session, responses_per_unit=30)
     second = ProcedureField(code="DD", name_vi="Đất đai", name_en="Land")
     session.add(second)
@@ -84,13 +84,13 @@ def test_kept_statistics__equal_raw_rows(session: Session, world: World, period:
 
 def test_new_responses__folded_in__equal_raw_rows(session: Session, world: World) -> None:
     before = _same(session, PERIOD, None)
-    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
-    seen, mark = int(rows.counts["responses"].sum()), rows.mark
+    seen, mark = _kept(session)
     _add(session, "A1", 6, PERIOD, seed=99)
     _add(session, "B", 1, PERIOD, seed=98, field="DD")
     after = _same(session, PERIOD, None)
     # Only the new rows were read and added.
-    assert int(rows.counts["responses"].sum()) == seen + 7 and rows.mark > mark
+    now, moved = _kept(session)
+    assert now == seen + 7 and moved > mark
 
     def value(frame: pd.DataFrame, code: str, scope: str) -> float:
         hit = frame[(frame["unit"] == code) & (frame["scope"] == scope)
@@ -145,6 +145,101 @@ def test_expectations__share_equals_weighted_share(session: Session, world: Worl
 def test_store__counts_every_response_once(session: Session, world: World) -> None:
     indices_cache.cached_indices(session, "sipas", PERIOD)
     indices_cache.cached_indices(session, "sipas", PREVIOUS)
-    rows = indices_store._surveys[next(iter(indices_store._surveys))].rows
-    assert int(rows.counts["responses"].sum()) == session.scalar(select(func.count(Response.id)))
-    assert rows.mark == session.scalar(select(func.max(Response.id)))
+    total, mark = _kept(session)
+    assert total == session.scalar(select(func.count(Response.id)))
+    assert mark == session.scalar(select(func.max(Response.id)))
+    # A second refresh (another worker) finds nothing new and counts nothing twice.
+    _, blocks = indices_cache.scored_blocks(session, "sipas")
+    stat_cells.refresh(session.get_bind(), "sipas", blocks)
+    assert _kept(session) == (total, mark)
+
+
+def test_fresh_worker__answers_from_the_cells_table(session: Session, world: World) -> None:
+    first = indices_cache.cached_indices(session, "sipas", PERIOD, "P").results
+    indices_store.clear()  # a new process: nothing in memory
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = indices_cache.cached_indices(session, "sipas", PERIOD, "P").results
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert_results_match(again, first, atol=0)
+    assert any("stat_cell" in s for s in statements)
+    assert not any("answers" in s for s in statements), "a fresh worker read the responses"
+
+
+def _kept(session: Session) -> tuple[int, int]:
+    """Responses counted in the kept cells of the indices block, and the set's mark."""
+    session.expire_all()
+    total = session.scalar(select(func.sum(StatCell.responses))
+                           .where(StatCell.block == "indices"))
+    return int(total or 0), int(session.scalar(select(func.max(StatCellSet.mark))) or 0)
+
+
+def test_cells__built_in_the_database__equal_python_sums(session: Session, world: World) -> None:
+    """PostgreSQL's INSERT ... SELECT ... GROUP BY writes the sums the Python path writes."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the in-database build is PostgreSQL's")
+    _, blocks = indices_cache.scored_blocks(session, "sipas")
+    engine = session.get_bind()
+    state = stat_cells.refresh(engine, "sipas", blocks)
+    in_sql = {b: stat_cells.load_cells(session, state, b) for b in blocks}
+    session.execute(delete(StatCell))
+    session.execute(update(StatCellSet).values(mark=0, recent="[]"))
+    session.commit()
+    again = stat_cells.refresh(engine, "sipas", blocks, in_database=False)
+    assert again.mark == state.mark
+    for name, spec in blocks.items():
+        want, got = CellSums(spec), CellSums(spec)
+        keys, n, packed = in_sql[name]
+        got.put(keys, n, packed)
+        want.put(*stat_cells.load_cells(session, again, name))
+        assert set(got._index) == set(want._index) and len(keys) > 0
+        order = [want._index[k] for k in got.keys.itertuples(index=False, name=None)]
+        np.testing.assert_array_equal(got.n, want.n[order])
+        # Sums of 0/1 and small integer products: exact in both; values summed in another
+        # order differ by rounding only.
+        for a, b in ((got.zsum, want.zsum[order]), (got.zcross, want.zcross[order]),
+                     (got.valid, want.valid[order]), (got.nonbinary, want.nonbinary[order])):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+def test_late_commit_below_the_mark__counted_once(session: Session, world: World) -> None:
+    """A response whose id is below the mark when it commits is folded in once, later."""
+    _, blocks = indices_cache.scored_blocks(session, "sipas")
+    engine = session.get_bind()
+    stat_cells.refresh(engine, "sipas", blocks)
+    total, mark = _kept(session)
+    template = session.scalar(select(Response).order_by(Response.id.desc()))
+
+    def copy(rid: int) -> None:
+        session.add(Response(
+            id=rid, public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
+            survey_version_id=template.survey_version_id, unit_id=template.unit_id,
+            field_id=template.field_id, period=template.period, channel="demo",
+            on_time=True, language="vi", answers=dict(template.answers)))
+        session.commit()
+
+    copy(mark + 10)  # committed first, with the higher id
+    stat_cells.refresh(engine, "sipas", blocks)
+    assert _kept(session) == (total + 1, mark + 10)
+    copy(mark + 5)  # its transaction took a lower id and committed late
+    copy(mark + 11)
+    stat_cells.refresh(engine, "sipas", blocks)
+    stat_cells.refresh(engine, "sipas", blocks)
+    assert _kept(session) == (total + 3, mark + 11)
+    _same(session, PERIOD, None)
+
+
+def test_latest_month__cells_and_responses_above_the_mark(session: Session, world: World) -> None:
+    assert stat_cells.latest_month(session, "sipas") == PERIOD  # no cells yet: the responses
+    indices_cache.cached_indices(session, "sipas", PERIOD)  # cells built up to the mark
+    assert stat_cells.latest_month(session, "sipas") == PERIOD
+    _add(session, "A", 1, "2026-07", seed=5)  # above the mark, not folded in yet
+    assert stat_cells.latest_month(session, "sipas") == "2026-07"
+    assert stat_cells.latest_month(session, "papi") is None

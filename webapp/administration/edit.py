@@ -15,7 +15,6 @@ from ..auth.access import current_user, role_required
 from ..auth.staff_units import visible_units
 from ..db import get_session
 from ..models import Role, SurveyVersion, Unit
-from ..statistics import indices_cache, report_cache
 from ..survey_versions import latest_version
 from .forms import ConfirmForm, UnitEditForm, VersionTextForm
 from .surveys import PublishError, publish_edited_text, set_retired
@@ -78,8 +77,6 @@ def edit_unit(code: str) -> Response | Page:
                 session.rollback()
                 _refused(str(exc))
             else:
-                indices_cache.clear()  # roll-ups follow the tree
-                report_cache.clear()  # and reports carry unit names
                 flash(_("Unit %(code)s saved.", code=unit.code), "info")
                 return redirect(url_for("admin.index"))
     return render_template("admin/unit_edit.html", unit=unit, form=form), status
@@ -146,8 +143,6 @@ def retire_version(version_id: int, action: str) -> Response | Page:
         return render_template("admin/version.html", version=version,
                                form=VersionTextForm(text=version.definition_text),
                                in_force=_in_force(version), confirm=ConfirmForm()), 400
-    indices_cache.clear()  # the version in force gives the labels and scoring
-    report_cache.clear()
     flash(_("%(key)s version %(v)s retired.", key=version.survey_key, v=version.version)
           if action == "retire" else
           _("%(key)s version %(v)s is in force again.", key=version.survey_key,

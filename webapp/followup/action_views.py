@@ -19,10 +19,10 @@ from ..db import get_session
 from ..models import ActionPlan, Role
 from ..periods import PeriodError, parse_period
 from ..statistics import unit_report as reports
+from ..statistics.stat_cells import latest_month
 from ..statistics.unit_charts import plans_chart
 from ..survey_versions import (
     default_survey,
-    latest_month,
     latest_version,
     load_version,
     survey_keys,

@@ -23,7 +23,8 @@ from ..db import get_session
 from ..models import Comment, Role, User
 from ..respond.contacts import contact_of, may_see_contact
 from ..statistics import unit_report as reports
-from ..survey_versions import latest_month, latest_version, load_version, survey_keys
+from ..statistics.stat_cells import latest_month
+from ..survey_versions import latest_version, load_version, survey_keys
 from . import comments as service
 from .comment_forms import FilterError, FollowUpForm, NoteForm, comment_filter
 from .publication import publication_of, save_publication

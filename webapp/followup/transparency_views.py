@@ -11,8 +11,9 @@ from ..models import Unit
 from ..periods import PeriodError, parse_period
 from ..statistics.indices import IndicesError
 from ..statistics.report_cache import cached_report
+from ..statistics.stat_cells import latest_month
 from ..statistics.unit_charts import unit_charts
-from ..survey_versions import default_survey, latest_month, survey_keys
+from ..survey_versions import default_survey, survey_keys
 from .publication import publication_of
 
 bp = Blueprint("transparency", __name__, url_prefix="/public", template_folder="templates")

@@ -5,6 +5,7 @@ from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
 from .response import Comment, CommentContact, DossierToken, Response
+from .statistics import StatCell, StatCellSet
 from .survey import SurveyVersion
 from .unit import Counter, Unit
 from .user import AuditEntry, Role, User
@@ -23,6 +24,8 @@ __all__ = [
     "ProcedureField",
     "Response",
     "Role",
+    "StatCell",
+    "StatCellSet",
     "SurveyVersion",
     "Unit",
     "UnitPublication",

@@ -1,6 +1,7 @@
 """What citizens most want improved: the expectations grid ranked, with intervals.
 
-The grid is scored by the same path as the indices (``analysis.unit_stats`` through
+The grid is scored by the same path as the indices (its own block of cells kept in the
+database, :mod:`.stat_cells`, turned into results by ``analysis.cell_stats`` through
 :mod:`.indices_cache`): each row is a "criterion" whose share is the weighted share of citizens
 who chose the scale's strongest wish (``TOP_CODE``, "Rất nhiều") among those who answered it,
 with hailong's default weights, the corrected linearised variance and the default interval. So

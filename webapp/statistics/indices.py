@@ -1,20 +1,15 @@
-"""Satisfaction indices per unit and period: one code path for pages, API and CLI."""
+"""The table of indices per unit and period that pages, API, CLI and reports receive.
+
+The numbers come from one path: the cells kept in the database (:mod:`.stat_cells`) turned into
+results by :mod:`.indices_store` and handed out by :mod:`.indices_cache`. The raw-row
+computation (every response read and scored) is the reference in ``tests/reference_indices.py``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from analysis.units import unit_results
-
-from ..models import Unit
-from ..periods import parse_period
-from ..survey_versions import latest_version, load_version
-from ..unit_tree import subtree_ids
-from .microdata import load_dossier_counts, load_responses, unit_parents
 
 
 class IndicesError(LookupError):
@@ -30,37 +25,6 @@ class IndexTable:
     period: str
     results: pd.DataFrame
     responses: int
-
-
-def compute_indices(session: Session, survey_key: str, period: str,
-                    unit_code: str | None = None) -> IndexTable:
-    """Score a survey for a period: every unit in the subtree of ``unit_code`` (all units
-    when None), plus roll-ups of each ancestor, with hailong's default weights."""
-    parsed = parse_period(period)
-    version = latest_version(session, survey_key)
-    if version is None:
-        raise IndicesError(f"survey {survey_key!r} is not published")
-    spec = load_version(version).scoring_spec()
-    unit_ids = None
-    if unit_code is not None:
-        unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
-        if unit_id is None:
-            raise IndicesError(f"unknown unit code {unit_code!r}")
-        unit_ids = subtree_ids(session, unit_id)
-    responses = load_responses(session, survey_key, parsed, unit_ids)
-    if responses.empty:
-        return IndexTable(survey_key, str(parsed), pd.DataFrame(), 0)
-    dossiers = load_dossier_counts(session, parsed, unit_ids)
-    parents = unit_parents(session)
-    if unit_ids is not None:
-        # Roll-ups inside the subtree only; a unit without responses of its own still links
-        # its children to its parent.
-        inside = set(session.scalars(select(Unit.code).where(Unit.id.in_(list(unit_ids)))))
-        parents = {child: parent for child, parent in parents.items()
-                   if child in inside and parent in inside}
-    results = unit_results(responses, spec, dossiers=dossiers, parents=parents,
-                           unmatched="drop")
-    return IndexTable(survey_key, str(parsed), ordered(results), len(responses))
 
 
 def ordered(results: pd.DataFrame) -> pd.DataFrame:

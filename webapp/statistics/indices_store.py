@@ -1,58 +1,42 @@
-"""Per-unit statistics of a survey kept in memory and refreshed incrementally.
+"""Per-unit statistics of a survey from the cells kept in the database.
 
-The expensive part of a unit page at scale is not the arithmetic but reading every response
-(its JSON answers) again. Here each process keeps, per database and survey:
+The cells (:mod:`.stat_cells`, one row per unit × field × month and scoring block) are shared
+by every worker. Each process keeps, per database and survey, a copy of the cells as of a mark
+and, for the periods asked so far, the per-unit :class:`~analysis.unit_stats.UnitStats` and the
+result rows. On each call the cells are refreshed in the database from the responses above the
+mark (usually none or a few), then the cells changed since this process's mark are read back;
+only their units' records are rebuilt (from cells, not rows) and only those units and their
+ancestors recomputed. A freshly started process reads the cells, never every response.
 
-* the highest response id read (the high-water mark) and the response count per unit and month:
-  a refresh reads only ``Response.id > mark`` (a primary-key range), so the submission path is
-  untouched (no trigger, no shared counter, no write contention);
-* per scoring block (the survey's indices, the expectations ranking), additive sums per
-  unit × field × month cell (:class:`analysis.cell_stats.CellSums`), and for the periods asked so
-  far the per-unit :class:`~analysis.unit_stats.UnitStats` and the result rows. New responses
-  are added to their cells; only their units' records are rebuilt (from cells, not rows) and
-  only those units and their ancestors recomputed. Other rows are kept.
-
-The numbers are those of ``analysis.units.unit_results`` on the same responses (tests check it
-to 1e-9 on SQLite and PostgreSQL). Dossier counts, survey versions and the unit tree are checked
-on every call with a cheap stamp; when one changes everything is read again (rare). Each process
-(gunicorn worker) keeps its own copy.
+The numbers are those of the raw-row reference in ``tests/`` (``unit_results`` on the same
+responses; tests check it on SQLite and PostgreSQL). Dossier counts, survey versions, unit
+names, codes, parents and retired flags are checked on every call with a cheap stamp; when one
+changes the copy is rebuilt from the cells (the cells themselves do not depend on them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.cell_stats import CellSums, stats_from_cells
-from analysis.scoring.composite import answer_items
 from analysis.unit_stats import UnitStats, ancestors_of, results_from_stats
 
-from ..models import DossierCount, ProcedureField, Response, SurveyVersion, Unit
+from ..models import DossierCount, ProcedureField, SurveyVersion, Unit
 from ..periods import parse_period
+from . import stat_cells
 from .indices import ordered
 from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_codes, unit_parents
 
 _lock = threading.RLock()
 MAX_SURVEYS = 8
-LAG = 1000  # ids below the mark read again, for transactions that committed late
-
-
-@dataclass
-class _Rows:
-    """What was read so far: the mark and the response count per unit and month."""
-
-    items: tuple[str, ...]
-    mark: int = 0
-    recent: set[int] = field(default_factory=set)  # ids read within LAG of the mark
-    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["unit", "month", "responses"]))
 
 
 @dataclass
@@ -69,78 +53,52 @@ class _Block:
 @dataclass
 class _Survey:
     stamp: tuple[object, ...]
-    rows: _Rows
+    token: str
+    mark: int
     blocks: dict[str, _Block] = field(default_factory=dict)
     dossiers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["unit", "month", "responses"]))
 
 
 _surveys: dict[tuple[str, str], _Survey] = {}
 
 
 def structure_stamp(session: Session) -> tuple[object, ...]:
-    """Counts, highest ids and sums of everything but responses that changes the numbers."""
+    """Everything but responses that changes the numbers or their labels: dossier counts,
+    survey versions (retired flags included) and the unit tree (names, codes, types,
+    validity and successors)."""
     dossiers = session.execute(select(func.count(), func.max(DossierCount.id),
                                       func.sum(DossierCount.dossiers))).one()
-    versions = session.execute(select(func.count(), func.max(SurveyVersion.id))).one()
-    units = session.execute(select(func.count(), func.max(Unit.id),
-                                   func.sum(Unit.parent_id))).one()
-    return (*dossiers, *versions, *units)
+    versions = session.execute(select(func.count(), func.max(SurveyVersion.id),
+                                      func.count(SurveyVersion.retired_at),
+                                      func.max(SurveyVersion.retired_at))).one()
+    units = session.execute(select(Unit.id, Unit.parent_id, Unit.code, Unit.name_vi,
+                                   Unit.name_en, Unit.unit_type, Unit.valid_from,
+                                   Unit.valid_to, Unit.successor_id).order_by(Unit.id)).all()
+    digest = hashlib.sha256(repr(units).encode()).hexdigest()
+    return (*dossiers, *versions, len(units), digest)
 
 
-def _number(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return np.nan
-    try:
-        return float(value)
-    except ValueError:
-        return np.nan
-
-
-def _read_new(session: Session, survey_key: str, rows: _Rows) -> pd.DataFrame:
-    """Responses with an id above the mark (scored answers only); advance the mark.
-
-    The query is a range on the primary key alone (joins would make SQLite walk every response
-    of the survey through another index); versions, units and fields are looked up here. Ids
-    are handed out before transactions commit, so a response can appear below the mark after
-    it was read: the last ``LAG`` ids are read again and the ones already counted skipped.
-    """
-    top = session.scalar(select(func.max(Response.id)))
-    if top is None or top <= rows.mark:  # late commits below the mark: caught next time
-        return pd.DataFrame()
-    versions = set(session.scalars(select(SurveyVersion.id)
-                                   .where(SurveyVersion.survey_key == survey_key)))
+def _load(session: Session, survey: _Survey, state: stat_cells.SetState, since: int
+          ) -> tuple[set[str], set[str]]:
+    """Read the cells changed after ``since`` into the blocks; return their units (codes)
+    and their months."""
     units = unit_codes(session)
     field_codes = dict(session.execute(select(ProcedureField.id, ProcedureField.code)).all())
-    query = (select(Response.id, Response.survey_version_id, Response.unit_id,
-                    Response.field_id, Response.period, Response.answers)
-             .where(Response.id > max(rows.mark - LAG, 0)).order_by(Response.id))
-    ids, unit_list, fields, months = [], [], [], []
-    values: list[list[float]] = [[] for _ in rows.items]
-    seen: set[int] = set()
-    for rid, version, unit_id, field_id, month, answers in session.connection().execute(query):
-        seen.add(rid)
-        if rid in rows.recent or version not in versions:
-            continue
-        ids.append(rid)
-        unit_list.append(units[unit_id])
-        fields.append(field_codes.get(field_id) or UNKNOWN_FIELD)
-        months.append(month)
-        for column, item in zip(values, rows.items, strict=True):
-            column.append(_number(answers.get(item)))
-    if seen:
-        rows.mark = max(rows.mark, max(seen))
-    rows.recent = {i for i in (rows.recent | seen) if i > rows.mark - LAG}
-    if not ids:
-        return pd.DataFrame()
-    new = pd.DataFrame({"id": np.asarray(ids, dtype=np.int64), "unit": unit_list,
-                        "field": fields, "month": months})
-    for item, column in zip(rows.items, values, strict=True):
-        new[item] = np.asarray(column, dtype=np.float32)  # answer codes are small integers
-    counts = new.groupby(["unit", "month"], as_index=False).size().rename(
-        columns={"size": "responses"})
-    both = pd.concat([rows.counts, counts], ignore_index=True)
-    rows.counts = both.groupby(["unit", "month"], as_index=False)["responses"].sum()
-    return new
+    dirty: set[str] = set()
+    months: set[str] = set()
+    for name, block in survey.blocks.items():
+        keys, n, packed = stat_cells.load_cells(session, state, name, since)
+        labels = [(units[u], field_codes.get(f) or UNKNOWN_FIELD, m) for u, f, m in keys]
+        block.cells.put(labels, n, packed)
+        dirty |= {k[0] for k in labels}
+        months |= {k[2] for k in labels}
+    first = next(iter(survey.blocks.values())).cells
+    counts = first.keys[["unit", "month"]].assign(responses=first.n)
+    survey.counts = counts.groupby(["unit", "month"], as_index=False)["responses"].sum()
+    survey.mark = state.mark
+    return dirty, months
 
 
 def _dossiers(session: Session, survey: _Survey, periods: Iterable[str]) -> pd.DataFrame:
@@ -171,11 +129,10 @@ def _extend(session: Session, survey: _Survey, block: _Block, periods: list[str]
     block.periods.update(missing)
 
 
-def _fold(session: Session, survey: _Survey, block: _Block, new: pd.DataFrame,
-          parents: Mapping[str, str]) -> None:
-    """Add new responses to the cells; recompute their units and ancestors where shown."""
-    dirty = block.cells.add(new)
-    touched = [p for p in block.periods if new["month"].isin(parse_period(p).months()).any()]
+def _fold(session: Session, survey: _Survey, block: _Block, dirty: set[str],
+          months: set[str], parents: Mapping[str, str]) -> None:
+    """Recompute the units whose cells changed, and their ancestors, where shown."""
+    touched = [p for p in block.periods if months & set(parse_period(p).months())]
     if not dirty or not touched:
         return
     dossiers = _dossiers(session, survey, touched)
@@ -199,36 +156,37 @@ def _fold(session: Session, survey: _Survey, block: _Block, new: pd.DataFrame,
 def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mapping[str, Any]],
                   periods: list[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Result rows of every block for ``periods`` (all units and roll-ups), and the response
-    counts per ``unit`` and ``month`` read so far, refreshed from the database first."""
+    counts per ``unit`` and ``month``, from the kept cells refreshed first."""
     url = str(session.get_bind().url)
+    state = stat_cells.refresh(session.get_bind(), survey_key, blocks)
     stamp = structure_stamp(session)
-    items = tuple(dict.fromkeys(i for spec in blocks.values() for i in answer_items(spec)))
     with _lock:
         key = (url, survey_key)
         survey = _surveys.get(key)
-        if survey is None or survey.stamp != stamp or survey.rows.items != items \
+        parents = unit_parents(session)
+        if survey is None or survey.stamp != stamp or survey.token != state.token \
                 or set(survey.blocks) != set(blocks) \
                 or any(survey.blocks[b].spec != s for b, s in blocks.items()):
-            # Dossier counts, versions or the tree changed: read everything again (rare).
-            survey = _Survey(stamp, _Rows(items),
+            survey = _Survey(stamp, state.token, -1,
                              {b: _Block(s, CellSums(s)) for b, s in blocks.items()})
+            _load(session, survey, state, -1)
             _surveys[key] = survey
             while len(_surveys) > MAX_SURVEYS:
                 _surveys.pop(next(iter(_surveys)))
-        new = _read_new(session, survey_key, survey.rows)
-        parents = unit_parents(session)
+        elif state.mark > survey.mark:
+            dirty, months = _load(session, survey, state, survey.mark)
+            for block in survey.blocks.values():
+                _fold(session, survey, block, dirty, months, parents)
         out = {}
         for name in blocks:
             block = survey.blocks[name]
-            if not new.empty:
-                _fold(session, survey, block, new, parents)
             _extend(session, survey, block, periods, parents)
             res = block.results
             out[name] = res[res["period"].isin(periods)] if not res.empty else res
-        return out, survey.rows.counts
+        return out, survey.counts
 
 
 def clear() -> None:
-    """Forget everything (tests)."""
+    """Forget this process's copies (the cells in the database stay)."""
     with _lock:
         _surveys.clear()

@@ -1,5 +1,10 @@
-"""Reading responses and dossier counts as data frames: the one path from the database to
-``analysis/`` used by the pages, the API, the CLI and the exports."""
+"""Reading responses and dossier counts as data frames, for the exports and the tests.
+
+The indices do not read responses here: they come from the cells kept in the database
+(:mod:`.stat_cells`). Dossier counts (:func:`load_dossier_counts`) and the unit tree are read
+here for both. The exports' weights follow the same rule as the indices
+(``analysis.poststrata.cell_weights`` on the responses per unit × period × field).
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """A per-app memo of unit reports, so a page asked again (or its PDF) is not rebuilt.
 
 Building a province's report takes most of a second (children's groups, changes, expectations)
-although its indices are memoised. An entry is reused while the data stamp of
-:mod:`.indices_cache` is unchanged, for ``TTL_SECONDS`` at most; edits the stamp cannot see
-(a unit renamed, a survey version retired) clear the memo explicitly.
+although its indices are memoised. An entry is keyed on what it depends on: the data stamp of
+:mod:`.indices_cache` (responses, dossier counts, survey versions with their retired flags, the
+unit tree with names and codes), so an edit anywhere, made by any worker, gives a new key and no
+view clears the memo; ``TTL_SECONDS`` bounds how long an entry lives.
 """
 
 from __future__ import annotations
@@ -49,6 +50,6 @@ def cached_report(session: Session, survey_key: str, period: str, unit: Unit,
 
 
 def clear() -> None:
-    """Forget every report of this app (after edits the data stamp cannot see)."""
+    """Forget every report of this app (benchmarks timing a cold build)."""
     with _lock:
         _memo().clear()

@@ -11,11 +11,12 @@ from ..auth.access import can_act, current_user, login_required, require_unit, v
 from ..auth.staff_units import visible_units
 from ..db import get_session
 from ..periods import PeriodError, parse_period
-from ..survey_versions import default_survey, latest_month, survey_keys
+from ..survey_versions import default_survey, survey_keys
 from .indices import IndicesError
 from .report_cache import cached_report
 from .report_pdf import report_pdf
 from .report_xlsx import report_workbook
+from .stat_cells import latest_month
 from .unit_charts import ranked_children, unit_charts
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff", template_folder="templates")
