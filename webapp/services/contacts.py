@@ -9,9 +9,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..models import Comment, CommentContact, Role, User
+from ..models.anonymity import months_later
 from ..models.base import utcnow
 
-KEEP_FOR = dt.timedelta(days=90)
+# Kept until the start of the third month after the comment's month: 62-92 days, and no time
+# finer than the month is stored (a precise deadline would date the submission).
+KEEP_MONTHS = 3
 _SEPARATORS = re.compile(r"[\s.\-()]")
 # Vietnamese numbers: 0 and 9-10 more digits, or +84 and 9-10 digits.
 _PHONE = re.compile(r"^(?:0|\+84)\d{9,10}$")
@@ -34,7 +37,7 @@ def attach_contact(session: Session, comment: Comment, phone: str,
     """Keep ``phone`` for follow-up of ``comment`` (no commit: part of the response's
     transaction)."""
     contact = CommentContact(comment_id=comment.id, phone=normalise_phone(phone),
-                             delete_after=(now or utcnow()) + KEEP_FOR)
+                             delete_after=months_later(now or utcnow(), KEEP_MONTHS))
     session.add(contact)
     return contact
 
@@ -64,7 +67,7 @@ def forget_contact(session: Session, comment: Comment) -> None:
 
 
 def purge_contacts(session: Session, now: dt.datetime | None = None) -> int:
-    """Delete contacts past their 90 days or whose comment is closed; return how many."""
+    """Delete contacts past their keeping time or whose comment is closed; return how many."""
     now = now or utcnow()
     closed = select(Comment.id).where(Comment.status == "closed")
     result = session.execute(delete(CommentContact).where(
