@@ -1,5 +1,6 @@
 """Security probe (issue 21): unlinkable comments, survey keys bound to counters, sessions.
 
+* Counters carry the surveys their tokens may open (``survey_keys``, SIPAS by default).
 * Comments and their contacts get random 64-bit ids (existing ones are renumbered, their audit
   entries follow), ``comment.updated_at`` and ``comment_contact.delete_after`` keep the month
   only: neither a sequential id nor a precise time may place a comment among the responses.
@@ -77,9 +78,16 @@ def _unlink_comments() -> None:
 
 def upgrade() -> None:
     _unlink_comments()
+    # Counters open SIPAS only until an administrator allows more.
+    op.add_column("counter", sa.Column("survey_keys", sa.String(length=200), nullable=False,
+                                       server_default="sipas"))
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":  # no batch copy: it would cascade
+        op.execute("ALTER TABLE counter DROP COLUMN survey_keys")
+    else:
+        op.drop_column("counter", "survey_keys")
     # The random ids and month-only times stay (the old values are gone on purpose).
     if op.get_bind().dialect.name == "postgresql":
         op.drop_constraint(_CONTACT_FK, "comment_contact", type_="foreignkey")

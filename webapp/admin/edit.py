@@ -9,11 +9,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Counter, Role, SurveyVersion, Unit
+from ..respond.bindings import (
+    HOUSEHOLD_SURVEYS,
+    SurveyBindingError,
+    parse_survey_keys,
+    set_counter_surveys,
+)
 from ..services import indices_cache, report_cache
 from ..services.counters import CounterError, create_counter, update_counter
 from ..services.staff_units import visible_units
@@ -116,21 +123,45 @@ def edit_counter(counter_id: int) -> Response | Page:
     if counter is None:
         abort(404)
     form = CounterForm(obj=counter)
+    choices = counter_survey_choices(session)
+    form.surveys.choices = choices
+    if not form.is_submitted():
+        form.surveys.data = sorted(parse_survey_keys(counter.survey_keys))
     status = 200
     if form.is_submitted():
         status = 400
         if form.validate():
             try:
+                set_counter_surveys(session, counter, list(form.surveys.data or []),
+                                    published={key for key, _ in choices}, user_id=_me())
                 update_counter(session, counter, name_vi=form.name_vi.data or "",
                                name_en=form.name_en.data or "", active=bool(form.active.data),
                                user_id=_me())
-            except CounterError as exc:
+            except (CounterError, SurveyBindingError) as exc:
                 session.rollback()
                 _refused(str(exc))
             else:
                 flash(_("Counter %(code)s saved.", code=counter.code), "info")
                 return redirect(url_for("admin.counters", code=counter.unit.code))
     return render_template("admin/counter_edit.html", counter=counter, form=form), status
+
+
+def counter_survey_choices(session: Session) -> list[tuple[str, str]]:
+    """Published surveys a counter may open, each named by its title in the page language."""
+    from flask_babel import get_locale
+
+    from ..services.surveys import latest_version, load_version
+    from ..services.unit_report import survey_keys
+
+    language = str(get_locale())
+    choices = []
+    for key in survey_keys(session):
+        version = latest_version(session, key)
+        if key in HOUSEHOLD_SURVEYS or version is None:
+            continue
+        title = load_version(version).title
+        choices.append((key, title.get(language) or title.get("vi") or key))
+    return choices
 
 
 @bp.post("/counters/<int:counter_id>/retire-codes")

@@ -12,6 +12,7 @@ from survey_defs import SurveyDefinition
 from ..models import ProcedureField, SurveyVersion, Unit
 from ..services.responses import Origin
 from ..services.surveys import latest_version, load_version
+from .bindings import may_open
 from .flow import OTHER_FIELD
 
 DEFAULT_SURVEY = "sipas"
@@ -68,7 +69,10 @@ class SurveyContext:
 
 def survey_context(session: Session, origin: Origin, survey_key: str | None, *,
                    kiosk: bool = False) -> SurveyContext | None:
-    """Build the context for ``survey_key`` (SIPAS by default); None if it is not published."""
+    """Build the context for ``survey_key`` (SIPAS by default); None if it is not published
+    or not one the token may open (``bindings``)."""
+    if not may_open(session, origin, survey_key or DEFAULT_SURVEY):
+        return None
     version = latest_version(session, survey_key or DEFAULT_SURVEY)
     if version is None:
         return None
