@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from .. import phone as phone_numbers
 from ..models import Comment, CommentContact, Role, User
 from ..models.anonymity import months_later
 from ..models.base import utcnow
@@ -15,21 +15,17 @@ from ..models.base import utcnow
 # Kept until the start of the third month after the comment's month: 62-92 days, and no time
 # finer than the month is stored (a precise deadline would date the submission).
 KEEP_MONTHS = 3
-_SEPARATORS = re.compile(r"[\s.\-()]")
-# Vietnamese numbers: 0 and 9-10 more digits, or +84 and 9-10 digits.
-_PHONE = re.compile(r"^(?:0|\+84)\d{9,10}$")
-
-
 class ContactError(ValueError):
     """A phone number that cannot be a Vietnamese phone number."""
 
 
 def normalise_phone(text: str) -> str:
-    """Strip separators and check the number; raise ContactError when it cannot be one."""
-    phone = _SEPARATORS.sub("", text or "")
-    if not _PHONE.match(phone):
-        raise ContactError("not a phone number")
-    return phone
+    """The number in canonical digits (``webapp.phone``, the definition the export scrubber
+    uses too); raise ContactError when ``text`` cannot be one."""
+    try:
+        return phone_numbers.normalise_phone(text)
+    except phone_numbers.NotAPhoneNumber as exc:
+        raise ContactError(str(exc)) from exc
 
 
 def attach_contact(session: Session, comment: Comment, phone: str,
