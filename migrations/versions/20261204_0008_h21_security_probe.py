@@ -1,6 +1,8 @@
 """Security probe (issue 21): unlinkable comments, survey keys bound to counters, sessions.
 
 * Counters carry the surveys their tokens may open (``survey_keys``, SIPAS by default).
+* Users carry a session version (sessions end at sign-out and deactivation); the account
+  lock columns go (throttling is per client and account, in the rate limiter).
 * Comments and their contacts get random 64-bit ids (existing ones are renumbered, their audit
   entries follow), ``comment.updated_at`` and ``comment_contact.delete_after`` keep the month
   only: neither a sequential id nor a precise time may place a comment among the responses.
@@ -81,13 +83,28 @@ def upgrade() -> None:
     # Counters open SIPAS only until an administrator allows more.
     op.add_column("counter", sa.Column("survey_keys", sa.String(length=200), nullable=False,
                                        server_default="sipas"))
+    # Sessions end at sign-out and deactivation; the account lock (a denial of service anyone
+    # could trigger) gives way to throttling per client and account, kept in the rate limiter.
+    op.add_column("user_account", sa.Column("session_version", sa.Integer(), nullable=False,
+                                            server_default="1"))
+    _drop_column("user_account", "failed_logins")
+    _drop_column("user_account", "locked_until")
+
+
+def _drop_column(table: str, column: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":  # SQLite 3.35+: no batch copy (it cascades)
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":  # no batch copy: it would cascade
-        op.execute("ALTER TABLE counter DROP COLUMN survey_keys")
-    else:
-        op.drop_column("counter", "survey_keys")
+    op.add_column("user_account", sa.Column("failed_logins", sa.Integer(), nullable=False,
+                                            server_default="0"))
+    op.add_column("user_account", sa.Column("locked_until", sa.DateTime(timezone=True),
+                                            nullable=True))
+    _drop_column("user_account", "session_version")
+    _drop_column("counter", "survey_keys")
     # The random ids and month-only times stay (the old values are gone on purpose).
     if op.get_bind().dialect.name == "postgresql":
         op.drop_constraint(_CONTACT_FK, "comment_contact", type_="foreignkey")

@@ -79,11 +79,15 @@ def counter_survey(token: str, survey_key: str | None = None):  # type: ignore[n
 def kiosk_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
     """The survey in a loop on a tablet at the counter.
 
-    A staff member opens it signed in; the tablet is signed out at once, so the citizens who
-    use it next cannot reach staff pages with that session.
+    A staff member who opens it signed in is asked to sign out first (a POST with the form's
+    token), so the citizens who use the tablet next cannot reach staff pages with that
+    session. A plain GET never signs out: any link on another site could do that.
     """
-    if request.method == "GET" and current_user() is not None:
+    if current_user() is not None:
+        if request.method == "GET" or not _csrf_ok():
+            return render_template("respond/kiosk_staff.html", action_url=request.path)
         sign_out()
+        return redirect(request.path, 303)
     return _survey(_counter_origin("kiosk"), token, survey_key, kiosk=True,
                    done_url=url_for(".kiosk_done", token=token, survey_key=survey_key))
 
