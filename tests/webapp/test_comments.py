@@ -84,3 +84,34 @@ def test_note__saved_for_unit(client: FlaskClient, world: World, session: Sessio
     assert response.status_code == 302
     pub = session.get(UnitPublication, world.units["A"])
     assert pub.published and pub.note_vi == "Đã thêm ghế chờ." and pub.note_en is None
+
+
+# Issue 21, finding 9: query arguments that clash with url_for's own parameters.
+@pytest.mark.parametrize("query", ["comment_id=5", "endpoint=x", "_external=1&_scheme=https",
+                                   "_anchor=x", "_method=POST", "values=1",
+                                   "status=open&endpoint=x&_external=1"])
+def test_inbox__url_for_arguments_in_the_query__normal_page(client: FlaskClient, world: World,
+                                                           query: str) -> None:
+    login(client, "manager")
+    page = client.get(f"/staff/comments/?{query}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'action="/staff/comments/' in html  # follow-up forms, relative
+    assert 'action="http' not in html and "endpoint=" not in html
+
+
+@pytest.mark.parametrize("query", ["endpoint=1", "comment_id=5", "_external=1&_scheme=https"])
+def test_follow_up__post_with_clashing_query__saved_and_redirected(
+        client: FlaskClient, world: World, session: Session, query: str) -> None:
+    login(client, "manager")
+    token = token_in(client.get("/staff/comments/").get_data(as_text=True))
+    comment_id = world.comments["A"]
+    response = client.post(f"/staff/comments/{comment_id}?status=open&{query}",
+                           data={"action": "reply", "reply": "Đã xử lý.",
+                                 "csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/comments/")
+    assert "status=open" in response.headers["Location"]
+    assert "endpoint" not in response.headers["Location"]
+    session.expire_all()
+    assert session.get(Comment, comment_id).reply == "Đã xử lý."

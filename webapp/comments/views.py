@@ -46,8 +46,19 @@ def _filters() -> service.CommentFilter:
                                  criterion=args.get("criterion") or None, status=status)
 
 
+# The inbox's own filters: the only query arguments carried into url_for. Anything else
+# (``comment_id``, ``endpoint``, ``_external``, ``_scheme``) would clash with url_for's own
+# parameters or build absolute URLs from the Host header.
+INBOX_ARGS = ("unit", "period", "field", "criterion", "status")
+
+
+def inbox_args() -> dict[str, str]:
+    """The inbox filters of this request, and nothing else."""
+    return {k: v for k in INBOX_ARGS if (v := request.args.get(k))}
+
+
 def _back() -> Response:
-    return redirect(url_for("comments.inbox", **request.args))
+    return redirect(url_for("comments.inbox", **inbox_args()))
 
 
 @bp.get("/")
@@ -80,7 +91,7 @@ def inbox() -> str:
                            can_act=can_act(user), note_form=note_form,
                            fields=service.field_codes(session),
                            criteria=service.criteria_in_use(session, ids),
-                           statuses=service.STATUSES, args=request.args,
+                           statuses=service.STATUSES, args=inbox_args(),
                            latest=max(filter(None, (reports.latest_month(session, key)
                                                     for key in reports.survey_keys(session))),
                                       default=None),
