@@ -117,3 +117,21 @@ def test_papi_set_in_the_database__still_never_opens(
     session.commit()
     token = sign_counter_token(counter, app.config)
     _refused(client, session, f"/s/{token}/papi", last_form(client, f"/s/{token}"))
+
+
+# Issue 21, finding 12: the "you said, we did" note after the unit withdrew its public page.
+def test_thanks_pages__note_shown_only_while_published(
+        app: Flask, session: Session, client: FlaskClient, counter: Counter) -> None:
+    from webapp.services.publication import save_publication
+
+    unit = counter.unit
+    token = sign_counter_token(counter, app.config)
+    pages = (f"/d/done?u={unit.code}", f"/s/{token}/done", f"/k/{token}/done")
+    save_publication(session, unit, published=True, note_vi="Đã thêm ghế chờ.", note_en=None)
+    for path in pages:
+        assert "Đã thêm ghế chờ." in client.get(path).get_data(as_text=True), path
+    save_publication(session, unit, published=False, note_vi="Đã thêm ghế chờ.", note_en=None)
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200 and "Đã thêm ghế chờ." not in page.get_data(
+            as_text=True), path

@@ -106,7 +106,8 @@ def _thanks(unit_id: int | None, restart_url: str | None = None):  # type: ignor
     note = None
     if unit_id is not None:
         publication = get_session().get(UnitPublication, unit_id)
-        if publication is not None:
+        # Only while the unit publishes it: a withdrawn public page withdraws the note too.
+        if publication is not None and publication.published:
             english = str(get_locale()) == "en"
             note = (publication.note_en if english else None) or publication.note_vi
     return render_template("respond/thanks.html", restart_url=restart_url, note=note,
