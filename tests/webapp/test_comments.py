@@ -115,3 +115,37 @@ def test_follow_up__post_with_clashing_query__saved_and_redirected(
     assert "endpoint" not in response.headers["Location"]
     session.expire_all()
     assert session.get(Comment, comment_id).reply == "Đã xử lý."
+
+
+# Issue 21, finding 12: taking a citizen's phone number over from the staff member holding it.
+def test_assign__comment_with_contact_held_by_another__asks_then_records(
+        client: FlaskClient, world: World, session: Session) -> None:
+    import datetime as dt
+
+    from webapp.models import CommentContact
+    from webapp.services.contacts import attach_contact
+
+    holder = session.scalar(select(User).where(User.email == USERS["manager"][0]))
+    admin = session.scalar(select(User).where(User.email == USERS["admin"][0]))
+    with_phone = session.get(Comment, world.comments["A1"])
+    with_phone.assigned_to_id, with_phone.status = holder.id, "assigned"
+    attach_contact(session, with_phone, "0912 345 678", now=dt.datetime.now(dt.UTC))
+    session.commit()
+    login(client, "admin")
+    asked = _post(client, with_phone.id, action="assign", assignee=str(admin.id))
+    assert asked.status_code == 200
+    assert "Nhận số điện thoại liên hệ?" in asked.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Comment, with_phone.id).assigned_to_id == holder.id  # nothing changed
+    confirmed = _post(client, with_phone.id, action="assign", assignee=str(admin.id),
+                      confirm_contact="1")
+    assert confirmed.status_code == 302
+    session.expire_all()
+    assert session.get(Comment, with_phone.id).assigned_to_id == admin.id
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "comments.assign")
+                            .order_by(AuditEntry.id.desc())).first()
+    assert entry.detail["contact_handed_over"] is True
+    assert session.scalars(select(CommentContact)).one().comment_id == with_phone.id
+    # A comment without a number is assigned without a question.
+    plain = _post(client, world.comments["B"], action="assign", assignee=str(admin.id))
+    assert plain.status_code == 302
