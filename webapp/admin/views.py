@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..auth.access import can_see, current_user, require_unit, role_required
+from ..codes import attachment
 from ..db import get_session
 from ..models import ApiKey, Counter, Role, SurveyVersion, Unit, User
 from ..services import audit
@@ -234,4 +235,4 @@ def poster(counter_id: int, fmt: str) -> FlaskResponse:
     unit: Unit = counter.unit
     name = f"poster-{unit.code}-{counter.code}.{fmt}"
     return FlaskResponse(body, mimetype=MIMETYPES[fmt],
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                         headers={"Content-Disposition": attachment(name)})

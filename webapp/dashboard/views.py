@@ -14,6 +14,7 @@ from ..auth.access import (
     require_unit,
     visible_unit_ids,
 )
+from ..codes import attachment
 from ..db import get_session
 from ..services import unit_report as reports
 from ..services.indices import IndicesError
@@ -103,5 +104,5 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
     render = report_workbook if fmt == "xlsx" else report_pdf
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
     return FlaskResponse(render(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                         headers={"Content-Disposition": attachment(name)})
 
