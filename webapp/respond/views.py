@@ -101,13 +101,17 @@ def dossier_survey(token: str, survey_key: str | None = None):  # type: ignore[n
                    done_url=None)
 
 
-def _thanks(unit_id: int | None, restart_url: str | None = None):  # type: ignore[no-untyped-def]
-    """The thank-you page, with the unit's "you said, we did" note where it wrote one."""
+def _thanks(unit_id: int | None, restart_url: str | None = None, *,
+            published_only: bool = False):  # type: ignore[no-untyped-def]
+    """The thank-you page, with the unit's "you said, we did" note where it wrote one.
+
+    ``published_only``: show the note only while the unit publishes its public page (for
+    ``/d/done``, which anyone can open with any unit's code).
+    """
     note = None
     if unit_id is not None:
         publication = get_session().get(UnitPublication, unit_id)
-        # Only while the unit publishes it: a withdrawn public page withdraws the note too.
-        if publication is not None and publication.published:
+        if publication is not None and (publication.published or not published_only):
             english = str(get_locale()) == "en"
             note = (publication.note_en if english else None) or publication.note_vi
     return render_template("respond/thanks.html", restart_url=restart_url, note=note,
@@ -139,7 +143,8 @@ def kiosk_done(token: str, survey_key: str | None = None):  # type: ignore[no-un
 def dossier_done():  # type: ignore[no-untyped-def]
     """Thank the citizen who answered from a receipt (the used token no longer opens)."""
     unit = get_session().scalar(select(Unit).where(Unit.code == request.args.get("u", "")))
-    return _thanks(unit.id if unit else None)
+    # No token here: any unit's code opens it, so a withdrawn public page hides the note.
+    return _thanks(unit.id if unit else None, published_only=True)
 
 
 def _too_many_text() -> str:
