@@ -426,7 +426,7 @@ def contacts() -> None:
 @contacts.command("purge")
 @with_appcontext
 def contacts_purge() -> None:
-    """Delete numbers of closed comments and numbers older than 90 days (run daily)."""
+    """Delete numbers of closed comments and numbers past their time (run daily)."""
     from .respond.contacts import purge_contacts
 
     click.echo(f"contacts deleted: {purge_contacts(get_session())}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -29,7 +30,20 @@ def _handle_http(exc: HTTPException):  # type: ignore[no-untyped-def]
                            description=exc.description), code
 
 
+def log_unexpected(exc: BaseException) -> None:
+    """Log a 500 with its traceback, but without the exception's message or the URL.
+
+    Messages can carry SQL parameters (answers, comments, phone numbers) and paths carry survey
+    tokens: the log gets the route's rule, the exception's class and the frames only.
+    """
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unhandled %s on %s %s\nTraceback (most recent call last):\n%s%s",
+              type(exc).__name__, request.method, rule, frames, type(exc).__qualname__)
+
+
 def _handle_unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    log_unexpected(exc)
     # Whatever half-done work the request held must not be committed by a later one.
     get_session().rollback()
     if _wants_json():

@@ -150,8 +150,8 @@ def test_migration_0005__unlinks_existing_contacts(kind: str, tmp_path: Path) ->
                     id=rid, response_id=rid, unit_id=1, period="2026-11", body="Gọi tôi nhé",
                     status="open"))
             conn.execute(tables["comment_contact"].insert().values(
-                comment_id=1, phone=PHONE, delete_after=dt.datetime.now(dt.UTC)))
-        upgrade(url)
+                id=1, comment_id=1, phone=PHONE, delete_after=dt.datetime.now(dt.UTC)))
+        upgrade(url, "0005_sec")  # 0008 renumbers comments: tested on its own below
         with engine.connect() as conn:
             comments = {r.id: r for r in conn.execute(text(
                 "SELECT id, response_id, field_id FROM comment"))}
@@ -166,3 +166,172 @@ def test_migration_0005__unlinks_existing_contacts(kind: str, tmp_path: Path) ->
     first = stored[1] if isinstance(stored[1], dict) else json.loads(stored[1])
     second = stored[2] if isinstance(stored[2], dict) else json.loads(stored[2])
     assert first == {"c9.r15": 4, "other": "Gọi tôi nhé!"} and second == answers
+
+
+class _SeededSecrets:
+    """Stands in for ``secrets`` where ids are drawn, so the test is reproducible."""
+
+    def __init__(self, seed: int) -> None:
+        import random
+
+        self._rng = random.Random(seed)
+
+    def randbelow(self, n: int) -> int:
+        return self._rng.randrange(n)
+
+    def token_hex(self, nbytes: int) -> str:
+        return self._rng.randbytes(nbytes).hex()
+
+
+def _brackets(order: list[dict], rank: dict[int, int], free: set[int]) -> dict[int, set[int]]:
+    """For each contact comment in ``order``, the responses without a linked comment that lie
+    between the responses of its nearest linked neighbours, as ``rank`` orders responses."""
+    found: dict[int, set[int]] = {}
+    for position, comment in enumerate(order):
+        if comment["response_id"] is not None:
+            continue
+        before = [c for c in order[:position] if c["response_id"] is not None]
+        after = [c for c in order[position + 1:] if c["response_id"] is not None]
+        low = rank[before[-1]["response_id"]] if before else -1
+        high = rank[after[0]["response_id"]] if after else len(rank)
+        found[comment["id"]] = {r for r in free if low < rank[r] < high}
+    return found
+
+
+def test_linkage_attack__pairs_no_contact_with_a_response(
+        app, session, client, tmp_path: Path,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe's attack and its variants, given the whole database and every export.
+
+    24 citizens answer at one counter in one month, as the probe saw it: a comment, a
+    comment with a phone number, a comment, then two who write nothing, and so on. The
+    attacker reads every table and a microdata export with the free text, orders the comments
+    every way the data allows (id, stored time, contact id, deletion time) and the responses
+    every way (id, export row), and brackets
+    each contact comment between the responses of its linked neighbours. Singling out the
+    right response once can be luck (a random order brackets something); a strategy that
+    does it for two of the five contacts uses an order that leaks. Before the fix, comment ids
+    alone paired all five. Ids are drawn from seeded generators so the run is reproducible.
+    """
+    import webapp.models.anonymity as anonymity
+    import webapp.respond.responses as responses_service
+    from webapp.export.service import ExportRequest, run_export
+    from webapp.respond.responses import current_period
+
+    monkeypatch.setattr(anonymity, "secrets", _SeededSecrets(21))
+    monkeypatch.setattr(responses_service, "secrets", _SeededSecrets(2126))
+    counter = setup_counter(session)
+    path = f"/s/{sign_counter_token(counter, app.config)}"
+    truth: dict[int, int] = {}  # contact comment id -> the response of that citizen
+    for i in range(24):
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{i + 1}"  # below the per-client limit
+        extra = {"comment": ""}
+        if i % 5 == 1:
+            extra = {"comment": f"Xin gọi lại, việc số {i}.", "_contact": "1",
+                     "_phone": f"09123456{i:02d}"}
+        elif i % 5 in (0, 2):
+            extra = {"comment": f"Góp ý số {i}: cần thêm ghế."}
+        finish(client, path, extra)
+        session.expire_all()
+        if i % 5 == 1:
+            newest = session.scalar(select(Response).order_by(Response.id.desc()).limit(1))
+            contact_comment = session.scalars(select(Comment).where(
+                Comment.body == extra["comment"])).one()
+            truth[contact_comment.id] = newest.id
+    assert len(truth) == 5
+
+    comments = [{"id": c.id, "response_id": c.response_id, "body": c.body,
+                 "updated_at": c.updated_at} for c in session.scalars(select(Comment))]
+    contacts = {c.comment_id: c for c in session.scalars(select(CommentContact))}
+    responses = list(session.scalars(select(Response)))
+    linked = {c["response_id"] for c in comments if c["response_id"] is not None}
+    free = {r.id for r in responses} - linked  # responses no comment names
+    result = run_export(session, ExportRequest(
+        survey="sipas", period=current_period(), fmt="csv", out_dir=tmp_path / "export",
+        include_text=True, k=1))
+    import pandas as pd
+
+    rows = pd.read_csv(result.data_file, encoding="utf-8-sig", dtype=str)
+    by_public = {r.public_id: r.id for r in responses}
+    export_rank = {by_public[p]: i for i, p in enumerate(rows["response_id"])}
+
+    comment_orders = {
+        "comment id": sorted(comments, key=lambda c: c["id"]),
+        "stored time, then id": sorted(comments, key=lambda c: (c["updated_at"], c["id"])),
+        # contacts ordered by their own id or deletion time, placed among linked comments
+        "contact id": sorted(comments, key=lambda c: (
+            contacts[c["id"]].id if c["id"] in contacts else c["id"])),
+        "deletion time": sorted(comments, key=lambda c: (
+            contacts[c["id"]].delete_after.timestamp() if c["id"] in contacts else 0, c["id"])),
+    }
+    response_orders = {
+        "response id": {r.id: r.id for r in responses},
+        "export row": export_rank,
+    }
+    paired = {}
+    for comment_name, order in comment_orders.items():
+        for response_name, rank in response_orders.items():
+            hits = [contact_id for contact_id, candidates in _brackets(order, rank, free).items()
+                    if candidates == {truth[contact_id]}]
+            if len(hits) >= 2:
+                paired[(comment_name, response_name)] = len(hits)
+    assert paired == {}, f"contacts paired with their answers: {paired}"
+    # No stored time of a comment or contact is finer than the month.
+    for c in comments:
+        moment = c["updated_at"]
+        assert (moment.day, moment.hour, moment.minute, moment.second,
+                moment.microsecond) == (1, 0, 0, 0, 0), moment
+    for contact in contacts.values():
+        moment = contact.delete_after
+        assert (moment.day, moment.hour, moment.minute, moment.second,
+                moment.microsecond) == (1, 0, 0, 0, 0), moment
+
+    # And no text joins them: the contact's comment is in no exported text column.
+    texts = set(rows["comment"].dropna()) if "comment" in rows else set()
+    for c in comments:
+        if c["id"] in truth:
+            assert c["body"] not in texts
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migration_0008__renumbers_comments_and_cuts_times_to_the_month(
+        kind: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}" if kind == "sqlite" else postgres_url("_anon8")
+    upgrade(url, "0007_ws")
+    engine = create_engine(url)
+    submitted = dt.datetime(2026, 11, 17, 9, 41, 27, 123456, tzinfo=dt.UTC)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO unit (id, code, name_vi, unit_type) "
+                              "VALUES (1, 'U', 'U', 'commune')"))
+            for cid in (41, 42, 43):
+                conn.execute(text("INSERT INTO comment (id, unit_id, period, body, status, "
+                                  "updated_at) VALUES (:i, 1, '2026-11', :b, 'open', :t)"),
+                             {"i": cid, "b": f"body {cid}", "t": submitted})
+            conn.execute(text("INSERT INTO comment_contact (id, comment_id, phone, delete_after)"
+                              " VALUES (7, 42, :p, :t)"),
+                         {"p": PHONE, "t": submitted + dt.timedelta(days=90)})
+            conn.execute(text("INSERT INTO audit_entry (action, target, at) "
+                              "VALUES ('comments.assign', 'comment:42', :t)"), {"t": submitted})
+        upgrade(url)
+        with engine.connect() as conn:
+            comments = {r.body: r for r in conn.execute(text(
+                "SELECT id, body, updated_at FROM comment"))}
+            contact = conn.execute(text(
+                "SELECT id, comment_id, phone, delete_after FROM comment_contact")).one()
+            target = conn.scalar(text("SELECT target FROM audit_entry"))
+    finally:
+        engine.dispose()
+    assert sorted(comments) == ["body 41", "body 42", "body 43"]
+    assert not {r.id for r in comments.values()} & {41, 42, 43}
+    assert contact.phone == PHONE and contact.comment_id == comments["body 42"].id
+    assert contact.id != 7 and target == f"comment:{comments['body 42'].id}"
+    for row in comments.values():
+        moment = row.updated_at if isinstance(row.updated_at, dt.datetime) else \
+            dt.datetime.fromisoformat(row.updated_at)
+        assert (moment.year, moment.month, moment.day, moment.hour, moment.microsecond) == \
+            (2026, 11, 1, 0, 0)
+    deleted = contact.delete_after if isinstance(contact.delete_after, dt.datetime) else \
+        dt.datetime.fromisoformat(contact.delete_after)
+    # 90 days after 17 November is 15 February: kept until 1 March, never less than promised.
+    assert (deleted.year, deleted.month, deleted.day, deleted.hour) == (2027, 3, 1, 0)

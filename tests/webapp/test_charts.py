@@ -117,3 +117,16 @@ def test_trend_axis__zoomed_to_whole_tenths_around_the_intervals() -> None:
     assert zoomed((Bar("a", 0.05, 0.02, 0.1),), Scale()) == Scale(0.0, 0.2, True)
     points = Scale(8.0, 80.0, False)
     assert zoomed(narrow, points) == points  # PAPI's points keep their own fitted axis
+
+
+# Issue 21, finding 4: a "$" in a unit's name (imported by CSV) made matplotlib parse TeX.
+@pytest.mark.parametrize("name", ["$\\frac{a$", "$x$", "a $ b", "$$", "\\$100"])
+def test_charts__dollar_in_a_label__drawn_as_text(name: str) -> None:
+    bars = (Bar(name, 0.5, 0.4, 0.6), Bar("Xã An", 0.6, 0.5, 0.7))
+    svg = charts.interval_chart(bars, Scale(), name, "")
+    assert name.replace("$", "") == "" or name in svg or name[:20] in svg
+    trend = charts.trend_chart(("2026-01", "2026-02"), bars, Scale(), name, "")
+    pairs = ((bars[0], bars[1]),)
+    after = charts.before_after_chart(pairs, Scale(), name, "", (name, "sau"))
+    for drawn in (svg, trend, after):
+        _parse(drawn)

@@ -72,8 +72,11 @@ def test_close__contact_deleted(session: Session, comment: Comment) -> None:
     assert session.scalar(select(func.count()).select_from(CommentContact)) == 0
 
 
-def test_purge__after_90_days(session: Session, comment: Comment) -> None:
-    assert purge_contacts(session, now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) == 0
-    assert purge_contacts(session, now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-                          + dt.timedelta(days=90, seconds=1)) == 1
+def test_purge__at_the_start_of_the_third_month_after(session: Session,
+                                                      comment: Comment) -> None:
+    # Left in November 2026: kept through January, gone from 1 February 2027 (no finer time).
+    stored = session.scalars(select(CommentContact)).one().delete_after
+    assert (stored.year, stored.month, stored.day, stored.hour, stored.minute) == (2027, 2, 1, 0, 0)
+    assert purge_contacts(session, now=dt.datetime(2027, 1, 31, 23, tzinfo=dt.UTC)) == 0
+    assert purge_contacts(session, now=dt.datetime(2027, 2, 1, 0, 0, 1, tzinfo=dt.UTC)) == 1
     assert session.scalar(select(func.count()).select_from(CommentContact)) == 0

@@ -61,3 +61,32 @@ def test_export_page__analyst_exports_own_subtree_in_background(
     login(client, "admin")
     assert client.get(f"/staff/exports/{job}").status_code == 404
     assert client.get(f"/staff/exports/{job}/{data_name}").status_code == 404
+
+
+# Issue 21, finding 12: analysts could export with k = 1.
+@pytest.mark.parametrize("k", ["1", "2"])
+def test_export__analyst_below_the_k_floor__refused_nothing_started(
+        app: Flask, session: Session, client: FlaskClient, k: str) -> None:
+    from webapp.export.jobs import jobs_root
+
+    build_world(session, responses_per_unit=5)
+    login(client, "analyst")
+    token = csrf_token(client, "/staff/exports/")
+    before = set(jobs_root(app).iterdir()) if jobs_root(app).exists() else set()
+    posted = client.post("/staff/exports/", data={
+        "csrf_token": token, "survey": "sipas", "period": PERIOD, "format": "csv", "k": k})
+    assert posted.status_code == 302 and posted.headers["Location"].endswith("/staff/exports/")
+    after = set(jobs_root(app).iterdir()) if jobs_root(app).exists() else set()
+    assert after == before
+    assert "k = " in client.get("/staff/exports/").get_data(as_text=True)
+
+
+def test_export__admin_may_choose_k_1(session: Session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from webapp.export.service import ExportRefused, ExportRequest, require_k_allowed
+    from webapp.models import Role, User
+
+    require_k_allowed(User(email="a@t.vn", role=Role.ADMIN), 1)
+    with pytest.raises(ExportRefused):
+        require_k_allowed(User(email="b@t.vn", role=Role.ANALYST), 2)
+    require_k_allowed(User(email="b@t.vn", role=Role.ANALYST), 3)
+    assert ExportRequest("sipas", PERIOD, "csv", tmp_path, k=1).k == 1

@@ -80,7 +80,10 @@ def _last_page(client: FlaskClient, path: str) -> tuple[str, list[tuple[str, str
 
 
 def _target(app: Flask, session: Session, client: FlaskClient, key: str) -> Target:
-    path = f"/s/{sign_counter_token(setup_counter(session), app.config)}/{key}"
+    counter = setup_counter(session)
+    counter.survey_keys = "sipas sipas_2017 onestop"  # what an administrator may allow
+    session.commit()
+    path = f"/s/{sign_counter_token(counter, app.config)}/{key}"
     _, fields = _last_page(client, path)
     version = latest_version(session, key)
     assert version is not None
@@ -175,7 +178,7 @@ def check_one(client: FlaskClient, session: Session, target: Target, path: str,
     return status
 
 
-@pytest.mark.parametrize("key", ["sipas", "papi", "sipas_2017"])
+@pytest.mark.parametrize("key", ["sipas", "onestop", "sipas_2017"])
 def test_broken_submissions__refused_whole_or_stored_whole(app: Flask, session: Session,
                                                           key: str) -> None:
     client = app.test_client()
@@ -247,14 +250,17 @@ def test_replayed_submission__stored_once(client: FlaskClient, session: Session,
     assert len(snapshot(session)["response"]) == before + 1
 
 
-# A bug the properties found, kept as a plain example.
+# A bug the properties found, kept as a plain example: PAPI has no free comment and so no
+# contact box, and a posted one blocked the page unseen. PAPI is a household interview and
+# no longer opens at a counter at all (issue 21): the same post is now a 404, nothing stored.
 def test_contact_box_posted_to_a_survey_without_comment__ignored(app: Flask, session: Session,
                                                                  client: FlaskClient) -> None:
-    """PAPI has no free comment and so no contact box: a posted one blocked the page unseen."""
-    target = _target(app, session, client, "papi")
-    response = _send(client, target.path, data=MultiDict([*target.base, ("_contact", "1")]))
-    assert response.status_code == 303
-    assert snapshot(session)["comment_contact"] == []
+    target = _target(app, session, client, "sipas")
+    before = snapshot(session)
+    path = target.path.rsplit("/", 1)[0] + "/papi"
+    response = _send(client, path, data=MultiDict([*target.base, ("_contact", "1")]))
+    assert response.status_code == 404
+    assert snapshot(session) == before
 
 
 def test_nul_anywhere__400_nothing_stored(client: FlaskClient, session: Session,

@@ -172,3 +172,20 @@ def test_import_fields__duplicate__rejected(session: Session, tmp_path: Path) ->
     with pytest.raises(ImportRejected, match="f.csv:3: column 'code': duplicate code 'HT'"):
         import_fields(session, write(tmp_path, "code,name_vi\nHT,Hộ tịch\nHT,Hộ tịch 2\n"))
     assert count(session, ProcedureField) == 0
+
+
+# Issue 21, finding 10: one syntax for unit codes, with file:line and column.
+@pytest.mark.parametrize("code", ['EV"IL;x=1', "a b", "-x", "x/y", "é", "x" * 41, "A\\B"])
+def test_import_units__code_outside_the_syntax__refused_with_line(session: Session,
+                                                                  tmp_path: Path,
+                                                                  code: str) -> None:
+    from webapp.models import Unit
+
+    quoted = '"' + code.replace('"', '""') + '"'
+    path = write(tmp_path, f"code,name_vi,unit_type,parent_code\nP,Tỉnh,province,\n"
+                           f"{quoted},Xã,commune,P\nC,Xã C,commune,{quoted}\n")
+    with pytest.raises(ImportRejected) as info:
+        import_units(session, path)
+    message = str(info.value)
+    assert "f.csv:3: column 'code':" in message and "f.csv:4: column 'parent_code':" in message
+    assert session.query(Unit).count() == 0

@@ -256,14 +256,18 @@ def test_contact_me__phone_kept_apart_and_only_with_a_comment(client: FlaskClien
 
 def test_kiosk__opened_by_signed_in_staff__tablet_signed_out(app: Flask, client: FlaskClient,
                                                             session: Session) -> None:
-    from tests.webapp.staff_helpers import build_world, login
+    from tests.webapp.staff_helpers import build_world, login, token_in
 
     world = build_world(session)
     login(client, "manager")
     assert client.get("/staff/").status_code in {200, 302}
     counter = session.get(Counter, next(iter(world.counters.values())))
     kiosk = "/k/" + sign_counter_token(counter, app.config)
-    assert client.get(kiosk).status_code == 200
+    page = client.get(kiosk)
+    assert page.status_code == 200 and 'name="submission_id"' not in page.get_data(as_text=True)
+    # The tablet is signed out by the page's POST (a plain GET never signs out: issue 21).
+    assert client.post(kiosk, data={"action": "kiosk_start", "csrf_token": token_in(
+        page.get_data(as_text=True))}).status_code == 303
     # The next person at the tablet finds no staff session.
     staff = client.get("/staff/")
     assert staff.status_code == 302 and "/auth/login" in staff.headers["Location"]

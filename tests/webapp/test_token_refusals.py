@@ -168,3 +168,20 @@ def test_dossier_mint__other_unit__403_nothing_stored(client: FlaskClient, sessi
     assert response.status_code == 403 and response.get_json()["field"] in ("unit_code",
                                                                            "counter_code")
     assert snapshot(session) == before
+
+
+# Issue 21, finding 11: one spelling per counter token.
+def test_counter_token__non_canonical_numerals__refused_nothing_stored(
+        app: Flask, session: Session, client: FlaskClient, counter: Counter) -> None:
+    counter.id  # noqa: B018 - loaded
+    token = sign_counter_token(counter, app.config)
+    version, id_text, generation, mac = token.split(".")
+    fields = last_form(client, f"/s/{token}")
+    spellings = {f"{version}.0{id_text}.{generation}.{mac}",
+                 f"{version}.{id_text}.0{generation}.{mac}",
+                 f"{version}.00{id_text}.00{generation}.{mac}",
+                 f"{version}.{id_text.upper()}.{generation.upper()}.{mac}"} - {token}
+    for spelling in spellings:
+        for prefix in ("/s/", "/k/"):
+            refused(client, session, f"{prefix}{spelling}", fields, 404)
+    assert client.get(f"/s/{token}").status_code == 200

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.administration.users import MAX_FAILED_LOGINS, UserError, authenticate, create_user
+from webapp.administration.users import UserError, authenticate, create_user
 from webapp.models import AuditEntry, Role, Unit, User
 
 
@@ -50,16 +48,14 @@ def test_create_user__same_email_twice__refused(session: Session) -> None:
         create_user(session, email="A@x.vn", role="admin", password="0123456789ab")
 
 
-def test_authenticate__lockout_after_repeated_failures(session: Session) -> None:
-    create_user(session, email="a@x.vn", role="admin", password="0123456789ab")
-    now = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
-    assert authenticate(session, "a@x.vn", "0123456789ab", now) is not None
-    for _ in range(MAX_FAILED_LOGINS):
-        assert authenticate(session, "a@x.vn", "wrong", now) is None
-    # Locked: even the right password is refused until the lockout ends.
-    assert authenticate(session, "a@x.vn", "0123456789ab", now) is None
-    later = now + dt.timedelta(minutes=16)
-    assert authenticate(session, "a@x.vn", "0123456789ab", later) is not None
+def test_authenticate__right_password__user__wrong_or_inactive__none(session: Session) -> None:
+    user, _ = create_user(session, email="a@x.vn", role="admin", password="0123456789ab")
+    assert authenticate(session, "A@x.vn ", "0123456789ab") is user
+    assert authenticate(session, "a@x.vn", "wrong") is None
+    assert authenticate(session, "a@x.vn", "0123456789ab", throttled=True) is None
+    user.active = False
+    session.commit()
+    assert authenticate(session, "a@x.vn", "0123456789ab") is None
 
 
 def test_cli_users_create__generated_password_printed(runner: FlaskCliRunner) -> None:

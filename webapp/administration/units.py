@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..codes import code_problem
 from ..csv_input import CsvRow, ImportProblem, ImportRejected, read_csv
 from ..models import Unit
 from ..unit_tree import subtree_ids
@@ -74,6 +75,10 @@ def import_units(session: Session, path: Path, *, user_id: int | None = None) ->
             if not values[column]:
                 problems.append(ImportProblem(row.line, column, "is empty"))
         code = values["code"]
+        for column in ("code", "parent_code", "successor_code"):
+            value = values.get(column, "")
+            if value and (problem := code_problem(value)):
+                problems.append(ImportProblem(row.line, column, problem))
         if code and code in line_of:
             problems.append(ImportProblem(row.line, "code", f"duplicate code {code!r}, "
                                           f"first on line {line_of[code]}"))

@@ -1,8 +1,8 @@
-"""Staff accounts: creation, password checks and throttled sign-in."""
+"""Staff accounts: creation, password checks, and ending an account's sessions."""
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import secrets
 
 from sqlalchemy import func, select
@@ -11,11 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..models import Role, Unit, User
-from ..models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 # scrypt is memory-hard; werkzeug's parameters follow current OWASP guidance.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
 
@@ -58,31 +55,29 @@ def create_user(session: Session, *, email: str, role: Role | str, unit_code: st
     return user, password
 
 
-def authenticate(session: Session, email: str, password: str,
-                 now: dt.datetime | None = None) -> User | None:
-    """Return the user when the password is right and the account is not locked.
+@functools.cache
+def _dummy_hash() -> str:
+    # A hash of a random password, made once per process: unknown and inactive accounts are
+    # checked against it, so they cost one hash check like a known account.
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
-    After MAX_FAILED_LOGINS wrong passwords the account is locked for LOCKOUT, so guessing
-    is throttled per account without storing anything about the client.
+
+def authenticate(session: Session, email: str, password: str, *,
+                 throttled: bool = False) -> User | None:
+    """Return the active user when the password is right (and ``throttled`` is False).
+
+    Every call costs exactly one password hash check, whether the address is known, unknown,
+    inactive or throttled, so neither timing nor work tells whether an account exists.
+    Throttling is the caller's (``auth.throttle``: per client and account, never a lock on
+    the account itself).
     """
-    now = now or utcnow()
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not user.active:
-        # Same work as a real check, so timing does not reveal which e-mails exist.
-        check_password_hash(generate_password_hash("x", method=PASSWORD_METHOD), password)
-        return None
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=dt.UTC)  # SQLite returns naive times
-    if locked_until is not None and locked_until > now:
-        return None
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
-            audit.record(session, "users.locked", target=user.email)
-        session.commit()
-        return None
-    user.failed_logins, user.locked_until = 0, None
-    session.commit()
-    return user
+    usable = user is not None and user.active and not throttled
+    stored = user.password_hash if usable and user is not None else _dummy_hash()
+    right = check_password_hash(stored, password)
+    return user if usable and right else None
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Make every session cookie issued to ``user`` so far stop working (no commit)."""
+    user.session_version = (user.session_version or 1) + 1

@@ -109,6 +109,10 @@ def toggle_user(user_id: int) -> Response:
     if not ConfirmForm().validate_on_submit() or (me is not None and user.id == me.id):
         abort(400)
     user.active = not user.active
+    if not user.active:
+        from .users import end_sessions
+
+        end_sessions(session, user)
     audit.record(session, "users.active", target=user.email, user_id=me.id if me else None,
                  detail={"active": user.active})
     session.commit()

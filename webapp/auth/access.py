@@ -2,9 +2,11 @@
 
 Rules
 -----
-* A signed-in session holds the user's id and the time of sign-in. It ends when the user signs
-  out, when ``PERMANENT_SESSION_LIFETIME`` has passed since sign-in (however active the user
-  was), or when the account is deactivated.
+* A signed-in session holds the user's id, the time of sign-in and the user's session version.
+  It ends when the user signs out, when ``PERMANENT_SESSION_LIFETIME`` has passed since sign-in
+  (however active the user was), or when the account is deactivated. Signing out and
+  deactivation bump the version stored on the user, so a copy of the cookie saved before
+  stops working too (the cookie is signed, not stored: only the version can revoke it).
 * ``role_required(*roles)`` lets the listed roles through; administrators hold every
   permission, so they always pass.
 * Every role but administrator is scoped to its unit's subtree: ``visible_unit_ids`` returns
@@ -34,6 +36,7 @@ from ..unit_tree import (
 
 SESSION_USER = "uid"
 SESSION_SINCE = "auth_at"
+SESSION_VERSION = "sv"
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -45,11 +48,18 @@ def sign_in(user: User) -> None:
     session.permanent = True
     session[SESSION_USER] = user.id
     session[SESSION_SINCE] = int(time.time())
+    session[SESSION_VERSION] = user.session_version
     g.pop("hailong_user", None)
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End the session, and every other session of the same user (the version moves on)."""
+    from ..administration.users import end_sessions
+
+    user = current_user()
+    if user is not None:
+        end_sessions(get_session(), user)
+        get_session().commit()
     session.clear()
     g.pop("hailong_user", None)
 
@@ -72,7 +82,8 @@ def current_user() -> User | None:
             session.clear()
         else:
             found = get_session().get(User, user_id)
-            user = found if found is not None and found.active else None
+            user = (found if found is not None and found.active
+                    and session.get(SESSION_VERSION) == found.session_version else None)
             if user is None:
                 session.clear()
     g.hailong_user = user

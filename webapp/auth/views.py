@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..administration.users import authenticate
 from ..db import get_session
-from ..respond.ratelimit import get_rate_limiter
 from .access import current_user, sign_in, sign_out
 from .forms import LoginForm
+from .throttle import sign_in_allowed
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
-
-# Per e-mail address, on top of the account lockout in services.users: slows guessing across
-# many addresses' lockouts without storing anything about the client.
-SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,15 +31,14 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        limiter = get_rate_limiter(current_app)
-        if not limiter.hit(f"login:{email}", limit=SIGN_IN_ATTEMPTS_PER_MINUTE,
-                           window_seconds=60):
-            flash(_("Too many attempts. Wait a minute and try again."), "error")
+        allowed = sign_in_allowed(email)
+        # The hash is checked even when throttled: the same work for every answer.
+        user = authenticate(get_session(), email, form.password.data, throttled=not allowed)
+        if not allowed:
+            flash(_("Too many attempts from here. Wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=form), 429
-        user = authenticate(get_session(), email, form.password.data)
         if user is None:
-            flash(_("Wrong e-mail or password, or the account is locked for a while after "
-                    "several wrong attempts."), "error")
+            flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
         sign_in(user)
         return redirect(_safe_next(request.args.get("next")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..codes import CODE
 from ..models import Counter, Unit
 from ..respond.tokens import sign_counter_token
 
@@ -68,7 +68,7 @@ class CounterError(ValueError):
     """A counter edit was refused; the message names the field and the reason."""
 
 
-COUNTER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+COUNTER_CODE = CODE  # one syntax for unit and counter codes (webapp.codes)
 
 
 def _names(name_vi: str, name_en: str) -> tuple[str, str | None]:

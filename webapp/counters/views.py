@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import Response as FlaskResponse
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from ..administration.forms import ConfirmForm
 from ..auth.access import can_see, current_user, require_unit, role_required
+from ..codes import attachment
 from ..db import get_session
 from ..models import Counter, Role, Unit
+from ..respond.bindings import (
+    HOUSEHOLD_SURVEYS,
+    SurveyBindingError,
+    parse_survey_keys,
+    set_counter_surveys,
+)
+from ..survey_versions import latest_version, load_version, survey_keys
 from .forms import CounterForm
 from .poster import MIMETYPES, render_poster
 from .service import CounterError, create_counter, retire_counter_codes, update_counter
@@ -73,7 +83,7 @@ def poster(counter_id: int, fmt: str) -> FlaskResponse:
     unit: Unit = counter.unit
     name = f"poster-{unit.code}-{counter.code}.{fmt}"
     return FlaskResponse(body, mimetype=MIMETYPES[fmt],
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                         headers={"Content-Disposition": attachment(name)})
 
 
 @bp.post("/units/<code>/counters")
@@ -106,21 +116,40 @@ def edit_counter(counter_id: int) -> Response | Page:
     if counter is None:
         abort(404)
     form = CounterForm(obj=counter)
+    choices = counter_survey_choices(session)
+    form.surveys.choices = choices
+    if not form.is_submitted():
+        form.surveys.data = sorted(parse_survey_keys(counter.survey_keys))
     status = 200
     if form.is_submitted():
         status = 400
         if form.validate():
             try:
+                set_counter_surveys(session, counter, list(form.surveys.data or []),
+                                    published={key for key, _ in choices}, user_id=_me())
                 update_counter(session, counter, name_vi=form.name_vi.data or "",
                                name_en=form.name_en.data or "", active=bool(form.active.data),
                                user_id=_me())
-            except CounterError as exc:
+            except (CounterError, SurveyBindingError) as exc:
                 session.rollback()
                 _refused(str(exc))
             else:
                 flash(_("Counter %(code)s saved.", code=counter.code), "info")
                 return redirect(url_for("counters.counters", code=counter.unit.code))
     return render_template("counters/counter_edit.html", counter=counter, form=form), status
+
+
+def counter_survey_choices(session: Session) -> list[tuple[str, str]]:
+    """Published surveys a counter may open, each named by its title in the page language."""
+    language = str(get_locale())
+    choices = []
+    for key in survey_keys(session):
+        version = latest_version(session, key)
+        if key in HOUSEHOLD_SURVEYS or version is None:
+            continue
+        title = load_version(version).title
+        choices.append((key, title.get(language) or title.get("vi") or key))
+    return choices
 
 
 @bp.post("/counters/<int:counter_id>/retire-codes")

@@ -17,7 +17,14 @@ from flask import Flask
 
 from ..db import get_session
 from ..models import User
-from .service import ExportError, ExportRequest, count_responses, export_scope, run_export
+from .service import (
+    ExportError,
+    ExportRequest,
+    count_responses,
+    export_scope,
+    require_k_allowed,
+    run_export,
+)
 
 STATUS = "status.json"
 JOB_ID_BYTES = 12
@@ -47,6 +54,7 @@ def _write_status(folder: Path, status: dict[str, Any]) -> None:
 
 def start_job(app: Flask, user: User, request: ExportRequest) -> tuple[str, threading.Thread]:
     """Check access, then run the export in a thread; return the job id and the thread."""
+    require_k_allowed(user, request.k)  # raises ExportRefused
     scope = export_scope(get_session(), user, request.unit_code)  # raises ExportRefused
     total = count_responses(get_session(), request, scope)
     job_id = secrets.token_hex(JOB_ID_BYTES)

@@ -101,6 +101,18 @@ def count_responses(session: Session, request: ExportRequest,
     return int(session.scalar(query) or 0)
 
 
+# The smallest k an analyst may choose: below it a combination of answers can point at one or
+# two citizens. Administrators (and the command line, run by an operator) may go lower.
+MIN_ANALYST_K = 3
+
+
+def require_k_allowed(user: User | None, k: int) -> None:
+    """Refuse (ExportRefused) a k below MIN_ANALYST_K unless the user is an administrator."""
+    if user is not None and user.role != Role.ADMIN and k < MIN_ANALYST_K:
+        raise ExportRefused(f"k = {k} is below {MIN_ANALYST_K}, the smallest an analyst may "
+                            "choose; ask an administrator for a lower k")
+
+
 def export_scope(session: Session, user: User | None, unit_code: str | None) -> set[int] | None:
     """Unit ids the export may include (None = all); refuse a unit outside the user's scope."""
     if user is not None and not can_export(user):
@@ -128,6 +140,7 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
     """
     if request.fmt not in FORMATS:
         raise ExportError(f"unknown format {request.fmt!r}; choose one of {', '.join(FORMATS)}")
+    require_k_allowed(user, request.k)
     unit_ids = export_scope(session, user, request.unit_code)
     period = parse_period_span(request.period)
     version = latest_version(session, request.survey)

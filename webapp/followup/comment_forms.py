@@ -20,6 +20,8 @@ class FollowUpForm(FlaskForm):
     assignee = SelectField(_l("Assign to"), coerce=int, validators=[Optional()],
                            validate_choice=False)
     reply = TextAreaField(_l("Reply"), validators=[Optional(), Length(max=4000)])
+    # "1" once the user has confirmed taking a citizen's phone number over from its holder.
+    confirm_contact = HiddenField()
     submit = SubmitField(_l("Save"))
 
 

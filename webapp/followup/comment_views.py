@@ -40,8 +40,19 @@ def _filters() -> service.CommentFilter:
         abort(400, str(exc) or None)
 
 
+# The inbox's own filters: the only query arguments carried into url_for. Anything else
+# (``comment_id``, ``endpoint``, ``_external``, ``_scheme``) would clash with url_for's own
+# parameters or build absolute URLs from the Host header.
+INBOX_ARGS = ("unit", "period", "field", "criterion", "status")
+
+
+def inbox_args() -> dict[str, str]:
+    """The inbox filters of this request, and nothing else."""
+    return {k: v for k in INBOX_ARGS if (v := request.args.get(k))}
+
+
 def _back() -> Response:
-    return redirect(url_for("comments.inbox", **request.args))
+    return redirect(url_for("comments.inbox", **inbox_args()))
 
 
 @bp.get("/")
@@ -71,7 +82,7 @@ def inbox() -> str:
                            can_act=can_act(user), note_form=note_form,
                            fields=service.field_codes(session),
                            criteria=service.criteria_in_use(session, ids),
-                           statuses=service.STATUSES, args=request.args,
+                           statuses=service.STATUSES, args=inbox_args(),
                            latest=max(filter(None, (latest_month(session, key)
                                                     for key in survey_keys(session))),
                                       default=None),
@@ -89,9 +100,16 @@ def _criterion_labels(session: Session) -> dict[str, str]:
     return labels
 
 
+def takes_contact_over(session: Session, comment: Comment, assignee: User) -> bool:
+    """Whether assigning ``comment`` to ``assignee`` moves a citizen's phone number away from
+    the staff member it is assigned to."""
+    return (comment.assigned_to_id is not None and comment.assigned_to_id != assignee.id
+            and contact_of(session, comment) is not None)
+
+
 @bp.post("/<int:comment_id>")
 @role_required(Role.UNIT_MANAGER)
-def follow_up(comment_id: int) -> Response:
+def follow_up(comment_id: int) -> Response | str:
     """Assign, reply to, close or reopen one comment of the user's subtree."""
     session = get_session()
     user = current_user()
@@ -107,9 +125,17 @@ def follow_up(comment_id: int) -> Response:
         if assignee is None or assignee not in allowed or not can_see(session, assignee,
                                                                       comment.unit_id):
             abort(400)
+    handover = (assignee is not None and takes_contact_over(session, comment, assignee))
+    if handover and form.confirm_contact.data != "1":
+        # The citizen's number leaves the staff member handling it: ask first.
+        return render_template("comments/confirm_handover.html", comment=comment,
+                               assignee=assignee, holder=session.get(User,
+                                                                     comment.assigned_to_id),
+                               form=form, args=inbox_args())
     try:
         service.follow_up(session, comment, action=form.action.data or "", user_id=user.id,
-                          reply=form.reply.data, assignee=assignee)
+                          reply=form.reply.data, assignee=assignee,
+                          contact_handed_over=handover)
     except service.CommentError as exc:
         flash(str(exc), "error")
     else:

@@ -81,7 +81,8 @@ def assignable_users(session: Session, unit_ids: Collection[int] | None) -> list
 
 
 def follow_up(session: Session, comment: Comment, *, action: str, user_id: int,
-              reply: str | None = None, assignee: User | None = None) -> None:
+              reply: str | None = None, assignee: User | None = None,
+              contact_handed_over: bool = False) -> None:
     """Assign, reply to, close or reopen a comment, and record who did it."""
     if action == "assign":
         if assignee is None:
@@ -100,7 +101,8 @@ def follow_up(session: Session, comment: Comment, *, action: str, user_id: int,
     else:
         raise CommentError(f"unknown action {action!r}")
     audit.record(session, f"comments.{action}", target=f"comment:{comment.id}", user_id=user_id,
-                 detail={"assignee": assignee.email if assignee else None})
+                 detail={"assignee": assignee.email if assignee else None,
+                         **({"contact_handed_over": True} if contact_handed_over else {})})
     session.commit()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .anonymity import RandomIdType, month_start, random_row_id
 from .base import Base, JSONDocument, utcnow
 
 
@@ -43,11 +44,16 @@ class Response(Base):
 
 
 class Comment(Base):
-    """A citizen's free comment, followed up by staff of the unit."""
+    """A citizen's free comment, followed up by staff of the unit.
+
+    The id is random and the only time kept is the month: neither may order a comment among
+    the responses (see ``models.anonymity``).
+    """
 
     __tablename__ = "comment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, autoincrement=False,
+                                    default=random_row_id)
     response_id: Mapped[int | None] = mapped_column(
         ForeignKey("response.id", ondelete="SET NULL"), index=True
     )
@@ -61,22 +67,27 @@ class Comment(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reply: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The month of the last change (a finer time would order comments among responses).
+    updated_at: Mapped[dt.datetime] = mapped_column(default=month_start, onupdate=month_start)
 
 
 class CommentContact(Base):
     """A phone number a citizen left to be contacted about their comment.
 
     Kept apart from the answers, shown only to staff handling the comment, never exported,
-    and deleted when the comment is closed or at ``delete_after`` (90 days), whichever is first.
+    and deleted when the comment is closed or at ``delete_after``, whichever is first;
+    ``delete_after`` is the start of the third month after the month the comment came in
+    (62-92 days later), so it keeps no finer time than the comment itself.
     A comment with a contact has no ``response_id``, and its text is not kept in the
     response's answers, so the number cannot be joined to how that citizen answered.
     """
 
     __tablename__ = "comment_contact"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"),
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, autoincrement=False,
+                                    default=random_row_id)
+    comment_id: Mapped[int] = mapped_column(RandomIdType,
+                                            ForeignKey("comment.id", ondelete="CASCADE"),
                                             unique=True)
     phone: Mapped[str] = mapped_column(String(20))
     delete_after: Mapped[dt.datetime] = mapped_column(index=True)

@@ -56,6 +56,10 @@ class Counter(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped when a printed code must stop working (a lost or defaced poster).
     token_generation: Mapped[int] = mapped_column(default=1)
+    # The surveys its posters and the dossier codes it issues may open, set by an
+    # administrator (keys separated by spaces); household instruments are never among them.
+    survey_keys: Mapped[str] = mapped_column(String(200), default="sipas",
+                                             server_default="sipas")
 
     unit: Mapped[Unit] = relationship(back_populates="counters")
 

@@ -36,8 +36,9 @@ class User(Base):
     # None only for administrators, who see every unit.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    # Stored in the session cookie at sign-in; bumped at sign-out and deactivation, so every
+    # cookie issued before (even one saved by someone else) stops opening staff pages.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from .. import phone as phone_numbers
 from ..models import Comment, CommentContact, Role, User
+from ..models.anonymity import months_later
 from ..models.base import utcnow
 
-KEEP_FOR = dt.timedelta(days=90)
-_SEPARATORS = re.compile(r"[\s.\-()]")
-# Vietnamese numbers: 0 and 9-10 more digits, or +84 and 9-10 digits.
-_PHONE = re.compile(r"^(?:0|\+84)\d{9,10}$")
-
-
+# Kept until the start of the third month after the comment's month: 62-92 days, and no time
+# finer than the month is stored (a precise deadline would date the submission).
+KEEP_MONTHS = 3
 class ContactError(ValueError):
     """A phone number that cannot be a Vietnamese phone number."""
 
 
 def normalise_phone(text: str) -> str:
-    """Strip separators and check the number; raise ContactError when it cannot be one."""
-    phone = _SEPARATORS.sub("", text or "")
-    if not _PHONE.match(phone):
-        raise ContactError("not a phone number")
-    return phone
+    """The number in canonical digits (``webapp.phone``, the definition the export scrubber
+    uses too); raise ContactError when ``text`` cannot be one."""
+    try:
+        return phone_numbers.normalise_phone(text)
+    except phone_numbers.NotAPhoneNumber as exc:
+        raise ContactError(str(exc)) from exc
 
 
 def attach_contact(session: Session, comment: Comment, phone: str,
@@ -34,7 +33,7 @@ def attach_contact(session: Session, comment: Comment, phone: str,
     """Keep ``phone`` for follow-up of ``comment`` (no commit: part of the response's
     transaction)."""
     contact = CommentContact(comment_id=comment.id, phone=normalise_phone(phone),
-                             delete_after=(now or utcnow()) + KEEP_FOR)
+                             delete_after=months_later(now or utcnow(), KEEP_MONTHS))
     session.add(contact)
     return contact
 
@@ -64,7 +63,7 @@ def forget_contact(session: Session, comment: Comment) -> None:
 
 
 def purge_contacts(session: Session, now: dt.datetime | None = None) -> int:
-    """Delete contacts past their 90 days or whose comment is closed; return how many."""
+    """Delete contacts past their keeping time or whose comment is closed; return how many."""
     now = now or utcnow()
     closed = select(Comment.id).where(Comment.status == "closed")
     result = session.execute(delete(CommentContact).where(

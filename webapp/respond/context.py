@@ -11,6 +11,7 @@ from survey_defs import SurveyDefinition
 
 from ..models import ProcedureField, SurveyVersion, Unit
 from ..survey_versions import DEFAULT_SURVEY, latest_version, load_version
+from .bindings import may_open
 from .flow import OTHER_FIELD
 from .responses import Origin
 
@@ -67,7 +68,10 @@ class SurveyContext:
 
 def survey_context(session: Session, origin: Origin, survey_key: str | None, *,
                    kiosk: bool = False) -> SurveyContext | None:
-    """Build the context for ``survey_key`` (SIPAS by default); None if it is not published."""
+    """Build the context for ``survey_key`` (SIPAS by default); None if it is not published
+    or not one the token may open (``bindings``)."""
+    if not may_open(session, origin, survey_key or DEFAULT_SURVEY):
+        return None
     version = latest_version(session, survey_key or DEFAULT_SURVEY)
     if version is None:
         return None

@@ -153,6 +153,10 @@ def verify_counter_token(session: Session, token: str, config: Mapping[str, Any]
         raise InvalidToken("malformed")
     version, id_text, generation_text, mac = match.groups()
     counter_id, generation = int(id_text, 36), int(generation_text, 36)
+    if _b36(counter_id) != id_text or _b36(generation) != generation_text:
+        # One spelling per token (no leading zeros, lower case): otherwise ``0.09.1.`` and
+        # ``0.9.01.`` open the same counter, each with a rate-limit budget of its own.
+        raise InvalidToken("malformed")
     key = counter_keyring(config).get(version)
     if key is None or not hmac.compare_digest(mac, _mac(key, version, counter_id, generation)):
         raise InvalidToken("bad_signature")

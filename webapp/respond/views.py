@@ -83,11 +83,15 @@ def counter_survey(token: str, survey_key: str | None = None):  # type: ignore[n
 def kiosk_survey(token: str, survey_key: str | None = None):  # type: ignore[no-untyped-def]
     """The survey in a loop on a tablet at the counter.
 
-    A staff member opens it signed in; the tablet is signed out at once, so the citizens who
-    use it next cannot reach staff pages with that session.
+    A staff member who opens it signed in is asked to sign out first (a POST with the form's
+    token), so the citizens who use the tablet next cannot reach staff pages with that
+    session. A plain GET never signs out: any link on another site could do that.
     """
-    if request.method == "GET" and current_user() is not None:
+    if current_user() is not None:
+        if request.method == "GET" or not _csrf_ok():
+            return render_template("respond/kiosk_staff.html", action_url=request.path)
         sign_out()
+        return redirect(request.path, 303)
     return _survey(_counter_origin("kiosk"), token, survey_key, kiosk=True,
                    done_url=url_for(".kiosk_done", token=token, survey_key=survey_key))
 
@@ -101,12 +105,17 @@ def dossier_survey(token: str, survey_key: str | None = None):  # type: ignore[n
                    done_url=None)
 
 
-def _thanks(unit_id: int | None, restart_url: str | None = None):  # type: ignore[no-untyped-def]
-    """The thank-you page, with the unit's "you said, we did" note where it wrote one."""
+def _thanks(unit_id: int | None, restart_url: str | None = None, *,
+            published_only: bool = False):  # type: ignore[no-untyped-def]
+    """The thank-you page, with the unit's "you said, we did" note where it wrote one.
+
+    ``published_only``: show the note only while the unit publishes its public page (for
+    ``/d/done``, which anyone can open with any unit's code).
+    """
     note = None
     if unit_id is not None:
         publication = get_session().get(UnitPublication, unit_id)
-        if publication is not None:
+        if publication is not None and (publication.published or not published_only):
             english = str(get_locale()) == "en"
             note = (publication.note_en if english else None) or publication.note_vi
     return render_template("respond/thanks.html", restart_url=restart_url, note=note,
@@ -138,7 +147,8 @@ def kiosk_done(token: str, survey_key: str | None = None):  # type: ignore[no-un
 def dossier_done():  # type: ignore[no-untyped-def]
     """Thank the citizen who answered from a receipt (the used token no longer opens)."""
     unit = get_session().scalar(select(Unit).where(Unit.code == request.args.get("u", "")))
-    return _thanks(unit.id if unit else None)
+    # No token here: any unit's code opens it, so a withdrawn public page hides the note.
+    return _thanks(unit.id if unit else None, published_only=True)
 
 
 def _too_many_text() -> str:

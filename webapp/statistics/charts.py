@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 WIDTH_IN = 7.2
@@ -203,7 +204,9 @@ def draw_before_after(ax: Axes, pairs: Sequence[tuple[Bar, Bar]], scale: Scale, 
 
 # Text stays text (small, selectable, read by the browser in its own fonts, which all cover
 # Vietnamese); DejaVu Sans, which matplotlib measures the labels with, comes first in staff.css.
-_SVG_RC = {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "hailong"}
+# parse_math off: a "$" in a unit or criterion name is text, not (possibly broken) TeX.
+_SVG_RC = {"svg.fonttype": "none", "font.family": "DejaVu Sans", "svg.hashsalt": "hailong",
+           "text.parse_math": False}
 # rc_context changes process-wide settings: one render at a time (charts are cached anyway).
 _RENDER_LOCK = threading.Lock()
 _STYLE_ATTR = re.compile(r'style="([^"]*)"')
@@ -243,6 +246,10 @@ def _tidy(text: str, prefix: str) -> str:
 def figure_svg(fig: Figure, title: str, desc: str) -> Markup:
     """The figure as an inline ``<svg>`` with a title and description, ids unique to it."""
     buffer = io.StringIO()
+    # Texts already made (labels, titles) took parse_math from the settings at their making;
+    # tick labels are made while saving, inside the context below.
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     with _RENDER_LOCK, matplotlib.rc_context(_SVG_RC):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     raw = buffer.getvalue()

@@ -71,7 +71,9 @@ def iter_response_chunks(session: Session, survey_key: str, period: Period | Per
                     Response.on_time, Response.language, cast(Response.answers, Text))
              .where(Response.survey_version_id.in_(list(versions)),
                     Response.period.in_(period.months()))
-             .order_by(Response.id))
+             # By the random public id, never the internal one: rows in insertion order
+             # would place a response among the comments stored around it.
+             .order_by(Response.public_id))
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(list(unit_ids)))
     label = str(period)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import can_act, current_user, login_required, require_unit, visible_unit_ids
 from ..auth.staff_units import visible_units
+from ..codes import attachment
 from ..db import get_session
 from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, survey_keys
@@ -98,5 +99,5 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
     render = report_workbook if fmt == "xlsx" else report_pdf
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
     return FlaskResponse(render(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
-                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                         headers={"Content-Disposition": attachment(name)})
 
