@@ -168,7 +168,7 @@ def test_fresh_worker__answers_from_the_cells_table(session: Session, world: Wor
         again = indices_cache.cached_indices(session, "sipas", PERIOD, "P").results
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert_results_match(again, first, atol=0)
+    assert_results_match(again, first)
     assert any("stat_cell" in s for s in statements)
     assert not any("answers" in s for s in statements), "a fresh worker read the responses"
 
