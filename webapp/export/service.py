@@ -12,6 +12,7 @@ and to the codebook's frequency counter.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
@@ -36,7 +37,10 @@ from ..services.periods import Period, PeriodRange, parse_period_span
 from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
 from . import codebook, scripts
-from .disclosure import DEFAULT_K, SuppressionReport, local_suppression, scrub_text
+from .disclosure import DEFAULT_K, scrub_text
+from .sdc import Protection, protect, recode
+from .sdc_rules import DEFAULT_RELEASE, RELEASES, Release
+from .utility import group_share_changes
 from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
 from .layout import Layout, LayoutScanner
@@ -75,6 +79,8 @@ class ExportRequest:
     include_text: bool = False
     language: str = "vi"
     chunk: int = CHUNK
+    release: str = DEFAULT_RELEASE
+    agreement: str | None = None  # scientific use: agreement reference and analysts' names
 
 
 @dataclass
@@ -85,7 +91,7 @@ class ExportResult:
     files: list[Path]
     rows: int
     weighted_rows: int
-    suppression: SuppressionReport
+    suppression: Protection
     weighting: dict[str, object] = field(default_factory=dict)
 
 
@@ -128,6 +134,7 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
     """
     if request.fmt not in FORMATS:
         raise ExportError(f"unknown format {request.fmt!r}; choose one of {', '.join(FORMATS)}")
+    release = _release(request)
     unit_ids = export_scope(session, user, request.unit_code)
     period = parse_period_span(request.period)
     version = latest_version(session, request.survey)
@@ -135,8 +142,10 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
         raise ExportError(f"survey {request.survey!r} is not published")
     definition = load_version(version)
     tree = load_tree(session)
-    variables = catalogue(definition, tree.depth, request.include_text)
+    variables = recoded_catalogue(catalogue(definition, tree.depth, request.include_text),
+                                  release)
     qi = [v.name for v in variables if v.role == "respondent" and v.kind == "numeric"]
+    score = "score_overall" if any(v.name == "score_overall" for v in variables) else None
     stem = f"hailong_{request.survey}_{period}".replace("..", "_to_").replace("-", "_")
     out = request.out_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -146,13 +155,20 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
     tick = progress or (lambda _rows: None)
     try:
         keys, layout = _first_pass(session, request, period, unit_ids, builder, variables,
-                                   qi, staging, tick)
+                                   [*qi, *([score] if score else [])], staging, tick)
         weights, ps_total, weighting = _weights(session, period, unit_ids, keys)
-        mask, report = local_suppression(keys["unit"], keys[qi], request.k)
+        parents = {code: (path[-2][0] if len(path) > 1 else None)
+                   for code, path in tree.paths.items()}
+        report = protect(release, request.k, keys["unit"], keys[qi], weights, parents)
+        if score:
+            report.utility = group_share_changes(recode(keys[qi], release.recodes),
+                                                 report.values, keys[score], weights)
+        pooled = _pooled_columns(keys, report.pooled_units, tree)
         data_file = out / f"{stem}.{request.fmt}"
         freq = codebook.Frequencies(variables)
         writer = open_writer(request.fmt, data_file, variables, request.language, layout)
-        _second_pass(staging, writer, freq, weights, ps_total, mask, qi, request.chunk, tick)
+        _second_pass(staging, writer, freq, weights, ps_total, report.values, pooled,
+                     request.chunk, tick)
         writer.close()
     except (DtaError, SavError) as exc:  # the data outgrew what pass 1 learnt: a bug, said so
         raise ExportError(f"the {request.fmt} file could not be written: {exc}") from exc
@@ -165,12 +181,60 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
                  detail={"by": actor or (user.email if user else None),
                          "format": request.fmt, "rows": len(keys),
                          "unit": request.unit_code, "k": request.k,
+                         "release": release.name, "agreement": request.agreement,
                          "include_text": request.include_text,
-                         "suppressed_cells": sum(report.cells.values()),
+                         "suppressed_cells": sum(report.suppressed.values()),
                          "files": [f.name for f in files]})
     session.commit()
     return ExportResult(data_file, files, len(keys), int(np.isfinite(weights).sum()), report,
                         weighting)
+
+
+def _release(request: ExportRequest) -> Release:
+    release = RELEASES.get(request.release)
+    if release is None:
+        raise ExportError(f"unknown release type {request.release!r}; choose one of "
+                          f"{', '.join(RELEASES)}")
+    if request.k < 1:
+        raise ExportError("k must be a whole number, at least 1")
+    if release.needs_agreement and not (request.agreement or "").strip():
+        raise ExportError("a scientific-use file needs the data-use agreement: its reference "
+                          "and the analysts it names")
+    return release
+
+
+def recoded_catalogue(variables: list[Variable], release: Release) -> list[Variable]:
+    """The catalogue with the value labels of globally recoded variables replaced."""
+    by_name = {rc.variable: rc for rc in release.recodes}
+    out = []
+    for var in variables:
+        rc = by_name.get(var.name) if var.role == "respondent" else None
+        if rc is None:
+            out.append(var)
+            continue
+        values = {new: dict(label) for new, (_olds, label) in rc.groups.items()}
+        note = "recoded: " + "; ".join(f"{new} = {','.join(map(str, olds))}"
+                                       for new, (olds, _l) in rc.groups.items())
+        out.append(dataclasses.replace(var, values=values, note=note))
+    return out
+
+
+def _pooled_columns(keys: pd.DataFrame, pooled: dict[str, str],
+                    tree: object) -> dict[str, np.ndarray] | None:
+    """Replacement unit and design columns for responses of pooled small units (or None)."""
+    if not pooled:
+        return None
+    unit = keys["unit"].astype(str).to_numpy(object)
+    hit = np.array([u in pooled for u in unit])
+    new_unit = np.array([pooled.get(u, u) for u in unit], dtype=object)
+    # Each small unit keeps its own (renumbered) strata so the variance is unchanged.
+    number = {u: i + 1 for i, u in enumerate(sorted(pooled))}
+    stratum = np.array([f"{pooled[u]}#{number[u]}|{p}" if u in pooled else ""
+                        for u, p in zip(unit, keys["period"].astype(str), strict=True)],
+                       dtype=object)
+    post = np.array([f"{s}|{f}" if s else "" for s, f in
+                     zip(stratum, keys["field"].astype(str), strict=True)], dtype=object)
+    return {"hit": hit, "unit": new_unit, "stratum": stratum, "poststratum": post}
 
 
 def _first_pass(session: Session, request: ExportRequest, period: Period | PeriodRange,
@@ -189,13 +253,15 @@ def _first_pass(session: Session, request: ExportRequest, period: Period | Perio
         for col in ("unit", "period", "field"):
             small[col] = small[col].astype("category")
         for col in qi:
-            small[col] = small[col].astype("Int16")
+            if pd.api.types.is_integer_dtype(small[col]):
+                small[col] = small[col].astype("Int16")
         keys.append(small)
         tick(len(frame))
     writer.close()
     if not keys:
         empty = {c: pd.Series(dtype=object) for c in ("unit", "period", "field")}
-        return pd.DataFrame(empty | {c: pd.Series(dtype="Int16") for c in qi}), scanner.layout
+        return pd.DataFrame(empty | {c: pd.Series(dtype="Float64" if c.startswith("score_")
+                                                  else "Int16") for c in qi}), scanner.layout
     out = pd.concat(keys, ignore_index=True)
     for col in ("unit", "period", "field"):
         out[col] = out[col].astype(str)
@@ -224,9 +290,9 @@ def _weights(session: Session, period: Period | PeriodRange, unit_ids: set[int] 
 
 
 def _second_pass(staging: Path, writer: Writer, freq: codebook.Frequencies,
-                 weights: np.ndarray, ps_total: np.ndarray, mask: np.ndarray, qi: list[str],
-                 chunk: int, tick: Progress) -> None:
-    """Stream the staging file into the writer with weights and suppression applied."""
+                 weights: np.ndarray, ps_total: np.ndarray, protected: pd.DataFrame,
+                 pooled: dict[str, np.ndarray] | None, chunk: int, tick: Progress) -> None:
+    """Stream the staging file into the writer with weights and disclosure control applied."""
     start = 0
     source = pq.ParquetFile(staging)
     for batch in source.iter_batches(batch_size=chunk):
@@ -234,13 +300,32 @@ def _second_pass(staging: Path, writer: Writer, freq: codebook.Frequencies,
         stop = start + len(frame)
         frame["weight"] = weights[start:stop]
         frame["ps_total"] = ps_total[start:stop]
-        for j, col in enumerate(qi):
-            frame.loc[mask[start:stop, j], col] = pd.NA
+        for col in protected.columns:
+            frame[col] = protected[col].iloc[start:stop].to_numpy()
+            frame[col] = frame[col].astype("Int64")
+        if pooled is not None:
+            _pool(frame, {k: v[start:stop] for k, v in pooled.items()})
         writer.write(frame)
         freq.add(frame)
         tick(len(frame))
         start = stop
     source.close()
+
+
+def _pool(frame: pd.DataFrame, pooled: dict[str, np.ndarray]) -> None:
+    hit = pooled["hit"]
+    if not hit.any():
+        return
+    old = frame["unit"].astype(object).to_numpy()
+    for col in [c for c in frame.columns if c.startswith("unit_level") and c.endswith("_code")]:
+        same = hit & (frame[col].astype(object).to_numpy() == old)
+        frame.loc[same, col] = pooled["unit"][same]
+        frame.loc[same, col.replace("_code", "_name")] = "(gộp đơn vị nhỏ / pooled small units)"
+    frame.loc[hit, "unit"] = pooled["unit"][hit]
+    frame.loc[hit, "unit_name"] = "(gộp đơn vị nhỏ / pooled small units)"
+    frame.loc[hit, "stratum"] = pooled["stratum"][hit]
+    frame.loc[hit, "poststratum"] = pooled["poststratum"][hit]
+    frame.loc[hit, "counter"] = None
 
 
 WEIGHTING_TEXT = (
@@ -258,7 +343,7 @@ WEIGHTING_TEXT = (
 
 def _beside(out: Path, stem: str, request: ExportRequest,
             definition: survey_defs.SurveyDefinition, version: int,
-            variables: list[Variable], freq: codebook.Frequencies, report: SuppressionReport,
+            variables: list[Variable], freq: codebook.Frequencies, report: Protection,
             weighting: dict[str, object], rows: int) -> list[Path]:
     """Codebooks, reproduction scripts and the disclosure report."""
     info = codebook.StudyInfo(
@@ -266,7 +351,8 @@ def _beside(out: Path, stem: str, request: ExportRequest,
         period=str(parse_period_span(request.period)), data_file=f"{stem}.{request.fmt}",
         rows=rows,
         created=dt.datetime.now(dt.UTC), weighting=WEIGHTING_TEXT,
-        disclosure=disclosure_markdown(report, request.include_text, weighting, short=True))
+        disclosure=disclosure_markdown(report, request.include_text, weighting, short=True,
+                                       agreement=request.agreement))
     paths = {k: out / f"{stem}{suffix}" for k, suffix in (
         ("ddi", "_codebook.xml"), ("md", "_codebook.md"), ("composite", "_composite.csv"),
         ("r", "_indices.R"), ("do", "_indices.do"), ("report", "_disclosure.md"),
@@ -278,9 +364,21 @@ def _beside(out: Path, stem: str, request: ExportRequest,
     paths["r"].write_text(scripts.r_script(stem, info.data_file, request.fmt), encoding="utf-8")
     paths["do"].write_text(scripts.stata_do(stem, info.data_file, request.fmt, rows_spec),
                            encoding="utf-8")
-    paths["report"].write_text(disclosure_markdown(report, request.include_text, weighting),
+    paths["report"].write_text(disclosure_markdown(report, request.include_text, weighting,
+                                                   agreement=request.agreement),
                                encoding="utf-8")
-    paths["json"].write_text(json.dumps({"suppression": report.as_dict(),
+    paths["json"].write_text(json.dumps({"release": report.release, "k": report.k,
+                                         "keys": report.keys,
+                                         "agreement": request.agreement,
+                                         "suppressed": report.suppressed,
+                                         "kept_share": report.kept_share(),
+                                         "merged": report.merged,
+                                         "pooled_units": report.pooled_units,
+                                         "risk_before": report.risk_before.as_dict()
+                                         if report.risk_before else None,
+                                         "risk_after": report.risk_after.as_dict()
+                                         if report.risk_after else None,
+                                         "utility": report.utility,
                                          "weighting": weighting,
                                          "include_text": request.include_text},
                                         ensure_ascii=False, indent=2, default=str),
