@@ -59,7 +59,8 @@ def disclosure_markdown(prot: Protection, include_text: bool,
     if prot.pooled_units:
         lines += ["", "## Small units pooled under their parent", "",
                   "Their published indices are suppressed (too few answers); in this file their "
-                  "responses carry the pooled code, counters are blanked and strata are renumbered.",
+                  "responses carry the pooled code, counters are blanked and strata are "
+                  "renumbered.",
                   "", "| unit | pooled as |", "|---|---|"]
         lines += [f"| `{u}` | `{p}` |" for u, p in sorted(prot.pooled_units.items())]
     lines += ["", "Method (sdcMicro as published, Templ, Kowarik and Meindl 2015; Hundepool et al. "

@@ -38,15 +38,15 @@ from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
 from . import codebook, scripts
 from .disclosure import DEFAULT_K, scrub_text
-from .sdc import Protection, protect, recode
-from .sdc_rules import DEFAULT_RELEASE, RELEASES, Release
-from .utility import group_share_changes
 from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
 from .layout import Layout, LayoutScanner
 from .report import disclosure_markdown
+from .sdc import Protection, protect, recode
+from .sdc_rules import DEFAULT_RELEASE, RELEASES, Release
 from .spss import SavError
 from .stata import DtaError
+from .utility import group_share_changes
 from .writers import FORMATS, ParquetWriter, Writer, open_writer
 
 EXPORT_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
