@@ -1,13 +1,15 @@
-"""The R script written beside an export reproduces hailong's unit indices (issue 7, point 4).
+"""The R script written beside an export reproduces what hailong publishes (issues 7 and 19).
 
-hailong's own numbers come from ``analysis.units.unit_results`` with
-``small_cell_correction=False`` (its docstring: "False reproduces R survey exactly") and
-``suppress_below=0`` (so no estimate is hidden); the published indices use the small-cell
-corrected variance, whose point estimates are the same.
+The reference is what a reviewer would compare with: ``hailong indices --format csv`` (the
+pages' and the API's path, default ``beta_nchs`` intervals, small post-stratum correction,
+suppression below 10 answers). Other interval methods are compared with
+``analysis.units.unit_results(ci_method=...)`` on the same responses. The R script computes
+everything in base R from the exported file (and checks the weights with the survey package).
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -18,46 +20,72 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from analysis.units import unit_results
-from tests.webapp.test_export import _rscript_or_skip, export, load
+from tests.webapp.test_export import _rscript_or_skip
+from tests.webapp.test_export_sdc import demo  # noqa: F401 - fixture
+from webapp.cli import main
+from webapp.export.service import ExportRequest, ExportResult, run_export
 from webapp.services.microdata import load_dossier_counts, load_responses, unit_parents
 from webapp.services.surveys import latest_version, load_version
 
+KEYS = ["unit", "period", "scope", "index_id"]
+COLUMNS = ["estimate", "se", "ci_low", "ci_high", "df", "n"]
 
-def hailong_numbers(session: Session, period: str) -> pd.DataFrame:
-    """hailong's unit and subtree indices, R-compatible variance."""
-    version = latest_version(session, "sipas")
-    assert version is not None
-    return unit_results(load_responses(session, "sipas", period),
-                        load_version(version).scoring_spec(),
-                        dossiers=load_dossier_counts(session, period),
-                        parents=unit_parents(session), unmatched="drop",
-                        small_cell_correction=False, suppress_below=0)
+
+def run_r(result: ExportResult, method: str | None = None) -> pd.DataFrame:
+    """Run the export's R script; return its reproduced.csv."""
+    script = next(p for p in result.files if p.name.endswith("_indices.R"))
+    out = script.with_name(f"reproduced_{method or 'default'}.csv")
+    args = ["Rscript", str(script), str(result.data_file), str(out)] + ([method] if method else [])
+    run = subprocess.run(args, capture_output=True, text=True, check=False, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return pd.read_csv(out, dtype={"unit": str, "period": str}).rename(
+        columns={"index": "index_id"})
+
+
+def compare(ours: pd.DataFrame, r: pd.DataFrame) -> float:
+    """Assert every published row is reproduced at 1e-6; return the largest difference."""
+    merged = ours.merge(r, on=KEYS, how="left", suffixes=("", "_r"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    assert set(merged["scope"]) == {"unit", "subtree"}
+    worst = 0.0
+    for col in COLUMNS:
+        a, b = merged[col].to_numpy(float), merged[f"{col}_r"].to_numpy(float)
+        assert (np.isnan(a) == np.isnan(b)).all(), col
+        both = ~np.isnan(a)
+        np.testing.assert_allclose(b[both], a[both], rtol=0, atol=1e-6, err_msg=col)
+        worst = max(worst, float(np.abs(a[both] - b[both]).max(initial=0.0)))
+    return worst
 
 
 @pytest.mark.needs_r
 @pytest.mark.parametrize("fmt", ["csv", "dta"])
-def test_r_script__reproduces_unit_indices_to_1e6(app: Flask, session: Session,
-                                                  tmp_path: Path, fmt: str) -> None:
+def test_r_script__reproduced_csv_equals_hailong_indices(
+        app: Flask, session: Session, tmp_path: Path, demo: str, fmt: str) -> None:  # noqa: F811
     _rscript_or_skip("survey", "haven")
-    period = load(session, app, responses=400)
-    result = export(session, tmp_path, fmt)
-    script = next(p for p in result.files if p.name.endswith("_indices.R"))
-    run = subprocess.run(["Rscript", str(script)], capture_output=True, text=True,
-                         check=False, timeout=600)
-    assert run.returncode == 0, run.stderr
-    r = pd.read_csv(script.with_name(script.name.replace("_indices.R", "_indices_r.csv")),
-                    dtype={"unit": str, "period": str})
-    ours = hailong_numbers(session, period)
-    merged = ours.merge(r, on=["unit", "period", "scope", "index_id"], how="outer",
-                        suffixes=("", "_r"), indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
-    assert set(merged["scope"]) == {"unit", "subtree"}
-    assert len(merged) == len(ours) > 100
-    for col in ("estimate", "se"):
-        both = merged[col].notna() | merged[f"{col}_r"].notna()
-        np.testing.assert_allclose(merged.loc[both, f"{col}_r"], merged.loc[both, col],
-                                   rtol=0, atol=1e-6)
-    assert (merged["n"] == merged["n_r"]).all()
-    assert (merged["df"] == merged["df_r"]).all()
-    overall = merged[(merged["index_id"] == "overall") & (merged["scope"] == "unit")]
-    assert overall["estimate"].between(0, 1).all() and (overall["se"] > 0).all()
+    result = run_export(session, ExportRequest("sipas", demo, fmt, tmp_path), actor="test")
+    cli = app.test_cli_runner().invoke(main, ["indices", "--survey", "sipas", "--period", demo,
+                                              "--format", "csv"])
+    assert cli.exit_code == 0, cli.output
+    published = pd.read_csv(io.StringIO(cli.output), dtype={"unit": str, "period": str})
+    assert len(published) > 200 and published["estimate"].notna().sum() > 200
+    r = run_r(result)
+    assert len(r) == len(published)
+    assert compare(published, r) < 1e-6
+    assert (r["method"] == "beta_nchs").all()
+
+
+@pytest.mark.needs_r
+def test_r_script__every_interval_method(app: Flask, session: Session, tmp_path: Path,
+                                         demo: str) -> None:  # noqa: F811
+    _rscript_or_skip("survey")
+    result = run_export(session, ExportRequest("sipas", demo, "csv", tmp_path), actor="test")
+    version = latest_version(session, "sipas")
+    assert version is not None
+    responses = load_responses(session, "sipas", demo)
+    for method in ["beta", "mean", "xlogit", "wilson"]:
+        ours = unit_results(responses, load_version(version).scoring_spec(),
+                            dossiers=load_dossier_counts(session, demo),
+                            parents=unit_parents(session), unmatched="drop", ci_method=method)
+        r = run_r(result, method)
+        assert compare(ours, r) < 1e-6
+        assert (r["method"] == method).all()
