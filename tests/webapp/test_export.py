@@ -327,10 +327,10 @@ def test_codebooks_and_scripts__weights_flagged_frequencies_design(
     markdown = by_suffix["codebook.md"].read_text(encoding="utf-8")
     assert "| 2 | Nữ | Female |" in markdown and "Không có ý kiến" in markdown
     do = by_suffix["indices.do"].read_text(encoding="utf-8")
-    assert "svyset _n, strata(_stratum) poststrata(_post) postweight(ps_total)" in do
-    assert 'use "hailong_sipas_' in do and "lincom" in do
+    assert 'if `"`data\'"\' == "" local data "hailong_sipas_' in do
+    assert 'use "`data\'", clear' in do and "mata: hl_domain(" in do
     r = by_suffix["indices.R"].read_text(encoding="utf-8")
-    assert "postStratify(d0, ~poststratum, pop)" in r and "haven::read_dta" in r
+    assert "postStratify(svydesign(" in r and "haven::read_dta" in r
 
 
 @pytest.mark.parametrize("fmt", ["csv", "dta", "sav", "parquet"])

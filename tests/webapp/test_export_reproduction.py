@@ -89,3 +89,87 @@ def test_r_script__every_interval_method(app: Flask, session: Session, tmp_path:
         r = run_r(result, method)
         assert compare(ours, r) < 1e-6
         assert (r["method"] == method).all()
+
+
+# ---- the Stata do-file (no Stata here) ---------------------------------------------------
+# No Stata-compatible parser exists on PyPI or in Debian (pygments' StataLexer accepts any
+# text), so this checks what Stata itself would reject first: unbalanced macro quotes, braces
+# and parentheses, a Stata block brace not ending its line, a mata block without its end, and
+# commands or Mata functions that do not exist. The numbers are checked by reading the do-file
+# against the R script (docs/export.md says so).
+STATA_COMMANDS = {"version", "clear", "set", "local", "if", "use", "import", "destring",
+                  "generate", "drop", "sort", "bysort", "foreach", "egen", "mata", "mata:",
+                  "end", "levelsof", "quietly", "display", "exit", "}"}
+MATA_BUILTINS = {"invttail", "invibeta", "min", "max", "sqrt", "invlogit", "logit", "strtrim",
+                 "strofreal", "st_local", "selectindex", "st_data", "subinstr", "rows", "cols",
+                 "sum", "colsum", "rowsum", "abs", "any", "mean", "fileexists", "unlink",
+                 "fopen", "fput", "fclose", "J", "colmin", "return", "if", "for", "else"}
+
+
+def check_stata_syntax(text: str) -> list[str]:
+    """Problems Stata would report before running anything (empty when none)."""
+    import re
+
+    problems: list[str] = []
+    in_mata, mata_depth, defined = False, 0, set()
+    mata_text: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        code = line.strip()
+        if not code or code.startswith("*"):
+            continue
+        if code.count("`") > code.count("'"):
+            problems.append(f"line {number}: unbalanced macro quote")
+        if code.count('`"') != code.count('"\''):
+            problems.append(f"line {number}: unbalanced compound quote")
+        if in_mata:
+            if code == "end" and mata_depth == 0:
+                in_mata = False
+                continue
+            mata_text.append(code)
+            mata_depth += code.count("{") - code.count("}")
+            head = re.match(r"(?:real|string|void)\s+(?:scalar\s+|rowvector\s+|colvector\s+"
+                            r"|matrix\s+|vector\s+)?(\w+)\(", code)
+            if head:
+                defined.add(head.group(1))
+            continue
+        word = code.split()[0]
+        if word == "mata:" and code != "mata:":
+            mata_text.append(code[len("mata:"):])  # a one-line Mata call
+        if word not in STATA_COMMANDS and not re.match(r"^\w+:$", word):
+            problems.append(f"line {number}: unknown command {word!r}")
+        if code.endswith("{") and code.count("{") != 1:
+            problems.append(f"line {number}: block brace must end the line")
+        if "{" in code and not code.endswith("{"):
+            problems.append(f"line {number}: block brace must end the line")
+        if code.count("(") != code.count(")"):
+            problems.append(f"line {number}: unbalanced parentheses")
+        if word in ("mata", "mata:") and code in ("mata", "mata:"):
+            in_mata = True
+    if in_mata:
+        problems.append("mata block without end")
+    mata = "\n".join(mata_text)
+    if mata.count("(") != mata.count(")") or mata.count("{") != mata.count("}"):
+        problems.append("unbalanced parentheses or braces in Mata")
+    stripped = re.sub(r'"[^"]*"', '""', mata)
+    for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", stripped)):
+        if name not in defined | MATA_BUILTINS:
+            problems.append(f"Mata function {name!r} is not defined")
+    return problems
+
+
+def test_stata_do__syntax_check_catches_mistakes_and_passes_the_do_file(
+        session: Session, tmp_path: Path, demo: str) -> None:  # noqa: F811
+    for fmt in ("dta", "csv"):
+        result = run_export(session, ExportRequest("sipas", demo, fmt, tmp_path / fmt),
+                            actor="test")
+        do = next(p for p in result.files if p.name.endswith(".do")).read_text("utf-8")
+        assert check_stata_syntax(do) == [], fmt
+        assert "mata: hl_domain(" in do and "hl_write(st_local(\"out\"))" in do
+        broken = [do.replace("if (n < 10) {", "if (n < 10) {{", 1),
+                  do.replace("mata: hl_write(", "mata: hl_writ(", 1),
+                  do.replace("egen byte _tagst = tag(stratum)", "egen byte _tagst = tag(stratum",
+                             1),
+                  do.replace('local out `"`2\'"\'', 'local out `"`2"\'', 1),
+                  do.replace("generate byte _in = 0", "genrate byte _in = 0", 1)]
+        for text in broken:
+            assert text != do and check_stata_syntax(text), text[:80]

@@ -22,6 +22,7 @@ from analysis.scoring.composite import build_composite
 
 from .labels import Variable
 from .script_r import r_script
+from .script_stata import stata_do
 
 __all__ = ["composite_rows", "r_script", "stata_do", "write_composite"]
 
@@ -56,85 +57,3 @@ def write_composite(path: Path, rows: Sequence[dict[str, object]]) -> None:
                                      "lower", "upper"])
         writer.writeheader()
         writer.writerows(rows)
-
-
-STATA_READERS = {
-    "dta": 'use "{data}", clear',
-    "csv": 'import delimited using "{data}", encoding("utf-8") varnames(1) '
-           "stringcols(_all) clear\ndestring survey_version weight ps_total sat_* score_* "
-           "val_* pts_*, replace",
-    "sav": 'import spss using "{data}", clear',
-    "parquet": '* Stata cannot read Parquet: export again with --format dta.\nexit 198',
-}
-
-
-def stata_do(stem: str, data_file: str, fmt: str,
-             rows: Sequence[dict[str, object]]) -> str:
-    """The Stata do-file for an export in ``fmt`` (svyset with post-strata, then ``svy:
-    ratio`` per domain and ``lincom`` per index)."""
-    ratios = list(dict.fromkeys(str(r["ratio"]) for r in rows))
-    short = {r: f"r{i + 1}" for i, r in enumerate(ratios)}
-    lines = [
-        f"* Recompute hailong's unit indices from {data_file} with svy (Stata 16+).",
-        "* Same design as the R script beside it; results are written to",
-        f"* {stem}_indices_stata.dta. Estimates and SEs equal hailong's R-compatible ones.",
-        "version 16", "clear all", "set more off",
-        STATA_READERS[fmt].format(data=data_file),
-        "drop if missing(weight)",
-        "encode stratum, generate(_stratum)",
-        "encode poststratum, generate(_post)",
-    ]
-    for r, s in short.items():
-        lines += [f"generate double y{s[1:]} = cond(missing({r}), 0, {r})",
-                  f"generate double x{s[1:]} = !missing({r})"]
-    lines += [
-        "svyset _n, strata(_stratum) poststrata(_post) postweight(ps_total) "
-        "singleunit(certainty)",
-        "tempname results",
-        "postfile `results' str60 unit str24 period str10 scope str40 index_id "
-        "double(estimate se ci_low ci_high df) using "
-        f'"{stem}_indices_stata.dta", replace',
-        "capture program drop _hl_domain",
-        "program define _hl_domain",
-        "    args results cond unit period scope",
-    ]
-    for oid in dict.fromkeys(str(r["index_id"]) for r in rows):
-        part = [r for r in rows if r["index_id"] == oid]
-        spec = " ".join(f"({short[str(r['ratio'])]}: y{short[str(r['ratio'])][1:]}/"
-                        f"x{short[str(r['ratio'])][1:]})" for r in part)
-        combo = " + ".join(f"{r['coef']}*_b[{short[str(r['ratio'])]}]" for r in part)
-        offset = part[0]["offset"]
-        lines += [
-            f"    capture quietly svy, subpop(if `cond'): ratio {spec}",
-            "    if _rc == 0 {",
-            f"        quietly lincom {combo}",
-            f"        post `results' (\"`unit'\") (\"`period'\") (\"`scope'\") (\"{oid}\") "
-            f"(r(estimate) + {offset}) (r(se)) (r(lb) + {offset}) (r(ub) + {offset}) "
-            "(r(df))",
-            "    }",
-        ]
-    lines += [
-        "end",
-        "levelsof period, local(periods)",
-        "foreach p of local periods {",
-        "    levelsof unit, local(units)",
-        "    foreach u of local units {",
-        '        _hl_domain `results\' `"unit == "`u\'" & period == "`p\'""\' "`u\'" '
-        '"`p\'" unit',
-        "    }",
-        "    foreach col of varlist unit_level*_code {",
-        "        levelsof `col' if `col' != \"\", local(nodes)",
-        "        foreach a of local nodes {",
-        "            quietly count if `col' == \"`a'\" & unit != \"`a'\"",
-        "            if r(N) > 0 {",
-        '                _hl_domain `results\' `"`col\' == "`a\'" & period == "`p\'""\' '
-        '"`a\'" "`p\'" subtree',
-        "            }",
-        "        }",
-        "    }",
-        "}",
-        "postclose `results'",
-        f'use "{stem}_indices_stata.dta", clear',
-        "list, clean noobs",
-    ]
-    return "\n".join(lines) + "\n"
