@@ -57,25 +57,25 @@ class Release:
     note: Labels = field(default_factory=dict)
 
 
-def _l(vi: str, en: str) -> Labels:
+def _both(vi: str, en: str) -> Labels:
     return {"vi": vi, "en": en}
 
 
 AGE_3 = Recode("age_band", {
-    1: ((1, 2), _l("Từ 18 đến 34 tuổi", "18-34")),
-    2: ((3, 4), _l("Từ 35 đến 60 tuổi", "35-60")),
-    3: ((5,), _l("Trên 60 tuổi", "Over 60")),
+    1: ((1, 2), _both("Từ 18 đến 34 tuổi", "18-34")),
+    2: ((3, 4), _both("Từ 35 đến 60 tuổi", "35-60")),
+    3: ((5,), _both("Trên 60 tuổi", "Over 60")),
 })
 EDUCATION_3 = Recode("education", {
-    1: ((1, 2, 6), _l("Trung học cơ sở trở xuống hoặc khác", "Lower secondary or less, other")),
-    2: ((3, 4), _l("Trung học phổ thông, nghề, cao đẳng", "Upper secondary, vocational, college")),
-    3: ((5,), _l("Đại học trở lên", "University or above")),
+    1: ((1, 2, 6), _both("Trung học cơ sở trở xuống hoặc khác", "Lower secondary or less, other")),
+    2: ((3, 4), _both("Trung học phổ thông, nghề, cao đẳng", "Upper secondary, vocational, college")),
+    3: ((5,), _both("Đại học trở lên", "University or above")),
 })
 OCCUPATION_3 = Recode("occupation", {
-    1: ((1, 2, 4), _l("Không đi làm (nghỉ hưu, ở nhà, sinh viên)",
+    1: ((1, 2, 4), _both("Không đi làm (nghỉ hưu, ở nhà, sinh viên)",
                       "Not working (retired, at home, student)")),
-    2: ((3, 7), _l("Làm tự do hoặc khác", "Self-employed, informal or other")),
-    3: ((5, 6), _l("Làm công ăn lương (công hoặc tư)", "Employee (public or private)")),
+    2: ((3, 7), _both("Làm tự do hoặc khác", "Self-employed, informal or other")),
+    3: ((5, 6), _both("Làm công ăn lương (công hoặc tư)", "Employee (public or private)")),
 })
 
 # Published indices are suppressed below this many valid answers (analysis.units.SUPPRESS_BELOW),
@@ -86,14 +86,14 @@ VISIBLE_KEYS = ("gender", "age_band", "ethnicity", "residence")
 
 RELEASES: dict[str, Release] = {
     "public": Release(
-        "public", _l("Tệp công khai", "Public-use file"), 5, VISIBLE_KEYS,
+        "public", _both("Tệp công khai", "Public-use file"), 5, VISIBLE_KEYS,
         (AGE_3, EDUCATION_3, OCCUPATION_3), coarsen_below=POOL_UNITS_BELOW,
-        note=_l("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng; k = 5.",
+        note=_both("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng; k = 5.",
                 "For any user: age, education and occupation in broad groups; k = 5.")),
     "scientific": Release(
-        "scientific", _l("Tệp cho nghiên cứu", "Scientific-use file"), 3, VISIBLE_KEYS,
+        "scientific", _both("Tệp cho nghiên cứu", "Scientific-use file"), 3, VISIBLE_KEYS,
         (), coarsen_below=0, needs_agreement=True,
-        note=_l("Cho nhà nghiên cứu có tên trong thoả thuận sử dụng: đủ chi tiết; k = 3.",
+        note=_both("Cho nhà nghiên cứu có tên trong thoả thuận sử dụng: đủ chi tiết; k = 3.",
                 "For analysts named in a data-use agreement: full detail; k = 3.")),
 }
 DEFAULT_RELEASE = "public"

@@ -37,6 +37,7 @@ from ..services.periods import Period, PeriodRange, parse_period_span
 from ..services.surveys import latest_version, load_version
 from ..services.units import subtree_ids
 from . import codebook, scripts
+from .bundle import write_bundle
 from .disclosure import DEFAULT_K, scrub_text
 from .frame import FrameBuilder, field_names, load_tree
 from .labels import Variable, catalogue
@@ -93,6 +94,8 @@ class ExportResult:
     weighted_rows: int
     suppression: Protection
     weighting: dict[str, object] = field(default_factory=dict)
+    readme: Path | None = None
+    bundle: Path | None = None  # one zip: README and every file
 
 
 def count_responses(session: Session, request: ExportRequest,
@@ -176,6 +179,9 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
         staging.unlink(missing_ok=True)
     files = [data_file, *_beside(out, stem, request, definition, version.version, variables,
                                  freq, report, weighting, len(keys))]
+    summary = (f"{request.survey} · {period} · {len(keys)} responses · "
+               f"{release.label['vi']} / {release.label['en']}, k = {request.k}")
+    readme, bundle = write_bundle(out, stem, files, summary)
     audit.record(session, "export.microdata", target=f"{request.survey} {period}",
                  user_id=user.id if user is not None else None,
                  detail={"by": actor or (user.email if user else None),
@@ -184,10 +190,10 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
                          "release": release.name, "agreement": request.agreement,
                          "include_text": request.include_text,
                          "suppressed_cells": sum(report.suppressed.values()),
-                         "files": [f.name for f in files]})
+                         "files": [f.name for f in [bundle, readme, *files]]})
     session.commit()
     return ExportResult(data_file, files, len(keys), int(np.isfinite(weights).sum()), report,
-                        weighting)
+                        weighting, readme, bundle)
 
 
 def _release(request: ExportRequest) -> Release:

@@ -24,9 +24,10 @@ from ..db import get_session
 from ..models import Role
 from ..services.periods import PeriodError, PeriodOrderError, parse_period_span
 from ..services.unit_report import survey_keys
-from .disclosure import DEFAULT_K
+from .defaults import busiest_survey, last_complete_quarter
 from .jobs import jobs_root, read_status, start_job
-from .service import ExportError, ExportRequest
+from .sdc_rules import DEFAULT_RELEASE, RELEASES
+from .service import ExportError, ExportRequest, export_scope
 from .writers import FORMATS
 
 bp = Blueprint("export", __name__, url_prefix="/staff/exports")
@@ -35,9 +36,15 @@ bp = Blueprint("export", __name__, url_prefix="/staff/exports")
 @bp.get("/")
 @role_required(Role.ANALYST)
 def form() -> str:
-    """The request form."""
-    return render_template("export/form.html", surveys=survey_keys(get_session()),
-                           formats=FORMATS, k=DEFAULT_K)
+    """The request form, with the survey the user may export most responses of and the last
+    complete quarter chosen."""
+    session = get_session()
+    surveys = survey_keys(session)
+    chosen = busiest_survey(session, export_scope(session, current_user(), None))
+    return render_template("export/form.html", surveys=surveys,
+                           chosen=chosen or (surveys[0] if surveys else None),
+                           period=last_complete_quarter(), formats=FORMATS,
+                           releases=RELEASES, release=DEFAULT_RELEASE)
 
 
 @bp.post("/")
@@ -57,13 +64,25 @@ def create() -> Response | str:
         flash(_("Check the period: YYYY, YYYY-Qn, YYYY-MM, or a range FROM..TO "
                 "such as 2026-01..2026-06."), "error")
         return redirect(url_for("export.form"))
+    release = values.get("release", DEFAULT_RELEASE)
+    if release not in RELEASES:
+        flash(_("Choose a release type: public use or scientific use."), "error")
+        return redirect(url_for("export.form"))
+    if RELEASES[release].needs_agreement and not (values.get("agreement") or "").strip():
+        flash(_("A scientific-use file needs the data-use agreement: its reference and the "
+                "analysts it names."), "error")
+        return redirect(url_for("export.form"))
     try:
-        k = int(values.get("k", DEFAULT_K))
+        k = int(values.get("k") or RELEASES[release].default_k)
         if values.get("format") not in FORMATS or k < 1:
             raise ValueError
+        language = values.get("language", "vi")
         req = ExportRequest(values.get("survey", ""), period, values["format"],
                             jobs_root(current_app), values.get("unit") or None, k,
-                            values.get("include_text") == "1")
+                            values.get("include_text") == "1",
+                            language if language in ("vi", "en") else "vi",
+                            release=release,
+                            agreement=(values.get("agreement") or "").strip() or None)
         job_id, _thread = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
                                     user, req)
     except (ValueError, KeyError):
