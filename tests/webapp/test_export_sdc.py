@@ -42,7 +42,9 @@ def brute_force_frequency(units: np.ndarray, codes: np.ndarray) -> np.ndarray:
 def violations(data: pd.DataFrame, keys: list[str], k: int) -> int:
     """Responses of an exported file whose key combination (in their unit) has fewer than k."""
     codes = data[keys].fillna(MISSING).to_numpy(int)
-    return int((brute_force_frequency(data["unit"].astype(str).to_numpy(), codes) < k).sum())
+    shown = (codes != MISSING).any(axis=1)  # all keys blank: only the unit is revealed
+    f = brute_force_frequency(data["unit"].astype(str).to_numpy(), codes)
+    return int(((f < k) & shown).sum())
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -149,3 +151,11 @@ def test_scientific_use__needs_agreement__recorded_in_audit(
                             .order_by(AuditEntry.id.desc())).first()
     assert entry is not None and entry.detail is not None
     assert entry.detail["release"] == "scientific" and entry.detail["agreement"] == agreement
+
+
+def test_local_suppression__unit_smaller_than_k__every_key_blanked() -> None:
+    units = pd.Series(["small"] * 3 + ["big"] * 6)
+    codes = np.array([[1, 1], [2, 1], [1, 2], [1, 1], [1, 1], [1, 1], [1, 1], [1, 1], [1, 1]])
+    mask = local_suppression(units, codes, 5)
+    assert mask[:3].all() and not mask[3:].any()
+    assert measure_risk(units, np.where(mask, MISSING, codes), np.ones(9), 5).violations == 0

@@ -21,7 +21,9 @@ al. (2012), *Statistical Disclosure Control*, Wiley, ch. 3; the code is hailong'
   the keys whose blanking alone makes the response safe, the one blanked so far the least
   (relative to the number of its values) is chosen, the least important on a tie, so the losses
   are spread and no variable is emptied; if no single key suffices the least important values
-  are blanked one by one until it is safe. Because a blank matches everything, blanking never
+  are blanked one by one until it is safe. A response whose keys are all blank reveals only its
+  unit (whose number of responses is published): it counts as safe even in a unit of fewer
+  than k responses. Because a blank matches everything, blanking never
   lowers another response's frequency, so one pass suffices.
 """
 
@@ -187,7 +189,9 @@ def measure_risk(units: pd.Series, codes: np.ndarray, weights: np.ndarray, k: in
     f, big_f = frequencies(units, codes, w)
     reid = 1 / f
     risk = individual_risk(f, big_f)
-    return RiskSummary(k, n, int((f < k).sum()), float(reid.max()), float(reid.mean()),
+    # A response with every key blank reveals only its unit, whose count is published anyway.
+    shown = (codes != MISSING).any(axis=1) if codes.shape[1] else np.zeros(n, dtype=bool)
+    return RiskSummary(k, n, int(((f < k) & shown).sum()), float(reid.max()), float(reid.mean()),
                        float(risk.sum()), float(risk.max()))
 
 

@@ -68,7 +68,8 @@ AGE_3 = Recode("age_band", {
 })
 EDUCATION_3 = Recode("education", {
     1: ((1, 2, 6), _both("Trung học cơ sở trở xuống hoặc khác", "Lower secondary or less, other")),
-    2: ((3, 4), _both("Trung học phổ thông, nghề, cao đẳng", "Upper secondary, vocational, college")),
+    2: ((3, 4), _both("Trung học phổ thông, nghề, cao đẳng",
+                      "Upper secondary, vocational, college")),
     3: ((5,), _both("Đại học trở lên", "University or above")),
 })
 OCCUPATION_3 = Recode("occupation", {

@@ -167,6 +167,7 @@ def run_export(session: Session, request: ExportRequest, *, user: User | None = 
             report.utility = group_share_changes(recode(keys[qi], release.recodes),
                                                  report.values, keys[score], weights)
         pooled = _pooled_columns(keys, report.pooled_units, tree)
+        _widen(layout, pooled)
         data_file = out / f"{stem}.{request.fmt}"
         freq = codebook.Frequencies(variables)
         writer = open_writer(request.fmt, data_file, variables, request.language, layout)
@@ -318,6 +319,24 @@ def _second_pass(staging: Path, writer: Writer, freq: codebook.Frequencies,
     source.close()
 
 
+def _widen(layout: Layout, pooled: dict[str, np.ndarray] | None) -> None:
+    """Make room in the Stata/SPSS layout for the pooled codes, names and strata."""
+    if pooled is None:
+        return
+    hit = pooled["hit"]
+    width = {name: max((len(str(v).encode("utf-8")) for v in pooled[name][hit]), default=0)
+             for name in ("unit", "stratum", "poststratum")}
+    width["name"] = len(POOLED_NAME.encode("utf-8"))
+    for col in layout.widths:
+        key = ("name" if col.endswith("_name") else "unit" if col.startswith("unit")
+               else col if col in width else None)
+        if key is not None:
+            layout.widths[col] = max(layout.widths[col], width[key])
+
+
+POOLED_NAME = "(gộp đơn vị nhỏ / pooled small units)"
+
+
 def _pool(frame: pd.DataFrame, pooled: dict[str, np.ndarray]) -> None:
     hit = pooled["hit"]
     if not hit.any():
@@ -326,9 +345,9 @@ def _pool(frame: pd.DataFrame, pooled: dict[str, np.ndarray]) -> None:
     for col in [c for c in frame.columns if c.startswith("unit_level") and c.endswith("_code")]:
         same = hit & (frame[col].astype(object).to_numpy() == old)
         frame.loc[same, col] = pooled["unit"][same]
-        frame.loc[same, col.replace("_code", "_name")] = "(gộp đơn vị nhỏ / pooled small units)"
+        frame.loc[same, col.replace("_code", "_name")] = POOLED_NAME
     frame.loc[hit, "unit"] = pooled["unit"][hit]
-    frame.loc[hit, "unit_name"] = "(gộp đơn vị nhỏ / pooled small units)"
+    frame.loc[hit, "unit_name"] = POOLED_NAME
     frame.loc[hit, "stratum"] = pooled["stratum"][hit]
     frame.loc[hit, "poststratum"] = pooled["poststratum"][hit]
     frame.loc[hit, "counter"] = None
