@@ -342,15 +342,22 @@ def qr_sheet(unit_code: str, size: str, out: str) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False, writable=True),
               help="Directory for the data, codebooks, scripts and disclosure report.")
 @click.option("--unit", "unit_code", help="Only this unit and its subtree.")
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(min=1),
-              help="k-anonymity of the respondent items together with the unit.")
+@click.option("--release", type=click.Choice(["public", "scientific"]), default="public",
+              show_default=True,
+              help="public: stricter rules, for anyone; scientific: for analysts named in a "
+                   "data-use agreement (--agreement).")
+@click.option("--agreement", help="Scientific use: agreement reference and analysts' names.")
+@click.option("--k", "k", default=None, type=click.IntRange(min=1),
+              help="k-anonymity of the key variables together with the unit "
+                   "[default: 5 public, 3 scientific].")
 @click.option("--include-text", is_flag=True,
               help="Keep free-text answers (phone, ID numbers and e-mails removed).")
 @click.option("--language", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the labels inside the .dta/.sav file.")
 @click.option("--user", "email", help="Export as this staff user (checked: admin or analyst).")
 @with_appcontext
-def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None, k: int,
+def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None,
+           release: str, agreement: str | None, k: int | None,
            include_text: bool, language: str, email: str | None) -> None:
     """Export anonymised microdata with weights, codebooks and reproduction scripts."""
     from sqlalchemy import select
@@ -372,7 +379,11 @@ def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None, 
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
             _fail(f"error: no user {email!r}")
-    request = ExportRequest(survey, period, fmt, Path(out), unit_code, k, include_text, language)
+    from .export.sdc_rules import RELEASES
+
+    k = k or RELEASES[release].default_k
+    request = ExportRequest(survey, period, fmt, Path(out), unit_code, k, include_text, language,
+                            release=release, agreement=agreement)
     try:
         total = count_responses(session, request, export_scope(session, user, unit_code))
         with click.progressbar(length=2 * total, label="exporting", file=sys.stderr) as bar:
@@ -383,7 +394,10 @@ def export(survey: str, period: str, fmt: str, out: str, unit_code: str | None, 
         return
     click.echo(f"{result.rows} responses ({result.weighted_rows} weighted) written to "
                f"{result.data_file}")
-    click.echo(f"suppressed cells: {sum(result.suppression.cells.values())} (k={k})")
+    prot = result.suppression
+    click.echo(f"{prot.release}-use file, k={k}: suppressed cells "
+               f"{sum(prot.suppressed.values())}; values kept "
+               + ", ".join(f"{v} {s:.1%}" for v, s in prot.kept_share().items()))
     for path in result.files[1:]:
         click.echo(f"  {path}")
 

@@ -103,7 +103,8 @@ def test_export_sav__read_back_with_pyreadstat__labels_missing_measures(
     _same_values(data.replace({c: {"": None} for c in strings}), csv)
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["unit_name"] == "Tên đơn vị"
-    assert meta.variable_value_labels["age_band"][1] == "Từ 18 đến 24 tuổi"
+    # The public-use file (default) carries the recoded, wider age bands and their labels.
+    assert meta.variable_value_labels["age_band"][1] == "Từ 18 đến 34 tuổi"
     assert meta.missing_ranges["c9_r15"] == [{"lo": 9.0, "hi": 9.0}]
     assert meta.variable_measure["c9_r15"] == "ordinal"
     assert meta.variable_measure["gender"] == "nominal"
@@ -195,7 +196,9 @@ def test_export_variables__ids_units_derived_scores_and_weights(
     assert {"unit_level1_code", "unit_level2_name", "survey_version", "counter", "field_name",
             "month", "channel", "on_time", "stratum", "poststratum", "weight"} <= set(data)
     assert (data["unit_level1_code"] == "LD").all()
-    assert (data["stratum"] == data["unit"] + "|" + period).all()
+    # Units too small to publish are pooled under their parent, with renumbered strata.
+    plain = ~data["unit"].str.endswith("~pooled")
+    assert (data.loc[plain, "stratum"] == data.loc[plain, "unit"] + "|" + period).all()
     code = data["c9_r15"]
     valid = code.notna() & (code != 9)
     assert (data.loc[valid, "sat_c9_r15"] == code[valid].isin([4, 5]).astype(int)).all()
@@ -329,10 +332,10 @@ def test_codebooks_and_scripts__weights_flagged_frequencies_design(
     markdown = by_suffix["codebook.md"].read_text(encoding="utf-8")
     assert "| 2 | Nữ | Female |" in markdown and "Không có ý kiến" in markdown
     do = by_suffix["indices.do"].read_text(encoding="utf-8")
-    assert "svyset _n, strata(_stratum) poststrata(_post) postweight(ps_total)" in do
-    assert 'use "hailong_sipas_' in do and "lincom" in do
+    assert 'if `"`data\'"\' == "" local data "hailong_sipas_' in do
+    assert 'use "`data\'", clear' in do and "mata: hl_domain(" in do
     r = by_suffix["indices.R"].read_text(encoding="utf-8")
-    assert "postStratify(d0, ~poststratum, pop)" in r and "haven::read_dta" in r
+    assert "postStratify(svydesign(" in r and "haven::read_dta" in r
 
 
 @pytest.mark.parametrize("fmt", ["csv", "dta", "sav", "parquet"])

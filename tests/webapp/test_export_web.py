@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 import threading
+import zipfile
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,7 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.webapp.staff_helpers import PERIOD, build_world, csrf_token, login
+import survey_defs
+from tests.webapp.staff_helpers import PERIOD, build_world, csrf_token, login, publish_definition
+from webapp.export.defaults import last_complete_quarter
 from webapp.models import AuditEntry
 
 
@@ -53,7 +58,8 @@ def test_export_page__analyst_exports_own_subtree_in_background(
     data = download.get_data(as_text=True)
     download.close()  # send_from_directory streams the file; close it
     units = {line.split(",")[3].strip('"') for line in data.splitlines()[1:]}
-    assert units and units <= {"A", "A1"}  # the analyst's subtree only
+    # The analyst's subtree only (a unit too small to publish is pooled under its parent).
+    assert units and units <= {"A", "A1", "A~pooled"}
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "export.microdata"))
     assert entry is not None and entry.user_id is not None
     # Another analyst-level user cannot see or download this job.
@@ -90,3 +96,47 @@ def test_export__admin_may_choose_k_1(session: Session, tmp_path) -> None:  # ty
         require_k_allowed(User(email="b@t.vn", role=Role.ANALYST), 2)
     require_k_allowed(User(email="b@t.vn", role=Role.ANALYST), 3)
     assert ExportRequest("sipas", PERIOD, "csv", tmp_path, k=1).k == 1
+
+
+def _finished(client: FlaskClient, posted) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    assert posted.status_code == 302, posted.get_data(as_text=True)[:300]
+    job = posted.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    for thread in [t for t in threading.enumerate() if t.name == f"export-{job}"]:
+        thread.join(timeout=120)
+    return job, client.get(f"/staff/exports/{job}").get_data(as_text=True)
+
+
+def test_export_page__defaults_explanations_one_zip(
+        app: Flask, session: Session, client: FlaskClient) -> None:
+    build_world(session, responses_per_unit=30)
+    # A second survey without responses, first in alphabetical order: not the default.
+    publish_definition(session, Path(survey_defs.__file__).parent / "onestop.yaml")
+    session.commit()
+    login(client, "analyst")
+    page = client.get("/staff/exports/").get_data(as_text=True)
+    assert re.search(r'<option value="sipas" selected>', page)
+    assert 'option value="onestop">' in page
+    assert f'value="{last_complete_quarter()}"' in page
+    # Every option carries its sentence of explanation.
+    for field in ("survey", "period", "format", "unit", "release", "agreement", "k", "language",
+                  "text"):
+        assert f'id="{field}-help"' in page, field
+    token = csrf_token(client, "/staff/exports/")
+    refused = client.post("/staff/exports/", data={
+        "csrf_token": token, "survey": "sipas", "period": PERIOD, "format": "csv",
+        "release": "scientific"}, follow_redirects=True)
+    assert "cần có thoả thuận sử dụng dữ liệu" in refused.get_data(as_text=True)
+    job, status = _finished(client, client.post("/staff/exports/", data={
+        "csrf_token": token, "survey": "sipas", "period": PERIOD, "format": "csv",
+        "release": "public"}))
+    zip_name = re.search(rf'/staff/exports/{job}/([^"]+\.zip)"', status)
+    assert zip_name is not None, status[:800]
+    names = set(re.findall(rf'/staff/exports/{job}/([^"]+)"', status)) - {zip_name.group(1)}
+    download = client.get(f"/staff/exports/{job}/{zip_name.group(1)}")
+    body = download.get_data()
+    download.close()
+    with zipfile.ZipFile(io.BytesIO(body)) as zf:
+        assert set(zf.namelist()) == names  # README and every file
+        readme = zf.read(next(n for n in names if n.endswith("_README.md"))).decode("utf-8")
+    assert all(f"`{n}`" in readme for n in names if not n.endswith("_README.md"))
+    assert "reproduced.csv" in readme

@@ -86,6 +86,9 @@ def _run(app: Flask, user_id: int, request: ExportRequest, folder: Path,
         except ExportError as exc:
             status.update(state="failed", error=str(exc))
         else:
+            extra = [p for p in (result.bundle, result.readme) if p is not None]
             status.update(state="done", rows=result.rows,
-                          files=[p.name for p in result.files])
+                          files=[p.name for p in [*extra, *result.files]],
+                          bundle=result.bundle.name if result.bundle else None,
+                          release=result.suppression.release)
         _write_status(folder, status)

@@ -23,10 +23,11 @@ from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import Role
 from ..survey_versions import survey_keys
-from .disclosure import DEFAULT_K
+from .defaults import busiest_survey, last_complete_quarter
 from .jobs import jobs_root, read_status, start_job
 from .request_form import ExportFormError, FormProblem, export_request_from_form
-from .service import ExportError
+from .sdc_rules import DEFAULT_RELEASE, RELEASES
+from .service import ExportError, export_scope
 from .writers import FORMATS
 
 bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder="templates")
@@ -35,9 +36,15 @@ bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder=
 @bp.get("/")
 @role_required(Role.ANALYST)
 def form() -> str:
-    """The request form."""
-    return render_template("export/form.html", surveys=survey_keys(get_session()),
-                           formats=FORMATS, k=DEFAULT_K)
+    """The request form, with the survey the user may export most responses of and the last
+    complete quarter chosen."""
+    session = get_session()
+    surveys = survey_keys(session)
+    chosen = busiest_survey(session, export_scope(session, current_user(), None))
+    return render_template("export/form.html", surveys=surveys,
+                           chosen=chosen or (surveys[0] if surveys else None),
+                           period=last_complete_quarter(), formats=FORMATS,
+                           releases=RELEASES, release=DEFAULT_RELEASE)
 
 
 @bp.post("/")
@@ -61,6 +68,11 @@ def create() -> Response | str:
 
 
 def _form_problem_text(exc: ExportFormError) -> str:
+    if exc.problem is FormProblem.RELEASE:
+        return _("Choose a release type: public use or scientific use.")
+    if exc.problem is FormProblem.AGREEMENT:
+        return _("A scientific-use file needs the data-use agreement: its reference and the "
+                 "analysts it names.")
     if exc.problem is FormProblem.PERIOD_ORDER:
         return _("The period range starts after it ends: %(period)s.", period=exc.period)
     if exc.problem is FormProblem.PERIOD:
