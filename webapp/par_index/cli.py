@@ -88,4 +88,33 @@ def official_import(file: str) -> None:
     click.echo(f"official results: {report.created} created, {report.updated} updated")
 
 
-COMMANDS = (parindex, official)
+@click.command("report")
+@click.option("--unit", "unit_code", required=True, help="Unit code.")
+@click.option("--year", required=True, type=click.IntRange(2000, 2100))
+@click.option("--format", "fmt", type=click.Choice(["docx"]), default="docx",
+              show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+@click.option("--place", default=None, help="Địa danh on the date line (default: unit name).")
+@with_appcontext
+def report(unit_code: str, year: int, fmt: str, out: str, place: str | None) -> None:
+    """The unit's báo cáo for YEAR in the format of Nghị định 30/2020 (DOCX)."""
+    from sqlalchemy import select
+
+    from ..models import Unit
+    from .report_content import ReportError, build_report
+    from .report_docx import write_docx
+
+    del fmt  # only DOCX so far
+    session = get_session()
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        _fail(f"unknown unit {unit_code!r}")
+    try:
+        content = build_report(session, unit, year, place=place)
+    except ReportError as exc:
+        _fail(str(exc))
+    write_docx(content, Path(out))
+    click.echo(f"report written to {out}")
+
+
+COMMANDS = (parindex, official, report)
