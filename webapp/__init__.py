@@ -74,6 +74,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .dashboard import bp as dashboard_bp
     from .export.views import bp as export_bp
     from .main import bp as main_bp
+    from .par_index import bp as par_index_bp
     from .respond import bp as respond_bp
     from .transparency import bp as transparency_bp
 
@@ -87,5 +88,6 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(transparency_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(par_index_bp)
     app.add_template_filter(translated, "tr")
     return app

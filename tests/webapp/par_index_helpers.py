@@ -101,3 +101,28 @@ def publish_card(session: Session, tmp_path: Path, year: int = 2024,
 
 def dec(text: str) -> Decimal:
     return Decimal(text)
+
+
+def setup_par(session: Session, tmp_path: Path) -> dict[str, int]:
+    """On the staff test tree (P -> A -> A1, P -> B): a 2024 scorecard with points; A's
+    self-assessment scored with evidence on 1.1 (a draft, ready to submit); A1's submitted
+    (ready to appraise); B without one. Returns ids: version, evidence."""
+    from webapp.par_index.assessment import open_assessment, score_row, self_score, submit
+    from webapp.par_index.evidence import add_evidence
+
+    version = publish_card(session, tmp_path)
+    admin = session.query(User).filter_by(role=Role.ADMIN).first()
+    assert admin is not None
+    units = {u.code: u for u in session.query(Unit)}
+    ids = {"version": version.id}
+    for code in ("A", "A1"):
+        a = open_assessment(session, units[code], version, admin)
+        for item, value in (("1.1", "yes"), ("1.2", "half"), ("2.1", "0.9")):
+            self_score(session, a, item, value=value, explanation="Giải trình", user=admin)
+        if code == "A":
+            ids["evidence"] = add_evidence(
+                session, a, score_row(session, a, "1.1"), filename="ke-hoach.pdf",
+                data=b"%PDF-1.4\n%%EOF\n", user=admin).id
+        else:
+            submit(session, a, admin)
+    return ids

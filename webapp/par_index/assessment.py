@@ -80,7 +80,7 @@ def score_row(session: Session, assessment: Assessment, item_code: str) -> Crite
     return row
 
 
-def _is_manager_of(session: Session, user: User, unit_id: int) -> bool:
+def is_unit_manager(session: Session, user: User, unit_id: int) -> bool:
     """Administrators, and managers of the assessed unit itself: a self-assessment is the
     unit's own (managers above it appraise instead)."""
     del session
@@ -92,7 +92,7 @@ def _is_manager_of(session: Session, user: User, unit_id: int) -> bool:
 def assign(session: Session, assessment: Assessment, item_code: str, *,
            responsible_unit: Unit, account: User, by: User) -> CriterionScore:
     """Make ``account`` of ``responsible_unit`` responsible for one item."""
-    if not _is_manager_of(session, by, assessment.unit_id):
+    if not is_unit_manager(session, by, assessment.unit_id):
         raise AssessmentError("only a manager of the unit assigns its criteria")
     if account.unit_id is None or account.unit_id not in subtree_ids(session,
                                                                     responsible_unit.id):
@@ -144,7 +144,7 @@ def self_score(session: Session, assessment: Assessment, item_code: str, *, valu
     item = card_for(session, assessment).item(item_code)
     if item.self_scored_by == "none":
         raise AssessmentError(f"'{item_code}' comes from a survey and is not self-scored")
-    if row.responsible_user_id != user.id and not _is_manager_of(session, user,
+    if row.responsible_user_id != user.id and not is_unit_manager(session, user,
                                                                  assessment.unit_id):
         raise AssessmentError("only the account assigned to this criterion or a manager "
                               "of the unit may score it")
@@ -178,7 +178,7 @@ def set_survey_value(session: Session, assessment: Assessment, item_code: str,
 
 def submit(session: Session, assessment: Assessment, user: User) -> Assessment:
     """Submit the self-assessment for appraisal once every item is scored and justified."""
-    if not _is_manager_of(session, user, assessment.unit_id):
+    if not is_unit_manager(session, user, assessment.unit_id):
         raise AssessmentError("only a manager of the unit submits its self-assessment")
     if assessment.status != "draft":
         raise AssessmentError("the self-assessment was already submitted")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import CriterionScore, EvidenceFile, User
 from ..services import audit
-from .assessment import Assessment, AssessmentError, _is_manager_of
+from .assessment import Assessment, AssessmentError, is_unit_manager
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Documents that administrations issue as evidence, each with the bytes its files start with:
@@ -40,7 +40,7 @@ def add_evidence(session: Session, assessment: Assessment, row: CriterionScore, 
     """Store one evidence file for ``row`` after checking its type and size."""
     if assessment.status != "draft":
         raise AssessmentError("the self-assessment was submitted; evidence can no longer change")
-    if row.responsible_user_id != user.id and not _is_manager_of(session, user,
+    if row.responsible_user_id != user.id and not is_unit_manager(session, user,
                                                                  assessment.unit_id):
         raise AssessmentError("only the account assigned to this criterion or a manager "
                               "of the unit may add evidence")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from ..models import ActionPlan, ActionPlanOwner, Assessment, Target, Unit, User
 from ..services import audit
 from ..services.units import subtree_ids
-from .assessment import AssessmentError, can_appraise
+from .assessment import AssessmentError, can_appraise, is_unit_manager, score_row
 from .results import AssessmentResult, find_assessment, ranked, result_for
 
 KINDS = ("level", "no_worse", "top_half")
@@ -177,9 +177,7 @@ def lost_points(session: Session, result: AssessmentResult,
 def set_cause(session: Session, assessment: Assessment, item_code: str, cause: str,
               user: User) -> None:
     """Record the cause (nguyên nhân) staff give for a criterion's lost points."""
-    from .assessment import _is_manager_of, score_row
-
-    if not _is_manager_of(session, user, assessment.unit_id):
+    if not is_unit_manager(session, user, assessment.unit_id):
         raise AssessmentError("only a manager of the unit records causes")
     row = score_row(session, assessment, item_code)
     row.cause = cause.strip() or None
@@ -192,9 +190,7 @@ def add_remedy(session: Session, assessment: Assessment, item_code: str, *, owne
                deadline: dt.date, description: str, by: User) -> ActionPlan:
     """An action plan for a criterion that lost points, owned by an account of the unit's
     tree, with a deadline (status 'open' until marked done on the action-plan page)."""
-    from .assessment import _is_manager_of, score_row
-
-    if not _is_manager_of(session, by, assessment.unit_id) and not can_appraise(
+    if not is_unit_manager(session, by, assessment.unit_id) and not can_appraise(
             session, by, assessment):
         raise AssessmentError("only a manager of the unit or of the level above adds remedies")
     score_row(session, assessment, item_code)
