@@ -38,6 +38,7 @@ from .official import official_results
 from .report_content import build_report, vi_number
 from .report_docx import write_docx
 from .results import find_assessment, result_for
+from .survey_link import fill_survey_values
 from .targets import lost_points, previous_result, verdicts
 
 
@@ -134,10 +135,15 @@ def submit_view(code: str, year: int) -> Response:
     """Submit the self-assessment for appraisal."""
     session = get_session()
     unit = require_unit(session, _user(), code)
+    assessment = _assessment(unit, year)
     try:
-        submit(session, _assessment(unit, year), _user())
+        submit(session, assessment, _user())
     except AssessmentError as exc:
         _refused(exc)
+    try:
+        fill_survey_values(session, assessment)
+    except LookupError:  # the survey is not published here: the item stays unscored
+        session.rollback()
     flash(_("Self-assessment submitted for appraisal."), "ok")
     return _back(unit, year)
 
