@@ -68,6 +68,7 @@ def compute(session: Session, assessment: Assessment) -> AssessmentResult:
         return final
 
     total = sum((visit(d) for d in card.domains), Decimal(0))
+    items = {item.code: items[item.code] for item in card.items()}  # domains before parts
     maximum = sum((d.max_points or Decimal(0) for d in card.domains), Decimal(0))
     percent = (total / maximum * 100).quantize(TWO, ROUND_HALF_UP) if maximum else Decimal(0)
     return AssessmentResult(assessment, items, total, maximum, percent, card.band_for(percent))

@@ -27,6 +27,7 @@ from .assessment import (
     AssessmentError,
     appraise,
     can_appraise,
+    finish_appraisal,
     is_unit_manager,
     open_assessment,
     score_row,
@@ -159,11 +160,16 @@ def appraise_view(code: str, year: int, item: str) -> Response:
         score = Decimal(text) if text else None
     except InvalidOperation:
         abort(400, _("The score must be a number."))
+    assessment = _assessment(unit, year)
     try:
-        appraise(session, _assessment(unit, year), item, reviewer=_user(), score=score,
+        appraise(session, assessment, item, reviewer=_user(), score=score,
                  reason=request.form.get("reason", ""))
     except AssessmentError as exc:
         _refused(exc)
+    try:  # the round closes with the last appraised criterion
+        finish_appraisal(session, assessment, _user())
+    except AssessmentError:
+        pass
     flash(_("Appraisal saved."), "ok")
     return _back(unit, year)
 
