@@ -35,6 +35,7 @@ from .assessment import (
     submit,
 )
 from .evidence import add_evidence
+from .history import history
 from .official import official_results
 from .report_content import build_report, vi_number
 from .report_docx import write_docx
@@ -74,7 +75,8 @@ def unit_page(code: str, year: int) -> str:
     unit = require_unit(session, user, code)
     assessment = find_assessment(session, unit, year)
     context: dict = {"unit": unit, "year": year, "assessment": assessment,
-                     "official": official_results(session, unit.id, year), "num": vi_number}
+                     "official": official_results(session, unit.id, year), "num": vi_number,
+                     "history": history(session, unit)}
     if assessment is None:
         context["versions"] = session.scalars(select(ScorecardVersion).where(
             ScorecardVersion.year == year)).all()
