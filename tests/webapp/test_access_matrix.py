@@ -44,7 +44,8 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/submit",
                    "/staff/parindex/<code>/<int:year>/items/<item>/appraise",
                    "/staff/parindex/evidence/<int:file_id>",
-                   "/staff/parindex/<code>/<int:year>/report.docx"}
+                   "/staff/parindex/<code>/<int:year>/report.docx",
+                   "/staff/parindex/official"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions",
@@ -240,3 +241,9 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
     for path, data, allowed in posts:
         status = client.post(path, data={"csrf_token": token, **data}).status_code
         assert status == (302 if allowed else 403), (who, path, status)
+    # Official results: administrators only, reading and loading.
+    assert client.get("/staff/parindex/official").status_code == (200 if who == "admin"
+                                                                    else 403)
+    if who != "admin":
+        assert client.post("/staff/parindex/official",
+                           data={"csrf_token": token}).status_code == 403

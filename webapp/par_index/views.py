@@ -19,9 +19,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..auth.access import can_see, current_user, login_required, require_unit
+from ..auth.access import can_see, current_user, login_required, require_unit, role_required
 from ..db import get_session
-from ..models import Assessment, CriterionScore, EvidenceFile, ScorecardVersion, Unit, User
+from ..models import (
+    Assessment,
+    CriterionScore,
+    EvidenceFile,
+    OfficialResult,
+    Role,
+    ScorecardVersion,
+    Unit,
+    User,
+)
+from ..services.csv_input import ImportRejected
 from . import bp
 from .assessment import (
     AssessmentError,
@@ -36,7 +46,7 @@ from .assessment import (
 )
 from .evidence import add_evidence
 from .history import history
-from .official import official_results
+from .official import import_official, official_results
 from .report_content import build_report, vi_number
 from .report_docx import write_docx
 from .results import find_assessment, result_for
@@ -208,3 +218,33 @@ def report_docx(code: str, year: int) -> Response:
                      download_name=f"bao-cao-{unit.code}-{year}.docx",
                      mimetype="application/vnd.openxmlformats-officedocument."
                               "wordprocessingml.document")
+
+
+@bp.route("/official", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def official_upload() -> Response | str | tuple[str, int]:
+    """Administrators load published results (PAR INDEX, SIPAS, PAPI, PCI...) from a CSV."""
+    session = get_session()
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problems.append(_("Choose a CSV file."))
+        else:
+            name = Path(upload.filename).name
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / name
+                upload.save(path)
+                try:
+                    report = import_official(session, path, user_id=_user().id)
+                except ImportRejected as exc:
+                    problems = [p.format(name) for p in exc.problems]
+                else:
+                    flash(_("Official results: %(created)s created, %(updated)s updated.",
+                            created=report.created, updated=report.updated), "ok")
+                    return redirect(url_for("par_index.official_upload"))
+    recent = session.scalars(select(OfficialResult).order_by(
+        OfficialResult.year.desc(), OfficialResult.index_key).limit(50)).all()
+    page = render_template("par_index/official.html", problems=problems, recent=recent,
+                           num=vi_number)
+    return (page, 400) if problems else page
