@@ -44,6 +44,7 @@ from .assessment import (
     self_score,
     submit,
 )
+from .comparison import compare_with_official
 from .evidence import add_evidence
 from .history import history
 from .official import import_official, official_results
@@ -86,7 +87,8 @@ def unit_page(code: str, year: int) -> str:
     assessment = find_assessment(session, unit, year)
     context: dict = {"unit": unit, "year": year, "assessment": assessment,
                      "official": official_results(session, unit.id, year), "num": vi_number,
-                     "history": history(session, unit)}
+                     "history": history(session, unit),
+                     "measured": compare_with_official(session, unit, year)}
     if assessment is None:
         context["versions"] = session.scalars(select(ScorecardVersion).where(
             ScorecardVersion.year == year)).all()
