@@ -119,3 +119,38 @@ def test_report_cli__unit_without_assessment__exit_1(runner: FlaskCliRunner, ses
     assert result.exit_code == 1
     assert "XA1 has no scorecard assessment for 2024" in result.output
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_path: Path) -> None:
+    from tests.webapp.staff_helpers import build_world
+    from webapp.models import Unit, User
+    from webapp.par_index.report_content import build_report
+    from webapp.par_index.report_docx import write_docx
+    from webapp.services import indices_cache
+    from webapp.services.indices import compute_indices
+    from webapp.services.unit_report import unit_rows
+
+    indices_cache.clear()
+    build_world(session, responses_per_unit=60)
+    admin = session.query(User).filter_by(role=Role.ADMIN).one()
+    unit = session.query(Unit).filter_by(code="A").one()
+    version = publish_card(session, tmp_path, 2026)
+    a = open_assessment(session, unit, version, admin)
+    for code, value in {"1.1": "yes", "1.2": "full", "2.1": "1"}.items():
+        self_score(session, a, code, value=value, explanation="x", user=admin)
+    # The second path: the uncached SIPAS computation of the unit.
+    rows = unit_rows(compute_indices(session, "sipas", "2026", "A").results, "A")
+    criteria = rows[rows["index_level"] == "criterion"].dropna(subset=["estimate"])
+    lowest = sorted(float(v) for v in criteria["estimate"])[:3]
+    content = build_report(session, unit, 2026, date=dt.date(2027, 1, 15))
+    assert len(content.citizens_worst) == 3
+    shown = [line.split(": ")[-1].split("%")[0] for line in content.citizens_worst]
+    assert shown == [vi_number(Decimal(str(round(v * 100, 2)))) for v in lowest]
+    assert content.citizens_wanted, "the SIPAS grid of wishes has answers"
+    out = tmp_path / "r.docx"
+    write_docx(content, out)
+    text = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "Những nội dung người dân đánh giá thấp nhất (khảo sát SIPAS tại Bộ phận Một cửa):" \
+        in text
+    assert f"- {content.citizens_worst[0]};" in text
+    assert f"- {content.citizens_wanted[0]};" in text

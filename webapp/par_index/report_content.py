@@ -59,6 +59,8 @@ class ReportContent:
     achieved: list[ItemLine] = field(default_factory=list)
     not_achieved: list[ItemLine] = field(default_factory=list)
     lost: list[LostPoints] = field(default_factory=list)
+    citizens_worst: list[str] = field(default_factory=list)
+    citizens_wanted: list[str] = field(default_factory=list)
 
 
 class ReportError(Exception):
@@ -125,4 +127,28 @@ def build_report(session: Session, unit: Unit, year: int, *, place: str | None =
         (content.achieved if verdict.achieved else content.not_achieved).append(
             _line(result, verdict))
     content.lost = lost_points(session, result, previous)
+    content.citizens_worst, content.citizens_wanted = citizens_view(session, unit, year)
     return content
+
+
+def _percent(value: float) -> str:
+    return vi_number(Decimal(str(round(value * 100, 2))))
+
+
+def citizens_view(session: Session, unit: Unit, year: int,
+                  count: int = 3) -> tuple[list[str], list[str]]:
+    """The SIPAS criteria citizens of the unit rated lowest, and the aspects they most want
+    improved, for ``year`` (empty without answers); suppressed figures are left out."""
+    from ..services.indices import IndicesError
+    from ..services.unit_report import build_unit_report
+
+    try:
+        report = build_unit_report(session, "sipas", str(year), unit, "vi", trend=False)
+    except (IndicesError, LookupError):
+        return [], []
+    worst = [f"{f.label}: {_percent(f.estimate)}% hài lòng (n = {f.n})"
+             for f in report.criteria
+             if f.estimate is not None and not f.suppressed][:count]
+    wanted = [f"{e.labels.get('vi', e.answer_id)}: {_percent(e.estimate)}% mong muốn cải "
+              f"thiện rất nhiều (n = {e.n})" for e in report.expectations][:count]
+    return worst, wanted

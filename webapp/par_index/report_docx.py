@@ -141,6 +141,12 @@ def write_docx(content: ReportContent, out: Path) -> None:
              lp.responsible.email if lp.responsible else "Chưa phân công"]
             for lp in content.lost])
 
+    if content.citizens_worst:
+        _para(document, "Những nội dung người dân đánh giá thấp nhất (khảo sát SIPAS tại "
+              "Bộ phận Một cửa):", indent=True)
+        for line in content.citizens_worst:
+            _para(document, f"- {line};", indent=True)
+
     _para(document, "III. NGUYÊN NHÂN", bold=True)
     causes = [lp for lp in content.lost if lp.cause]
     for lp in causes:
@@ -157,6 +163,10 @@ def write_docx(content: ReportContent, out: Path) -> None:
               f"{plan.deadline.strftime('%d/%m/%Y')}; {status}).", indent=True)
     if not remedies:
         _para(document, "Chưa có giải pháp được giao cho các tiêu chí mất điểm.", indent=True)
+    if content.citizens_wanted:
+        _para(document, "Những nội dung người dân mong muốn được cải thiện nhất:", indent=True)
+        for line in content.citizens_wanted:
+            _para(document, f"- {line};", indent=True)
 
     end = document.add_table(rows=1, cols=2)
     recipients, signature = end.rows[0].cells
