@@ -45,7 +45,8 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/items/<item>/appraise",
                    "/staff/parindex/evidence/<int:file_id>",
                    "/staff/parindex/<code>/<int:year>/report.docx",
-                   "/staff/parindex/official"}
+                   "/staff/parindex/official",
+                   "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions",
@@ -233,6 +234,13 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
     own_a = who in ("admin", "manager")
     posts = [
         ("/staff/parindex/A/2024/items/1.1/score", {"value": "no", "explanation": "x"}, own_a),
+        ("/staff/parindex/A/2024/items/1.2/follow-up", {"action": "cause", "cause": "x"},
+         own_a),
+        # Targets come from the level above: the manager of A sets them for A1, not for A.
+        ("/staff/parindex/A/2024/items/all/follow-up", {"action": "target", "kind": "top_half"},
+         who == "admin"),
+        ("/staff/parindex/A1/2024/items/all/follow-up", {"action": "target",
+                                                        "kind": "no_worse"}, own_a),
         ("/staff/parindex/A/2024/submit", {}, own_a),
         ("/staff/parindex/A1/2024/items/1.1/appraise", {"reason": ""}, own_a),
         ("/staff/parindex/B/2024/open", {"version": str(ids["version"])},

@@ -96,6 +96,9 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "par_index.official_upload": lambda w, k, u: ("/staff/parindex/official", {"file": _file(
         b"index,year,unit_code,component,score,maximum,rank,out_of,source\n"
         b"PAPI,2024,A,,41.02,80,54,63,papi.org.vn\n", "official.csv")}),
+    "par_index.follow_up": lambda w, k, u: ("/staff/parindex/A/2024/items/2.1/follow-up", {
+        "action": "remedy", "owner": USERS["manager"][0], "deadline": "2025-06-30",
+        "description": "Nhắc hạn hồ sơ hằng tuần"}),
     "par_index.submit_view": lambda w, k, u: ("/staff/parindex/A/2024/submit", {}),
     "par_index.appraise_view": lambda w, k, u: ("/staff/parindex/A1/2024/items/1.2/appraise",
                                                 {"score": "1", "reason": "Thiếu kế hoạch"}),

@@ -36,6 +36,7 @@ from . import bp
 from .assessment import (
     AssessmentError,
     appraise,
+    assign,
     can_appraise,
     finish_appraisal,
     is_unit_manager,
@@ -52,7 +53,7 @@ from .report_content import build_report, vi_number
 from .report_docx import write_docx
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
-from .targets import lost_points, previous_result, verdicts
+from .targets import add_remedy, lost_points, previous_result, set_cause, set_target, verdicts
 
 
 def _user() -> User:
@@ -101,7 +102,9 @@ def unit_page(code: str, year: int) -> str:
         evidence.setdefault(file.criterion_score_id, []).append(file)
     context |= {"result": result, "verdicts": verdicts(session, result, previous),
                 "lost": lost_points(session, result, previous), "evidence": evidence,
-                "can_appraise": can_appraise(session, user, assessment)}
+                "can_appraise": can_appraise(session, user, assessment),
+                "can_follow": is_unit_manager(session, user, unit.id)
+                or can_appraise(session, user, assessment)}
     return render_template("par_index/unit.html", **context)
 
 
@@ -250,3 +253,52 @@ def official_upload() -> Response | str | tuple[str, int]:
     page = render_template("par_index/official.html", problems=problems, recent=recent,
                            num=vi_number)
     return (page, 400) if problems else page
+
+
+@bp.post("/<code>/<int:year>/items/<item>/follow-up")
+@login_required
+def follow_up(code: str, year: int, item: str) -> Response:
+    """Assign a criterion, record its cause, add a remedy, or set its target ('all': the
+    whole index). Each service checks who may do it."""
+    session = get_session()
+    user = _user()
+    unit = require_unit(session, user, code)
+    assessment = _assessment(unit, year)
+    form = request.form
+    action = form.get("action", "")
+    try:
+        if action == "assign":
+            account = session.scalar(select(User).where(User.email == form.get("account", "")))
+            responsible = session.scalar(select(Unit).where(
+                Unit.code == (form.get("responsible_unit") or unit.code)))
+            if account is None or responsible is None:
+                abort(400, _("Unknown account or unit."))
+            assign(session, assessment, item, responsible_unit=responsible, account=account,
+                   by=user)
+        elif action == "cause":
+            set_cause(session, assessment, item, form.get("cause", ""), user)
+        elif action == "remedy":
+            owner = session.scalar(select(User).where(User.email == form.get("owner", "")))
+            try:
+                deadline = dt.date.fromisoformat(form.get("deadline", ""))
+            except ValueError:
+                abort(400, _("The deadline must be a date."))
+            if owner is None:
+                abort(400, _("Unknown account or unit."))
+            add_remedy(session, assessment, item, owner=owner, deadline=deadline,
+                       description=form.get("description", ""), by=user)
+        elif action == "target":
+            text = form.get("value", "").strip().replace(",", ".")
+            try:
+                value = Decimal(text) if text else None
+            except InvalidOperation:
+                abort(400, _("The score must be a number."))
+            set_target(session, assessment, "" if item == "all" else item,
+                       form.get("kind", ""), by=user, value=value)
+        else:
+            abort(400)
+    except AssessmentError as exc:
+        session.rollback()
+        _refused(exc)
+    flash(_("Saved."), "ok")
+    return _back(unit, year)
