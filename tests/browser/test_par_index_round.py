@@ -106,7 +106,7 @@ def test_round__two_communes__self_score_appraise_page_and_report(  # type: igno
     expect(main).to_contain_text("Tổng điểm: 5/10")
     expect(main).to_contain_text("50% · xếp thứ 2/2 · Yếu · chưa đạt")
     expect(main).to_contain_text("Số liệu đúng hạn chưa khớp hệ thống")
-    lost = page.locator("table.data").last
+    lost = page.locator("#lost-points")
     expect(lost.locator("tbody tr").first).to_contain_text("2.1. Hồ sơ đúng hạn")
     expect(lost.locator("tbody tr").first).to_contain_text("3")
     expect(lost.locator("tbody tr").nth(1)).to_contain_text("1.2. Hoàn thành kế hoạch")

@@ -123,8 +123,10 @@ def import_official(session: Session, path: Path, *, user_id: int | None = None
         parsed.append(values)
     if problems:
         raise ImportRejected(str(path), problems)
+    years = sorted({values["year"] for values in parsed})
     existing = {(r.index_key, r.year, r.unit_id, r.component): r
-                for r in session.scalars(select(OfficialResult))}
+                for r in session.scalars(select(OfficialResult).where(
+                    OfficialResult.year.in_(years)))}
     created = updated = 0
     for values in parsed:
         key = (values["index_key"], values["year"], values["unit_id"], values["component"])
