@@ -73,6 +73,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .followup.comment_views import bp as comments_bp
     from .followup.transparency_views import bp as transparency_bp
     from .main.views import bp as main_bp
+    from .par_index.views import bp as par_index_bp
     from .respond.views import bp as respond_bp
     from .statistics.views import bp as dashboard_bp
     from .template_helpers import staff_template_helpers
@@ -90,5 +91,6 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(transparency_bp)
     app.register_blueprint(export_bp)
     app.context_processor(staff_template_helpers)
+    app.register_blueprint(par_index_bp)
     app.add_template_filter(translated, "tr")
     return app

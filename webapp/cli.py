@@ -449,3 +449,8 @@ def contacts_purge() -> None:
 from .cli_backup import backup  # noqa: E402 - kept in its own module; registered here
 
 main.add_command(backup)
+
+from .par_index.cli import COMMANDS as _PAR_INDEX_COMMANDS  # noqa: E402
+
+for _command in _PAR_INDEX_COMMANDS:
+    main.add_command(_command)

@@ -40,6 +40,15 @@ ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
                "/admin/units/A/edit", "/admin/units/A/counters", "/admin/counters/1/edit",
                "/admin/counters/1/retire-codes", "/admin/surveys/1", "/admin/surveys/1/retire",
                "/admin/surveys/1/activate"]
+# Scorecard pages (test_role__scorecard_pages below).
+PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/<int:year>/open",
+                   "/staff/parindex/<code>/<int:year>/items/<item>/score",
+                   "/staff/parindex/<code>/<int:year>/submit",
+                   "/staff/parindex/<code>/<int:year>/items/<item>/appraise",
+                   "/staff/parindex/evidence/<int:file_id>",
+                   "/staff/parindex/<code>/<int:year>/report.docx",
+                   "/staff/parindex/official",
+                   "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions",
@@ -52,7 +61,8 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/exports/", "/staff/exports/<job_id>", "/staff/exports/<job_id>/<path:name>",
            "/admin/units/<code>/edit", "/admin/counters/<int:counter_id>/edit",
            "/admin/counters/<int:counter_id>/retire-codes", "/admin/surveys/<int:version_id>",
-           "/admin/surveys/<int:version_id>/<any(retire, activate):action>"}
+           "/admin/surveys/<int:version_id>/<any(retire, activate):action>",
+           *PAR_INDEX_RULES}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}
@@ -284,3 +294,50 @@ def test_menu__every_page_of_the_role_reachable_by_links(app, client: FlaskClien
     exporters_link = "export.form" in found
     assert exporters_link == (who in EXPORTERS), who
     assert ("admin.index" in found) == (who == "admin"), who
+
+
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, session: Session,
+                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reading inside the subtree; self-scoring, submitting and opening by the unit's own
+    manager; appraising by a manager above; evidence never served outside its unit's tree."""
+    from tests.webapp.par_index_helpers import setup_par
+
+    ids = setup_par(session, tmp_path)
+    login(client, who)
+    for code in UNITS:
+        status = client.get(f"/staff/parindex/{code}/2024").status_code
+        assert status == (200 if code in SEES[who] else 403), (who, code)
+    assert client.get("/staff/parindex/NOPE/2024").status_code == 404
+    reads_a = 200 if "A" in SEES[who] else 403
+    assert client.get("/staff/parindex/A/2024/report.docx").status_code == reads_a
+    evidence = client.get(f"/staff/parindex/evidence/{ids['evidence']}")
+    assert evidence.status_code == reads_a, who
+    if reads_a == 200:
+        assert evidence.data == b"%PDF-1.4\n%%EOF\n"
+    assert client.get("/staff/parindex/evidence/999999").status_code == 404
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    own_a = who in ("admin", "manager")
+    posts = [
+        ("/staff/parindex/A/2024/items/1.1/score", {"value": "no", "explanation": "x"}, own_a),
+        ("/staff/parindex/A/2024/items/1.2/follow-up", {"action": "cause", "cause": "x"},
+         own_a),
+        # Targets come from the level above: the manager of A sets them for A1, not for A.
+        ("/staff/parindex/A/2024/items/all/follow-up", {"action": "target", "kind": "top_half"},
+         who == "admin"),
+        ("/staff/parindex/A1/2024/items/all/follow-up", {"action": "target",
+                                                        "kind": "no_worse"}, own_a),
+        ("/staff/parindex/A/2024/submit", {}, own_a),
+        ("/staff/parindex/A1/2024/items/1.1/appraise", {"reason": ""}, own_a),
+        ("/staff/parindex/B/2024/open", {"version": str(ids["version"])},
+         who in ("admin", "manager_b")),
+    ]
+    for path, data, allowed in posts:
+        status = client.post(path, data={"csrf_token": token, **data}).status_code
+        assert status == (302 if allowed else 403), (who, path, status)
+    # Official results: administrators only, reading and loading.
+    assert client.get("/staff/parindex/official").status_code == (200 if who == "admin"
+                                                                    else 403)
+    if who != "admin":
+        assert client.post("/staff/parindex/official",
+                           data={"csrf_token": token}).status_code == 403

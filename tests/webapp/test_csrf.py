@@ -88,6 +88,20 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
                                            {"action": "close"}),
     "comments.save_note": lambda w, k, u: ("/staff/comments/units/A/note",
                                            {"published": "y", "note_vi": "Đã thêm ghế."}),
+    "par_index.open_view": lambda w, k, u: ("/staff/parindex/B/2024/open",
+                                            {"version": str(w.versions["test_xa"])}),
+    "par_index.score_view": lambda w, k, u: ("/staff/parindex/A/2024/items/1.1/score", {
+        "value": "no", "explanation": "Chưa ban hành",
+        "evidence": _file(b"%PDF-1.4\n%%EOF\n", "ke-hoach.pdf")}),
+    "par_index.official_upload": lambda w, k, u: ("/staff/parindex/official", {"file": _file(
+        b"index,year,unit_code,component,score,maximum,rank,out_of,source\n"
+        b"PAPI,2024,A,,41.02,80,54,63,papi.org.vn\n", "official.csv")}),
+    "par_index.follow_up": lambda w, k, u: ("/staff/parindex/A/2024/items/2.1/follow-up", {
+        "action": "remedy", "owner": USERS["manager"][0], "deadline": "2025-06-30",
+        "description": "Nhắc hạn hồ sơ hằng tuần"}),
+    "par_index.submit_view": lambda w, k, u: ("/staff/parindex/A/2024/submit", {}),
+    "par_index.appraise_view": lambda w, k, u: ("/staff/parindex/A1/2024/items/1.2/appraise",
+                                                {"score": "1", "reason": "Thiếu kế hoạch"}),
     "export.create": lambda w, k, u: ("/staff/exports/", {"survey": "sipas",
                                                           "period": "2026-05",
                                                           "format": "csv", "k": "5"}),
@@ -95,8 +109,11 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
 
 
 @pytest.fixture
-def world(session: Session) -> World:
+def world(session: Session, tmp_path: Path) -> World:
+    from tests.webapp.par_index_helpers import setup_par
+
     world = build_world(session)
+    world.versions["test_xa"] = setup_par(session, tmp_path)["version"]
     plan = ActionPlan(unit_id=world.units["A"], survey_key="sipas", index_id="c9.r17",
                       baseline_period="2026-05", owner="Văn phòng",
                       deadline=dt.date(2026, 6, 30), description="Ghế")

@@ -3,6 +3,16 @@
 from .base import Base
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
+from .par_index import (
+    ActionPlanOwner,
+    Assessment,
+    CriterionScore,
+    EvidenceFile,
+    OfficialResult,
+    ScorecardPoint,
+    ScorecardVersion,
+    Target,
+)
 from .procedure import DossierCount, Procedure, ProcedureField
 from .response import Comment, CommentContact, DossierToken, Response
 from .statistics import StatCell, StatCellSet
@@ -12,6 +22,14 @@ from .user import AuditEntry, Role, User
 
 __all__ = [
     "ActionPlan",
+    "ActionPlanOwner",
+    "Assessment",
+    "CriterionScore",
+    "EvidenceFile",
+    "OfficialResult",
+    "ScorecardPoint",
+    "ScorecardVersion",
+    "Target",
     "ApiKey",
     "AuditEntry",
     "Base",

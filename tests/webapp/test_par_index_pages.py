@@ -1,0 +1,56 @@
+"""Follow-up on the scorecard page: responsibility, cause, remedy and target through forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.webapp.par_index_helpers import setup_par
+from tests.webapp.staff_helpers import USERS, build_world, login, token_in
+from webapp.models import ActionPlan, ActionPlanOwner, Target
+
+
+def test_follow_up__assign_cause_remedy_target(app, client: FlaskClient,  # type: ignore[no-untyped-def]
+                                               session: Session, tmp_path: Path) -> None:
+    build_world(session)
+    setup_par(session, tmp_path)
+    analyst = USERS["analyst"][0]
+    login(client, "manager")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    url = "/staff/parindex/A/2024/items/1.2/follow-up"
+
+    def post(data: dict[str, str], path: str = url) -> int:
+        return client.post(path, data={"csrf_token": token, **data}).status_code
+
+    assert post({"action": "assign", "account": "nobody@t.vn"}) == 400
+    assert post({"action": "assign", "account": analyst}) == 302
+    assert post({"action": "cause", "cause": "Kế hoạch ban hành muộn"}) == 302
+    assert post({"action": "remedy", "owner": analyst, "deadline": "30/06/2025",
+                 "description": "x"}) == 400
+    assert post({"action": "remedy", "owner": analyst, "deadline": "2025-06-30",
+                 "description": "Ban hành kế hoạch trước 15/12"}) == 302
+    assert post({"action": "target", "kind": "level", "value": "90"},
+                "/staff/parindex/A/2024/items/all/follow-up") == 403  # not the level above
+    assert post({"action": "dance"}) == 400
+    plan = session.scalar(select(ActionPlan).where(ActionPlan.index_id == "1.2"))
+    assert plan is not None and plan.survey_key == "test_xa"
+    assert session.scalar(select(ActionPlanOwner.user_id).where(
+        ActionPlanOwner.action_plan_id == plan.id)) is not None
+    page = client.get("/staff/parindex/A/2024").get_data(as_text=True)
+    lost = page.split("Các tiêu chí bị mất điểm")[1]
+    assert "1.2. Hoàn thành kế hoạch" in lost and analyst in lost
+    assert "Ban hành kế hoạch trước 15/12 (analyst.a@t.vn, 30/06/2025, " in lost
+    client = app.test_client()
+    login(client, "admin")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    assert post({"action": "target", "kind": "level", "value": "55"},
+                "/staff/parindex/A/2024/items/all/follow-up") == 302
+    target = session.scalar(select(Target))
+    assert target is not None and (target.item_code, target.kind, target.value) == (
+        "", "level", 55)
+    # 2 + 2 + 2 of 10 = 60% >= 55: the whole index reaches its target.
+    assert "60% · xếp thứ" in " ".join(client.get("/staff/parindex/A/2024")
+                                         .get_data(as_text=True).split())

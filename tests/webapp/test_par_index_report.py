@@ -1,0 +1,156 @@
+"""The báo cáo: generated through the CLI, read back with python-docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+from flask.testing import FlaskCliRunner
+from sqlalchemy.orm import Session
+
+from tests.webapp.par_index_helpers import add_units, add_user, publish_card, write
+from webapp.models import Role
+from webapp.par_index.assessment import (
+    appraise,
+    assign,
+    finish_appraisal,
+    open_assessment,
+    self_score,
+    submit,
+)
+from webapp.par_index.official import import_official
+from webapp.par_index.report_content import vi_date, vi_number
+from webapp.par_index.targets import add_remedy, set_cause, set_target
+
+
+def _round(session: Session, unit, version, manager, reviewer, values, adjust=None):  # type: ignore[no-untyped-def]
+    a = open_assessment(session, unit, version, manager)
+    for code, value in values.items():
+        self_score(session, a, code, value=value, explanation="giải trình", user=manager)
+    submit(session, a, manager)
+    for code in values:
+        if adjust and code in adjust:
+            appraise(session, a, code, reviewer=reviewer, score=adjust[code][0],
+                     reason=adjust[code][1])
+        else:
+            appraise(session, a, code, reviewer=reviewer)
+    finish_appraisal(session, a, reviewer)
+    return a
+
+
+def test_vi_formats() -> None:
+    assert vi_number(Decimal("84.660")) == "84,66"
+    assert vi_number(Decimal("5.000")) == "5"
+    assert vi_date(dt.date(2027, 1, 5)) == "ngày 05 tháng 01 năm 2027"
+    assert vi_date(dt.date(2026, 12, 4)) == "ngày 04 tháng 12 năm 2026"
+
+
+def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunner,
+                                                           session: Session,
+                                                           tmp_path: Path) -> None:
+    from webapp.cli import main
+
+    units = add_units(session, tmp_path)
+    m1 = add_user(session, "m1@xa1.vn", Role.UNIT_MANAGER, units["XA1"])
+    o1 = add_user(session, "o1@xa1.vn", Role.ANALYST, units["XA1"])
+    m2 = add_user(session, "m2@xa2.vn", Role.UNIT_MANAGER, units["XA2"])
+    rev = add_user(session, "rev@dso.vn", Role.UNIT_MANAGER, units["DSO"])
+    v2023, v2024 = publish_card(session, tmp_path, 2023), publish_card(session, tmp_path, 2024)
+    _round(session, units["XA1"], v2023, m1, rev, {"1.1": "yes", "1.2": "full", "2.1": "0.9"})
+    a = open_assessment(session, units["XA1"], v2024, m1)
+    assign(session, a, "2.1", responsible_unit=units["XA1"], account=o1, by=m1)
+    _round(session, units["XA1"], v2024, m1, rev, {"1.1": "yes", "1.2": "full", "2.1": "0.9"},
+           adjust={"2.1": (Decimal("0.5"), "Số liệu trễ hạn chưa khớp hệ thống")})
+    _round(session, units["XA2"], v2024, m2, rev, {"1.1": "yes", "1.2": "full", "2.1": "1"})
+    set_target(session, a, "", "level", by=rev, value=Decimal(90))
+    set_cause(session, a, "2.1", "Thiếu công chức tại Bộ phận Một cửa", m1)
+    add_remedy(session, a, "2.1", owner=o1, deadline=dt.date(2025, 6, 30),
+               description="Rà soát, nhắc hạn hồ sơ hằng tuần", by=m1)
+    import_official(session, write(tmp_path, (
+        "index,year,unit_code,component,score,maximum,rank,out_of,source\n"
+        "SIPAS,2024,XA1,,82.5,100,3,12,Báo cáo 87/BC-SNV\n"), "o.csv"))
+
+    out = tmp_path / "bao-cao.docx"
+    result = runner.invoke(main, ["report", "--unit", "XA1", "--year", "2024", "--format",
+                                  "docx", "--out", str(out), "--place", "Đắk Song"])
+    assert result.exit_code == 0, result.output
+    doc = docx.Document(str(out))
+    section = doc.sections[0]
+    # Word stores lengths in twips (1/1440 inch): 210 mm is 11906 twips, 0.01 mm off.
+    sizes = (section.page_width, section.page_height, section.left_margin,
+             section.right_margin, section.top_margin)
+    assert [round(s.mm, 1) for s in sizes] == [210, 297, 30, 15, 20]
+    head = doc.tables[0]
+    assert head.cell(0, 0).text == "HUYỆN ĐẮK SONG\nXÃ NÂM N'JANG"
+    assert head.cell(0, 1).text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    assert head.cell(1, 0).text.startswith("Số:") and "/BC-" in head.cell(1, 0).text
+    assert head.cell(1, 1).text.startswith("Đắk Song, ngày ")
+    body = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in body
+    # 2 + 4 + 2.5 (2.1: 4 x 0.5 = 2, adjusted to 0.5) = 6.5 of 10; XA2 has 10: rank 2 of 2.
+    assert "Tổng điểm năm 2024: 6,5/10 điểm, đạt 65%, xếp thứ 2/2, xếp loại Yếu." in body
+    assert "So với năm 2023 (8 điểm, 80%): giảm 1,5 điểm; thứ hạng giảm 1 bậc." in body
+    assert "Mục tiêu chung (mức 90): chưa đạt." in body
+    tables = {t.rows[0].cells[0].text: t for t in doc.tables[1:]}
+    official = tables["Chỉ số"]
+    assert [c.text for c in official.rows[1].cells] == [
+        "SIPAS", "2024", "Toàn chỉ số", "82,5", "100", "3/12", "Báo cáo 87/BC-SNV"]
+    achieved, not_achieved, lost = [t for t in doc.tables if t.rows[0].cells[0].text == "Mã"]
+    assert [r.cells[0].text for r in achieved.rows[1:]] == ["1.1", "1.2"]
+    assert [c.text for c in not_achieved.rows[1].cells] == [
+        "2.1", "Hồ sơ đúng hạn", "0,5", "4", "điểm tối đa", "2/2"]
+    assert [c.text for c in lost.rows[1].cells] == [
+        "2.1", "Hồ sơ đúng hạn", "3,5", "-1,5", "Xã Nâm N'Jang", "o1@xa1.vn"]
+    assert ("- Tiêu chí 2.1 (Hồ sơ đúng hạn): Thiếu công chức tại Bộ phận Một cửa" in body)
+    assert ("- Tiêu chí 2.1: Rà soát, nhắc hạn hồ sơ hằng tuần (người thực hiện: o1@xa1.vn; "
+            "hạn: 30/06/2025; đang thực hiện)." in body)
+    assert doc.tables[-1].cell(0, 0).text.startswith("Nơi nhận:")
+
+
+def test_report_cli__unit_without_assessment__exit_1(runner: FlaskCliRunner, session: Session,
+                                                    tmp_path: Path) -> None:
+    from webapp.cli import main
+
+    add_units(session, tmp_path)
+    result = runner.invoke(main, ["report", "--unit", "XA1", "--year", "2024", "--out",
+                                  str(tmp_path / "x.docx")])
+    assert result.exit_code == 1
+    assert "XA1 has no scorecard assessment for 2024" in result.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_path: Path) -> None:
+    from tests.webapp.staff_helpers import build_world
+    from webapp.models import Unit, User
+    from webapp.par_index.report_content import build_report
+    from webapp.par_index.report_docx import write_docx
+    from webapp.statistics import indices_cache
+    from webapp.statistics.indices import compute_indices
+    from webapp.statistics.unit_report import unit_rows
+
+    indices_cache.clear()
+    build_world(session, responses_per_unit=60)
+    admin = session.query(User).filter_by(role=Role.ADMIN).one()
+    unit = session.query(Unit).filter_by(code="A").one()
+    version = publish_card(session, tmp_path, 2026)
+    a = open_assessment(session, unit, version, admin)
+    for code, value in {"1.1": "yes", "1.2": "full", "2.1": "1"}.items():
+        self_score(session, a, code, value=value, explanation="x", user=admin)
+    # The second path: the uncached SIPAS computation of the unit.
+    rows = unit_rows(compute_indices(session, "sipas", "2026", "A").results, "A")
+    criteria = rows[rows["index_level"] == "criterion"].dropna(subset=["estimate"])
+    lowest = sorted(float(v) for v in criteria["estimate"])[:3]
+    content = build_report(session, unit, 2026, date=dt.date(2027, 1, 15))
+    assert len(content.citizens_worst) == 3
+    shown = [line.split(": ")[-1].split("%")[0] for line in content.citizens_worst]
+    assert shown == [vi_number(Decimal(str(round(v * 100, 2)))) for v in lowest]
+    assert content.citizens_wanted, "the SIPAS grid of wishes has answers"
+    out = tmp_path / "r.docx"
+    write_docx(content, out)
+    text = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "Những nội dung người dân đánh giá thấp nhất (khảo sát SIPAS tại Bộ phận Một cửa):" \
+        in text
+    assert f"- {content.citizens_worst[0]};" in text
+    assert f"- {content.citizens_wanted[0]};" in text
