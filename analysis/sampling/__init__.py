@@ -5,7 +5,7 @@ carries ``stratum``, ``psu``, ``prob`` (overall inclusion probability) and ``bas
 (``1 / prob``), the variables :class:`analysis.design.SurveyDesign` needs.
 """
 
-from analysis.sampling.household import kish_select, kish_probabilities, next_birthday_select
+from analysis.sampling.household import kish_probabilities, kish_select, next_birthday_select
 from analysis.sampling.multistage import MultiStageDesign, StageSpec, draw_multistage
 from analysis.sampling.probabilities import pps_inclusion_probabilities
 from analysis.sampling.single import (

@@ -110,6 +110,7 @@ def _probs(sample: pd.DataFrame, units: pd.Series) -> np.ndarray:
     return sample.set_index("unit")["prob"].reindex(units).to_numpy()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["srs", "systematic"])
 def test_equal_probability__frequencies_match_n_over_N(method: str) -> None:
     counts, _ = _simulate(method, size={"urban": 3, "rural": 5})
@@ -118,11 +119,12 @@ def test_equal_probability__frequencies_match_n_over_N(method: str) -> None:
     _assert_frequencies(counts, prob)
 
 
+@pytest.mark.slow
 def test_pps_with_certainty__frequencies_match_textbook_probabilities() -> None:
     frame = _frame()
     counts, _ = _simulate("pps", size=4, size_measure="households", certainty="seat")
     expected = np.empty(len(frame))
-    for stratum, part in frame.groupby("commune"):
+    for _stratum, part in frame.groupby("commune"):
         prob, _ = pps_inclusion_probabilities(part["households"].to_numpy(), 4,
                                               part["seat"].to_numpy())
         expected[part.index] = prob
@@ -220,6 +222,7 @@ def test_papi_design_file__loads_the_published_stages() -> None:
     assert (design.persons.n, design.persons.replacements) == (20, 10)
 
 
+@pytest.mark.slow
 def test_papi_design__village_frequencies_match_product_of_stage_probabilities() -> None:
     frame = papi_frame()
     design = MultiStageDesign.load(DESIGNS_DIR / "papi.yaml")
@@ -250,8 +253,9 @@ def test_papi_design__persons_drawn_from_lists_with_replacements_and_design_vari
     assert not sample["resident"].duplicated().any()
     expected = _village_probabilities(frame)
     adults = frame.set_index("village")["adults"]
+    villages = main["village"]
     np.testing.assert_allclose(
-        main["prob"], expected[main["village"]].to_numpy() * 20 / adults[main["village"]].to_numpy())
+        main["prob"], expected[villages].to_numpy() * 20 / adults[villages].to_numpy())
     np.testing.assert_allclose(main["base_weight"], 1 / main["prob"])
     capital = main[main["district"] == "D0"]
     assert (capital["stratum"] == "P1/D0").all() and (capital["psu"] == capital["commune"]).all()
