@@ -1,6 +1,7 @@
 """hailong's data model, one module per aggregate."""
 
 from .base import Base
+from .fieldwork import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
@@ -19,10 +20,15 @@ __all__ = [
     "Counter",
     "DossierCount",
     "DossierToken",
+    "FieldSample",
+    "FrameContact",
+    "FrameUnit",
     "Procedure",
     "ProcedureField",
     "Response",
     "Role",
+    "SampleMember",
+    "SamplingFrame",
     "SurveyVersion",
     "Unit",
     "UnitPublication",
