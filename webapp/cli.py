@@ -412,3 +412,9 @@ def contacts_purge() -> None:
 from .cli_backup import backup  # noqa: E402 - kept in its own module; registered here
 
 main.add_command(backup)
+
+# Field surveys (frames, samples, fieldwork): their own feature package.
+from .fieldwork.cli import COMMANDS as _FIELDWORK_COMMANDS  # noqa: E402
+
+for _command in _FIELDWORK_COMMANDS:
+    main.add_command(_command)

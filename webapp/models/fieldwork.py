@@ -64,6 +64,8 @@ class FrameContact(Base):
     address: Mapped[str | None] = mapped_column(String(400))
     phone: Mapped[str | None] = mapped_column(String(40))
 
+    unit: Mapped[FrameUnit] = relationship()
+
 
 class FieldSample(Base):
     """A sample drawn from a frame version, with everything needed to redraw it."""
