@@ -14,17 +14,21 @@ from analysis.sampling.single import (
     srs_indices,
     systematic_indices,
 )
+from analysis.sampling.weights import field_design, nonresponse_adjust, read_margins
 
 __all__ = [
     "MultiStageDesign",
     "StageSpec",
     "draw_multistage",
     "draw_stratified",
+    "field_design",
     "kish_probabilities",
     "kish_select",
     "next_birthday_select",
+    "nonresponse_adjust",
     "pps_inclusion_probabilities",
     "pps_systematic_indices",
+    "read_margins",
     "srs_indices",
     "systematic_indices",
 ]
