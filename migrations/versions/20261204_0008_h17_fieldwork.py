@@ -89,8 +89,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sample_member_sample_id'), ['sample_id'], unique=False)
 
 
+    op.create_table('field_interview',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sample_id', sa.Integer(), nullable=False),
+    sa.Column('sample_member_id', sa.Integer(), nullable=False),
+    sa.Column('submission_key', sa.String(length=200), nullable=False),
+    sa.Column('disposition', sa.String(length=8), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('interview_minutes', sa.Float(), nullable=True),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sample_id'], ['field_sample.id'], name=op.f('fk_field_interview_sample_id_field_sample'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sample_member_id'], ['sample_member.id'], name=op.f('fk_field_interview_sample_member_id_sample_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_interview')),
+    sa.UniqueConstraint('sample_id', 'submission_key', name=op.f('uq_field_interview_sample_id_submission_key'))
+    )
+    with op.batch_alter_table('field_interview', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_interview_sample_id'), ['sample_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_field_interview_sample_member_id'), ['sample_member_id'], unique=False)
+
+    op.create_table('field_answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
+    sa.Column('sample_id', sa.Integer(), nullable=False),
+    sa.Column('stratum', sa.String(length=120), nullable=False),
+    sa.Column('psu', sa.String(length=120), nullable=False),
+    sa.Column('base_weight', sa.Float(), nullable=False),
+    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['sample_id'], ['field_sample.id'], name=op.f('fk_field_answer_sample_id_field_sample'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_answer')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_field_answer_public_id'))
+    )
+    with op.batch_alter_table('field_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_answer_sample_id'), ['sample_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('field_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_answer_sample_id'))
+
+    op.drop_table('field_answer')
+    with op.batch_alter_table('field_interview', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_interview_sample_member_id'))
+        batch_op.drop_index(batch_op.f('ix_field_interview_sample_id'))
+
+    op.drop_table('field_interview')
     with op.batch_alter_table('sample_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sample_member_sample_id'))
 

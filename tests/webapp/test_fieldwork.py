@@ -215,3 +215,77 @@ def test_sample_draw_design__papi__persons_with_overall_probabilities(
         # communes and villages: 2 of 2 in this frame, so probability 1 at those stages.
         assert float(row["prob"]) == pytest.approx(p_district * 20 / adults)
         assert row["stratum"] == ("P/D0" if d == 0 else "P")
+
+
+# ---- returns from ODK Central / KoboToolbox ---------------------------------------------------
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def _drawn(session: Session, tmp_path: Path) -> list[str]:
+    import_frame(session, households(tmp_path), name="hh")
+    drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=3, seed=8,
+                        strata="village")
+    return drawn.rows["unit_id"].tolist()
+
+
+def test_fieldwork_import__odk_central_export__matched_and_idempotent(
+        runner: FlaskCliRunner, session: Session, tmp_path: Path) -> None:
+    from webapp.models import FieldAnswer, FieldInterview
+
+    ids = _drawn(session, tmp_path)
+    export = _write(tmp_path / "odk.csv", [
+        ["SubmissionDate", "start", "end", "respondent_id", "disposition", "c1", "c9-c9_r1",
+         "meta-instanceID", "KEY"],
+        ["2026-12-01", "2026-12-01T09:00:00+07:00", "2026-12-01T09:24:30+07:00", ids[0], "1.1",
+         "4", "5", "uuid:a", "uuid:a"],
+        ["2026-12-01", "", "", ids[1], "2.11", "", "", "uuid:b", "uuid:b"],
+        ["2026-12-01", "", "", ids[3], "2.20", "", "", "uuid:c", "uuid:c"],
+    ])
+    args = ["fieldwork", "import", "--sample", "s", str(export)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "odk: 3 interviews imported (1 with answers), 0 already imported" in result.output
+    result = runner.invoke(main, args)
+    assert "0 interviews imported (0 with answers), 3 already imported" in result.output
+    assert count(session, FieldInterview) == 3 and count(session, FieldAnswer) == 1
+    answer = session.scalars(select(FieldAnswer)).one()
+    assert answer.answers == {"c1": "4", "c9_r1": "5"}
+    assert not hasattr(answer, "sample_member_id")
+    minutes = session.scalar(select(FieldInterview.interview_minutes)
+                             .where(FieldInterview.submission_key == "uuid:a"))
+    assert minutes == pytest.approx(24.5)
+    rates = runner.invoke(main, ["fieldwork", "rates", "--sample", "s", "--by", "village"])
+    assert rates.exit_code == 0, rates.output
+    lines = {line.split()[0]: line.split() for line in rates.output.splitlines()[1:]}
+    # Village A: ids[0] complete, ids[1] refusal, ids[2] pending -> RR1 = 1/2.
+    a = lines["A"]
+    assert a[1:5] == ["1", "2", "1.000", "0.500"]
+    assert lines["B"][1:3] == ["2", "1"]
+
+
+def test_fieldwork_import__kobo_bad_rows__all_reported_nothing_stored(
+        runner: FlaskCliRunner, session: Session, tmp_path: Path) -> None:
+    from webapp.models import FieldInterview
+
+    ids = _drawn(session, tmp_path)
+    export = _write(tmp_path / "kobo.csv", [
+        ["respondent_id", "disposition", "grp/c1", "_uuid", "_submission_time"],
+        [ids[0], "1.1", "3", "k1", "2026-12-02"],
+        ["nobody", "1.1", "3", "k2", "2026-12-02"],
+        [ids[1], "9.9", "", "k3", "2026-12-02"],
+        [ids[0], "1.1", "2", "k4", "2026-12-02"],
+        [ids[2], "1.1", "2", "k1", "2026-12-02"],
+    ])
+    result = runner.invoke(main, ["fieldwork", "import", "--sample", "s", str(export)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:4] == [
+        "kobo.csv:3: column 'respondent_id': 'nobody' is not in sample 's'",
+        "kobo.csv:4: column 'disposition': '9.9' is not an AAPOR disposition code "
+        "(e.g. 1.1, 2.11, 4.1)",
+        f"kobo.csv:5: column 'respondent_id': '{ids[0]}' already has a completed interview",
+        "kobo.csv:6: column '_uuid': 'k1' already appears on line 2",
+    ]
+    assert count(session, FieldInterview) == 0

@@ -149,4 +149,43 @@ def fieldwork_close(sample_name: str) -> None:
     click.echo(f"fieldwork closed: {deleted} contact records deleted")
 
 
+@fieldwork.command("import")
+@click.option("--sample", "sample_name", required=True)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def fieldwork_import(sample_name: str, file: str) -> None:
+    """Import an ODK Central or KoboToolbox CSV export of hailong's XLSForm into SAMPLE."""
+    from webapp.fieldwork.returns import import_returns
+
+    session = get_session()
+    try:
+        report = import_returns(session, get_sample(session, sample_name), Path(file))
+    except SampleError as exc:
+        _fail(f"error: {exc}")
+        return
+    except ImportRejected as exc:
+        _fail(f"{exc}\n{len(exc.problems)} problem(s); nothing was imported.")
+        return
+    click.echo(f"{report.source}: {report.interviews} interviews imported "
+               f"({report.answers} with answers), {report.skipped} already imported")
+
+
+@fieldwork.command("rates")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--by", default="village", show_default=True,
+              help="A frame column (village, commune) or 'interviewer'.")
+@with_appcontext
+def fieldwork_rates(sample_name: str, by: str) -> None:
+    """Contacts, completes, AAPOR RR1 and RR3 and median interview length per group."""
+    from webapp.fieldwork.returns import monitoring
+
+    session = get_session()
+    try:
+        table = monitoring(session, get_sample(session, sample_name), by)
+    except SampleError as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
 COMMANDS = (frames, sample, fieldwork)

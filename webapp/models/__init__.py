@@ -1,7 +1,15 @@
 """hailong's data model, one module per aggregate."""
 
 from .base import Base
-from .fieldwork import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame
+from .fieldwork import (
+    FieldAnswer,
+    FieldInterview,
+    FieldSample,
+    FrameContact,
+    FrameUnit,
+    SampleMember,
+    SamplingFrame,
+)
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .procedure import DossierCount, Procedure, ProcedureField
@@ -20,6 +28,8 @@ __all__ = [
     "Counter",
     "DossierCount",
     "DossierToken",
+    "FieldAnswer",
+    "FieldInterview",
     "FieldSample",
     "FrameContact",
     "FrameUnit",

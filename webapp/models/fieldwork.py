@@ -106,3 +106,44 @@ class SampleMember(Base):
 
     sample: Mapped[FieldSample] = relationship(back_populates="members")
     unit: Mapped[FrameUnit] = relationship()
+
+
+class FieldInterview(Base):
+    """The outcome of one contact attempt record for a sampled unit: paradata, no answers.
+
+    ``submission_key`` is the collection tool's instance id (ODK ``instanceID``/``KEY``, Kobo
+    ``_uuid``), so importing the same export twice stores nothing twice.
+    """
+
+    __tablename__ = "field_interview"
+    __table_args__ = (UniqueConstraint("sample_id", "submission_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    sample_member_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_member.id", ondelete="CASCADE"), index=True)
+    submission_key: Mapped[str] = mapped_column(String(200))
+    disposition: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(20))
+    interview_minutes: Mapped[float | None] = mapped_column(Float)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldAnswer(Base):
+    """The answers of a completed (or partial) interview, with its design variables only.
+
+    There is deliberately no link to the sample member (and so to the frame's contact data):
+    the answers carry the stratum, PSU and base weight they need for estimation.
+    """
+
+    __tablename__ = "field_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    stratum: Mapped[str] = mapped_column(String(120))
+    psu: Mapped[str] = mapped_column(String(120))
+    base_weight: Mapped[float] = mapped_column(Float)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
