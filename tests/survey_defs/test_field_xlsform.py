@@ -29,3 +29,16 @@ def test_field_form__converts_with_fieldwork_fields(name: str, tmp_path: Path) -
     choices = [r for r in load_workbook(out)["choices"].iter_rows(values_only=True)
                if r[0] == "aapor"]
     assert [r[1] for r in choices] == [code for code, _, _ in DISPOSITIONS]
+
+
+def test_cli_form__writes_the_workbook(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from webapp.fieldwork.cli import fieldwork
+
+    out = tmp_path / "papi.xlsx"
+    result = CliRunner().invoke(fieldwork, ["form", "--definition", "papi", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out)["survey"]["B4"].value == "respondent_id"
+    result = CliRunner().invoke(fieldwork, ["form", "--definition", "nope", "--out", str(out)])
+    assert result.exit_code == 1 and "no survey definition 'nope'" in result.output

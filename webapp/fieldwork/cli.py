@@ -188,4 +188,23 @@ def fieldwork_rates(sample_name: str, by: str) -> None:
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
+@fieldwork.command("form")
+@click.option("--definition", required=True,
+              help="Survey definition: a shipped name (papi, sipas, onestop) or a YAML file.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+def fieldwork_form(definition: str, out: str) -> None:
+    """Write the interviewer's XLSForm (for ODK Collect / KoboCollect) to OUT."""
+    from survey_defs import SHIPPED_DIR, load_definition
+    from survey_defs.field_xlsform import write_field_xlsform
+
+    path = Path(definition)
+    if not path.exists():
+        path = SHIPPED_DIR / f"{definition}.yaml"
+    if not path.exists():
+        _fail(f"error: no survey definition {definition!r}")
+        return
+    write_field_xlsform(load_definition(path).definition, Path(out))
+    click.echo(f"interviewer form written to {out}")
+
+
 COMMANDS = (frames, sample, fieldwork)
