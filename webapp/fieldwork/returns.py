@@ -164,10 +164,12 @@ def monitoring(session: Session, sample: FieldSample, by: str) -> pd.DataFrame:
     """Response rates (RR1, RR3), counts and median interview length per village/interviewer.
 
     Each sampled unit counts once, with its latest disposition; units without any recorded
-    attempt are not yet in the rates (they are reported as ``pending``).
+    attempt are not yet in the rates (they are reported as ``pending``). A replacement becomes
+    a case when an attempt on it is recorded; unused replacements are not counted.
     """
     rows = session.execute(
-        select(SampleMember.id, FrameUnit.attributes, User.email, FieldInterview.disposition,
+        select(SampleMember.id, SampleMember.role, FrameUnit.attributes, User.email,
+               FieldInterview.disposition,
                FieldInterview.interview_minutes, FieldInterview.id)
         .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
         .outerjoin(User, User.id == SampleMember.interviewer_id)
@@ -177,7 +179,8 @@ def monitoring(session: Session, sample: FieldSample, by: str) -> pd.DataFrame:
     cases = pd.DataFrame([{"member": m, "group": (attrs.get(by, "") if by != "interviewer"
                                                   else (email or "unassigned")),
                            "disposition": code, "minutes": minutes}
-                          for m, attrs, email, code, minutes, _ in rows])
+                          for m, role, attrs, email, code, minutes, _ in rows
+                          if role == "sample" or code is not None])
     latest = cases.groupby("member").tail(1)
     done = latest[latest["disposition"].notna()]
     pending = latest[latest["disposition"].isna()].groupby("group").size()
