@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.Column('stratum', sa.String(length=120), nullable=False),
     sa.Column('psu', sa.String(length=120), nullable=False),
     sa.Column('base_weight', sa.Float(), nullable=False),
+    sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.ForeignKeyConstraint(['sample_id'], ['field_sample.id'], name=op.f('fk_field_answer_sample_id_field_sample'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_field_answer')),

@@ -289,3 +289,42 @@ def test_fieldwork_import__kobo_bad_rows__all_reported_nothing_stored(
         "kobo.csv:6: column '_uuid': 'k1' already appears on line 2",
     ]
     assert count(session, FieldInterview) == 0
+
+
+def test_fieldwork_estimate__nonresponse_weights_and_linearised_se(
+        runner: FlaskCliRunner, session: Session, tmp_path: Path) -> None:
+    from webapp.fieldwork.estimates import estimate_mean, weighted_answers
+
+    import_frame(session, households(tmp_path), name="hh")
+    drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=6, seed=8,
+                        strata="village")
+    a = drawn.rows.loc[drawn.rows["village"] == "A", "unit_id"].tolist()
+    b = drawn.rows.loc[drawn.rows["village"] == "B", "unit_id"].tolist()
+    # A: 4 completes, 1 refusal, 1 not eligible; B: 3 completes, 3 pending.
+    outcomes = ([(a[i], "1.1", str(v)) for i, v in enumerate([7, 5, 9, 6])]
+                + [(a[4], "2.11", ""), (a[5], "4.10", "")]
+                + [(b[i], "1.1", str(v)) for i, v in enumerate([3, 8, 4])])
+    _write(tmp_path / "odk.csv", [["respondent_id", "disposition", "score", "KEY"],
+                                  *[[r, c, v, f"k{i}"] for i, (r, c, v) in enumerate(outcomes)]])
+    assert runner.invoke(main, ["fieldwork", "import", "--sample", "s",
+                                str(tmp_path / "odk.csv")]).exit_code == 0
+    frame = weighted_answers(session, get_sample(session, "s"), ["village"])
+    # Base weight 10/6; class A: 5 eligible sampled / 4 answers; class B: 6 / 3.
+    expected = {"A": 10 / 6 * 5 / 4, "B": 10 / 6 * 6 / 3}
+    assert frame["weight"].tolist() == pytest.approx(frame["village"].map(expected).tolist())
+    result = estimate_mean(session, get_sample(session, "s"), "score", classes=["village"])
+    y = frame["score"].astype(float).to_numpy()
+    w = frame["weight"].to_numpy()
+    ybar = (w * y).sum() / w.sum()
+    assert result.estimate.estimate == pytest.approx(ybar, rel=1e-12)
+    # Second path: stratified with-replacement linearisation, each answer its own PSU.
+    z = w * (y - ybar) / w.sum()
+    variance = 0.0
+    for village in ("A", "B"):
+        zh = z[(frame["village"] == village).to_numpy()]
+        variance += len(zh) / (len(zh) - 1) * ((zh - zh.mean()) ** 2).sum()
+    assert result.estimate.se == pytest.approx(variance ** 0.5, rel=1e-10)
+    out = runner.invoke(main, ["fieldwork", "estimate", "--sample", "s", "--variable", "score",
+                               "--classes", "village"])
+    assert out.exit_code == 0, out.output
+    assert f"score: {ybar:.4f}" in out.output and "7 answers" in out.output

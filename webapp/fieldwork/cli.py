@@ -188,6 +188,34 @@ def fieldwork_rates(sample_name: str, by: str) -> None:
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
+@fieldwork.command("estimate")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--variable", required=True, help="A numeric answer (XLSForm name).")
+@click.option("--classes", default="", help="Weighting classes: frame columns, comma-separated.")
+@click.option("--margins", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV of population margins (variable, category, population) to rake to.")
+@click.option("--trim-upper", type=float, default=None)
+@with_appcontext
+def fieldwork_estimate(sample_name: str, variable: str, classes: str, margins: str | None,
+                       trim_upper: float | None) -> None:
+    """Design-based mean of an answer with its 95% interval (weights: base, non-response, rake)."""
+    from analysis.errors import AnalysisError
+    from webapp.fieldwork.estimates import estimate_mean
+
+    session = get_session()
+    try:
+        result = estimate_mean(session, get_sample(session, sample_name), variable,
+                               classes=[c for c in classes.split(",") if c],
+                               margins=Path(margins) if margins else None,
+                               trim_upper=trim_upper)
+    except (SampleError, AnalysisError) as exc:
+        _fail(f"error: {exc}")
+        return
+    est = result.estimate
+    click.echo(f"{variable}: {est.estimate:.4f} (SE {est.se:.4f}; 95% CI {est.ci_low:.4f} to "
+               f"{est.ci_high:.4f}; {result.answers} answers)")
+
+
 @fieldwork.command("form")
 @click.option("--definition", required=True,
               help="Survey definition: a shipped name (papi, sipas, onestop) or a YAML file.")

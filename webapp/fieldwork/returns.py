@@ -83,10 +83,12 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
             problems.append(ImportProblem(1, needed, "required column is missing"))
     if problems:
         raise ImportRejected(filename, problems)
-    members = {unit_key: member for member, unit_key in session.execute(
-        select(SampleMember, FrameUnit.unit_key)
+    rows = session.execute(
+        select(SampleMember, FrameUnit.unit_key, FrameUnit.attributes)
         .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
-        .where(SampleMember.sample_id == sample.id)).all()}
+        .where(SampleMember.sample_id == sample.id)).all()
+    members = {unit_key: member for member, unit_key, _ in rows}
+    attributes = {member.id: attrs for member, _, attrs in rows}
     known = dict(session.execute(select(FieldInterview.submission_key,
                                         FieldInterview.sample_member_id)
                                  .where(FieldInterview.sample_id == sample.id)).all())
@@ -152,7 +154,8 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
         if answers:
             session.add(FieldAnswer(public_id=secrets.token_hex(16), sample_id=sample.id,
                                     stratum=member.stratum, psu=member.psu,
-                                    base_weight=member.base_weight, answers=answers))
+                                    base_weight=member.base_weight,
+                                    attributes=attributes[member.id], answers=answers))
             answered += 1
     record(session, "fieldwork.import", target=sample.name,
            detail={"file": filename, "interviews": len(new), "skipped": skipped})

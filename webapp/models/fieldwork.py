@@ -134,7 +134,9 @@ class FieldAnswer(Base):
     """The answers of a completed (or partial) interview, with its design variables only.
 
     There is deliberately no link to the sample member (and so to the frame's contact data):
-    the answers carry the stratum, PSU and base weight they need for estimation.
+    the answers carry the stratum, PSU and base weight they need for estimation, and the
+    frame's design attributes (village, sex, age group: never contact data) that define
+    weighting classes and raking cells.
     """
 
     __tablename__ = "field_answer"
@@ -146,4 +148,5 @@ class FieldAnswer(Base):
     stratum: Mapped[str] = mapped_column(String(120))
     psu: Mapped[str] = mapped_column(String(120))
     base_weight: Mapped[float] = mapped_column(Float)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
