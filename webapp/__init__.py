@@ -73,6 +73,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .comments import bp as comments_bp
     from .dashboard import bp as dashboard_bp
     from .export.views import bp as export_bp
+    from .fieldwork import bp as fieldwork_bp
     from .main import bp as main_bp
     from .respond import bp as respond_bp
     from .transparency import bp as transparency_bp
@@ -87,5 +88,6 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(transparency_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(fieldwork_bp)
     app.add_template_filter(translated, "tr")
     return app

@@ -328,3 +328,42 @@ def test_fieldwork_estimate__nonresponse_weights_and_linearised_se(
                                "--classes", "village"])
     assert out.exit_code == 0, out.output
     assert f"score: {ybar:.4f}" in out.output and "7 answers" in out.output
+
+
+def _sign_in(client, email: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.webapp.staff_helpers import csrf_token
+
+    response = client.post("/auth/login", data={"email": email, "password": "fieldwork pass 17",
+                                                "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+
+
+def test_assignments_page__contacts_only_for_the_assigned_interviewer(
+        app, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from webapp.services.users import create_user
+
+    first, _ = create_user(session, email="a@example.org", role="admin",
+                           password="fieldwork pass 17")
+    create_user(session, email="b@example.org", role="admin", password="fieldwork pass 17")
+    session.commit()
+    import_frame(session, households(tmp_path), name="hh")
+    drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=10, seed=1,
+                        strata="village")
+    assign(session, get_sample(session, "s"), first,
+           drawn.rows.loc[drawn.rows["village"] == "A", "psu"].tolist())
+
+    anonymous = app.test_client().get("/staff/fieldwork/assignments")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    client = app.test_client()
+    _sign_in(client, "a@example.org")
+    page = client.get("/staff/fieldwork/assignments")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert NAME in html and PHONE in html and "Hộ B2" not in html
+    other = app.test_client()
+    _sign_in(other, "b@example.org")
+    html = other.get("/staff/fieldwork/assignments").get_data(as_text=True)
+    assert NAME not in html and PHONE not in html and "Hộ A1" not in html
+    close_fieldwork(session, get_sample(session, "s"))
+    html = client.get("/staff/fieldwork/assignments").get_data(as_text=True)
+    assert NAME not in html and "Hộ A1" not in html
