@@ -124,6 +124,15 @@ def test_certainty_districts__are_their_own_strata() -> None:
     assert np.isin(other["stratum"], ["P1", "P2"]).all()
 
 
+def test_synthetic_sample__regenerates_identically(tmp_path: Path) -> None:
+    """The shipped sample is what make_papi_synthetic.py draws (PAPI design file, fixed seed)."""
+    from tests.analysis.reference.make_papi_synthetic import main as make
+
+    make(tmp_path)
+    for name in ("papi_synthetic.csv", "papi_margins.csv"):
+        assert (tmp_path / name).read_text() == (REFERENCE / name).read_text(), name
+
+
 @pytest.mark.needs_r
 def test_make_refs_papi_r__reproduces_committed_json(tmp_path: Path, refs: dict) -> None:
     """Re-run make_refs_papi.R in a temporary directory; it must give the committed numbers."""

@@ -21,7 +21,8 @@ SEX = ("male", "female")
 AGE = ("18-29", "30-49", "50-70")
 
 
-def main() -> None:
+def main(out_dir: Path = HERE) -> None:
+    """Write both files into ``out_dir``."""
     rng = np.random.default_rng(20261204)
     villages, persons = [], []
     for p in ("P1", "P2"):
@@ -60,7 +61,7 @@ def main() -> None:
                "participation", "trust"]
     out = sample[columns].copy()
     out["responded"] = out["responded"].astype(int)
-    out.to_csv(HERE / "papi_synthetic.csv", index=False, float_format="%.17g")
+    out.to_csv(out_dir / "papi_synthetic.csv", index=False, float_format="%.17g")
     total = float(frame["adults"].sum())
     urban_share = float(frame.loc[frame["district"].str.endswith("D0"), "adults"].sum()) / total
     rows = [("sex", "male", 0.49), ("sex", "female", 0.51),
@@ -69,7 +70,7 @@ def main() -> None:
             ("ethnicity", "kinh", 0.75), ("ethnicity", "other", 0.25),
             ("urban", "urban", urban_share), ("urban", "rural", 1 - urban_share)]
     pd.DataFrame([{"variable": v, "category": c, "population": round(total * s, 6)}
-                  for v, c, s in rows]).to_csv(HERE / "papi_margins.csv", index=False)
+                  for v, c, s in rows]).to_csv(out_dir / "papi_margins.csv", index=False)
 
 
 if __name__ == "__main__":
