@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from analysis.errors import AnalysisError
-from analysis.sampling.probabilities import pps_inclusion_probabilities
+from analysis.sampling.probabilities import as_flags, as_sizes, pps_inclusion_probabilities
 from analysis.sampling.single import pps_systematic_indices, srs_indices
 
 __all__ = ["DESIGNS_DIR", "MultiStageDesign", "StageSpec", "draw_multistage"]
@@ -126,9 +126,10 @@ def draw_multistage(frame: pd.DataFrame, design: MultiStageDesign, rng: np.rando
         raise AnalysisError(f"the frame has no column {missing[0]!r} needed by design "
                             f"{design.name!r}")
     frame = frame.copy()
+    frame[design.size_measure] = as_sizes(frame[design.size_measure], design.size_measure)
     for s in design.stages:
         if s.certainty:
-            frame[s.certainty] = frame[s.certainty].astype(bool)
+            frame[s.certainty] = as_flags(frame[s.certainty], s.certainty)
     selected = frame
     parents = [design.stratum]
     for spec in design.stages:

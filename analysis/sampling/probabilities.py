@@ -14,7 +14,37 @@ import numpy as np
 
 from analysis.errors import AnalysisError
 
-__all__ = ["pps_inclusion_probabilities"]
+__all__ = ["as_flags", "as_sizes", "pps_inclusion_probabilities"]
+
+_TRUE = {"1", "true", "yes"}
+_FALSE = {"0", "false", "no", ""}
+
+
+def as_flags(values, column: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A forced-unit column as booleans: True/False, 1/0, or the words true/false, yes/no."""
+    out = []
+    for value in values:
+        if isinstance(value, (bool, np.bool_)):
+            out.append(bool(value))
+            continue
+        text = str(value).strip().lower()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text not in _TRUE | _FALSE:
+            raise AnalysisError(f"column {column!r}: {value!r} is not 1/0, true/false or yes/no")
+        out.append(text in _TRUE)
+    return np.array(out, dtype=bool)
+
+
+def as_sizes(values, column: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A size-measure column as non-negative floats."""
+    import pandas as pd
+
+    numbers = pd.to_numeric(pd.Series(list(values)), errors="coerce")
+    if numbers.isna().any() or (numbers < 0).any():
+        bad = list(values)[int(np.flatnonzero(numbers.isna() | (numbers < 0))[0])]
+        raise AnalysisError(f"size measure {column!r}: {bad!r} is not a non-negative number")
+    return numbers.to_numpy(dtype=float)
 
 
 def pps_inclusion_probabilities(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
-from analysis.sampling.probabilities import pps_inclusion_probabilities
+from analysis.sampling.probabilities import as_flags, as_sizes, pps_inclusion_probabilities
 
 __all__ = ["draw_stratified", "pps_systematic_indices", "srs_indices", "systematic_indices"]
 
@@ -122,11 +122,8 @@ def draw_stratified(
             prob = np.full(population, n / population)
         else:
             assert size_measure is not None
-            x = pd.to_numeric(part[size_measure], errors="coerce").to_numpy(dtype=float)
-            if np.isnan(x).any():
-                raise AnalysisError(f"stratum {label!r}: size measure {size_measure!r} "
-                                    "is missing or not a number")
-            forced = part[certainty].astype(bool).to_numpy() if certainty else None
+            x = as_sizes(part[size_measure], size_measure)
+            forced = as_flags(part[certainty], certainty) if certainty else None
             prob, certain = pps_inclusion_probabilities(x, n, forced)
             rest = np.flatnonzero(~certain)
             drawn = rest[pps_systematic_indices(rng, x[rest], n - int(certain.sum()))]

@@ -297,3 +297,27 @@ def test_next_birthday__picks_the_nearest_birthday_on_or_after_today() -> None:
     assert next_birthday_select([(1, 10), (11, 30), (12, 25)], today) == 2
     assert next_birthday_select([(11, 30), (1, 10)], today) == 1  # wraps to next year
     assert next_birthday_select([(2, 29), (3, 2)], dt.date(2027, 2, 28)) == 0
+
+
+def test_flags_and_sizes__text_from_a_csv__read_or_rejected() -> None:
+    frame = _frame()
+    frame["seat"] = np.where(frame["seat"], "1", "0")
+    frame["households"] = frame["households"].astype(str)
+    text = draw_stratified(frame, strata="commune", unit_id="unit", size=4, method="pps",
+                           size_measure="households", certainty="seat",
+                           rng=np.random.default_rng(5))
+    typed = draw_stratified(_frame(), strata="commune", unit_id="unit", size=4, method="pps",
+                            size_measure="households", certainty="seat",
+                            rng=np.random.default_rng(5))
+    assert text["prob"].tolist() == typed["prob"].tolist()
+    frame.loc[0, "seat"] = "maybe"
+    with pytest.raises(AnalysisError, match="column 'seat': 'maybe' is not 1/0"):
+        draw_stratified(frame, strata="commune", size=4, method="pps",
+                        size_measure="households", certainty="seat",
+                        rng=np.random.default_rng(5))
+    frame = papi_frame()
+    frame["adults"] = frame["adults"].astype(object)
+    frame.loc[3, "adults"] = "many"
+    with pytest.raises(AnalysisError, match="size measure 'adults': 'many'"):
+        draw_multistage(frame, MultiStageDesign.load(DESIGNS_DIR / "papi.yaml"),
+                        np.random.default_rng(0))
