@@ -2,8 +2,9 @@
 
 Simulation tolerance: with R = 1,000 independent draws, a unit's inclusion count is binomial
 (R, p), so its frequency has standard error sqrt(p(1-p)/R). Each unit is allowed 4.5 SE: a
-two-sided normal tail of 6.8e-6 per unit, so over the ~300 units checked in this file the
-familywise chance of a false failure is below 0.3% (Bonferroni) for a correct sampler. The
+two-sided normal tail of 6.8e-6 per unit, so over the 155 units checked in this file (2 x 32
+equal-probability, 32 PPS, 54 PAPI villages, 5 Kish lines) the familywise chance of a false
+failure is below 0.11% (Bonferroni) for a correct sampler. The
 seeds are fixed and numpy's PCG64 stream is the same on every CPU, so the outcome is
 reproducible; the bound says the fixed seed was not picked to hide an error.
 """
