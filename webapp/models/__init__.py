@@ -1,6 +1,15 @@
 """hailong's data model, one module per aggregate."""
 
 from .base import Base
+from .fieldwork import (
+    FieldAnswer,
+    FieldInterview,
+    FieldSample,
+    FrameContact,
+    FrameUnit,
+    SampleMember,
+    SamplingFrame,
+)
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .par_index import (
@@ -38,10 +47,17 @@ __all__ = [
     "Counter",
     "DossierCount",
     "DossierToken",
+    "FieldAnswer",
+    "FieldInterview",
+    "FieldSample",
+    "FrameContact",
+    "FrameUnit",
     "Procedure",
     "ProcedureField",
     "Response",
     "Role",
+    "SampleMember",
+    "SamplingFrame",
     "StatCell",
     "StatCellSet",
     "SurveyVersion",
