@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -30,6 +30,19 @@ class _TooLarge(Exception):
 def normalise_text(text: str) -> str:
     """Return ``text`` in Unicode NFC (what is hashed and stored)."""
     return unicodedata.normalize("NFC", text)
+
+
+class ProblemCode(Protocol):
+    """What a problem code offers: the survey catalogue (:class:`Code`) and the scorecard one
+    (``survey_defs.scorecards.errors.ScorecardCode``) both do."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    def format(self, **params: object) -> str: ...
 
 
 @dataclass
@@ -78,7 +91,8 @@ class Document:
                 parts.append(str(step))
         return " -> ".join(parts) if parts else "top level"
 
-    def report(self, path: Path, code: Code, line: int | None = None, **params: object) -> None:
+    def report(self, path: Path, code: ProblemCode, line: int | None = None,
+               **params: object) -> None:
         """Record one problem located at ``path`` (or at an explicit ``line``)."""
         message = f"at {self.where(path)}: {code.format(**params)}"
         where = line if line is not None else self.line(path)

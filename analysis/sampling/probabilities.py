@@ -20,7 +20,7 @@ _TRUE = {"1", "true", "yes"}
 _FALSE = {"0", "false", "no", ""}
 
 
-def as_flags(values, column: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+def as_flags(values, column: str) -> np.ndarray:
     """A forced-unit column as booleans: True/False, 1/0, or the words true/false, yes/no."""
     out = []
     for value in values:
@@ -36,7 +36,7 @@ def as_flags(values, column: str) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.array(out, dtype=bool)
 
 
-def as_sizes(values, column: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+def as_sizes(values, column: str) -> np.ndarray:
     """A size-measure column as non-negative floats."""
     import pandas as pd
 

@@ -252,9 +252,12 @@ class _Checker:
             return
         if not _one_of(doc, path + ("type",), kind, RULE_TYPES):
             return
-        required = {"points": (), "yesno": (), "levels": ("levels",),
-                    "proportional": ("zero_at", "full_at"), "survey": ("index",)}[kind]
-        optional = {"proportional": ("measure",), "survey": ("conversion",)}.get(kind, ())
+        kind = str(kind)  # one of RULE_TYPES, checked just above
+        required: tuple[str, ...] = {"points": (), "yesno": (), "levels": ("levels",),
+                                     "proportional": ("zero_at", "full_at"),
+                                     "survey": ("index",)}[kind]
+        optional: tuple[str, ...] = {"proportional": ("measure",),
+                                     "survey": ("conversion",)}.get(kind, ())
         if not _keys(doc, path, rule, ("type", *required), optional):
             return
         if kind == "levels":
