@@ -9,13 +9,13 @@ from pathlib import Path
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.reference_indices import compute_indices
 from tests.webapp.par_index_helpers import write
 from tests.webapp.staff_helpers import build_world, login
 from webapp.models import Unit
 from webapp.par_index.comparison import compare_with_official
 from webapp.par_index.official import import_official
 from webapp.statistics import indices_cache
-from webapp.statistics.indices import compute_indices
 from webapp.statistics.unit_report import unit_rows
 
 

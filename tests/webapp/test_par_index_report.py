@@ -122,12 +122,12 @@ def test_report_cli__unit_without_assessment__exit_1(runner: FlaskCliRunner, ses
 
 
 def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_path: Path) -> None:
+    from tests.reference_indices import compute_indices
     from tests.webapp.staff_helpers import build_world
     from webapp.models import Unit, User
     from webapp.par_index.report_content import build_report
     from webapp.par_index.report_docx import write_docx
     from webapp.statistics import indices_cache
-    from webapp.statistics.indices import compute_indices
     from webapp.statistics.unit_report import unit_rows
 
     indices_cache.clear()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tests.reference_indices import compute_indices
 from tests.webapp.par_index_helpers import write
 from tests.webapp.staff_helpers import build_world
 from webapp.models import Role, Unit, User
@@ -14,7 +15,6 @@ from webapp.par_index.results import compute
 from webapp.par_index.scorecards import import_points, publish_scorecard
 from webapp.par_index.survey_link import fill_survey_values
 from webapp.statistics import indices_cache
-from webapp.statistics.indices import compute_indices
 from webapp.statistics.unit_report import unit_rows
 
 CARD = """\
