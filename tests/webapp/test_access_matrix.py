@@ -62,7 +62,7 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/admin/units/<code>/edit", "/admin/counters/<int:counter_id>/edit",
            "/admin/counters/<int:counter_id>/retire-codes", "/admin/surveys/<int:version_id>",
            "/admin/surveys/<int:version_id>/<any(retire, activate):action>",
-           *PAR_INDEX_RULES}
+           "/staff/fieldwork/assignments", *PAR_INDEX_RULES}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}
@@ -341,3 +341,17 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
     if who != "admin":
         assert client.post("/staff/parindex/official",
                            data={"csrf_token": token}).status_code == 403
+
+
+@pytest.mark.parametrize("who", [None, *sorted(USERS)])
+def test_role__interviewer_assignments(client: FlaskClient, world: World,
+                                       who: str | None) -> None:
+    """Any signed-in account may be an interviewer and sees only its own assignments (what
+    they hold: tests/webapp/test_fieldwork.py); nobody signed out reaches the page."""
+    if who:
+        login(client, who)
+    reply = client.get("/staff/fieldwork/assignments")
+    if who is None:
+        assert reply.status_code == 302 and "/auth/login" in reply.headers["Location"]
+    else:
+        assert reply.status_code == 200 and reply.headers["Cache-Control"] == "no-store"
