@@ -37,7 +37,7 @@ def demo(app: Flask, session: Session, database_url: str) -> tuple[str, str]:
         pytest.skip("screenshots are taken once, on SQLite")
     charts.clear_cache()
     report = load_demo(session, app.config)
-    password = next(p for _, email, p in report.logins if email == MANAGER)
+    password = next(p for _, email, p, _unit in report.logins if email == MANAGER)
     period = latest_month(session, "sipas")
     assert period is not None
     return password, period

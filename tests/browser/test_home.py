@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -14,4 +15,4 @@ def test_home__phone__vietnamese_then_english(live_server: str, phone) -> None: 
     # Nothing overflows a 360-pixel screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.click("text=English")
-    assert phone.locator("h1").inner_text() == "Citizen satisfaction with public administration"
+    expect(phone.locator("h1")).to_have_text("Citizen satisfaction with public administration")

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from flask import Flask
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,6 @@ def test_poster_png__decoded_url__answered_on_phone(app: Flask, session: Session
              if r.format == zxingcpp.BarcodeFormat.QRCode]
     assert len(codes) == 1 and codes[0].startswith(live_server + "/s/")
     complete(phone, codes[0])
-    assert "Xin cảm ơn" in phone.locator("h1").inner_text()
+    expect(phone.locator("h1")).to_contain_text("Xin cảm ơn")
     assert session.scalar(select(func.count()).select_from(Response)) == 1
     assert session.scalar(select(Response.counter_id)) == counter.id

@@ -99,4 +99,5 @@ def test_unit_page__phone__no_sideways_scroll_and_english(live_server: str, phon
     assert phone.locator("svg.chart").count() >= 4
     _shot(phone, "staff_unit_phone.png")
     phone.click("text=English")
-    assert "What to fix first" in phone.locator("main").inner_text()
+    # expect() waits for the page the click loads; inner_text() could read it half-way.
+    expect(phone.locator("main")).to_contain_text("What to fix first")

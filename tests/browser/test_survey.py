@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,7 @@ def test_phone__whole_survey__one_response(browser, survey_url: str, session: Se
     page = context.new_page()
     headings = complete(page, survey_url)
     assert headings[0].startswith("Phần 1/")
-    assert "Xin cảm ơn" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Xin cảm ơn")
     assert stored(session) == 1
     # Back from the thank-you page and press Send again: still one response.
     page.go_back()

@@ -25,7 +25,7 @@ def _reference(session: Session, period: str) -> pd.DataFrame:
     rows = []
     for r in session.scalars(select(Response).where(Response.period.in_(p.months()),
                                                     Response.survey_version_id.in_(versions))
-                             .order_by(Response.id)):
+                             .order_by(Response.public_id)):  # as exports are: never by id
         row = {"response_id": r.public_id, "survey_version": versions[r.survey_version_id],
                "unit": units[r.unit_id], "counter": counters.get(r.counter_id),
                "field": fields.get(r.field_id) or UNKNOWN_FIELD, "period": str(p),
