@@ -61,6 +61,14 @@ def score(value: float | None, percent: bool = True, digits: int = 1,
     return number(value, 2, language)
 
 
+def survey_label(survey_key: str, language: str | None = None) -> str:
+    """A survey's title for people (``Chỉ số hài lòng ... (SIPAS)``), never its key."""
+    from .db import get_session
+    from .survey_versions import survey_title
+
+    return survey_title(get_session(), survey_key, language or reader_language())
+
+
 def period_label(period: Period | str | None, language: str | None = None) -> str:
     """A period as the reader writes it (``Quý III/2026``, ``Q3 2026``); text that is not a
     period is returned unchanged, nothing as an empty string."""
@@ -106,9 +114,10 @@ def period_choices(latest: str | None, months: int = 12, quarters: int = 6,
 def staff_template_helpers() -> dict[str, Any]:
     """What every template may call: the signed-in user, role names, number formats, periods."""
     return {"staff_user": current_user, "role_label": role_label, "pct": pct, "score": score,
-            "number": number, "period_label": period_label, "date_label": date_label,
+            "number": number, "period_label": period_label, "survey_label": survey_label,
+            "date_label": date_label,
             "period_choices": period_choices}
 
 
 # Filters for templates: ``{{ report.period|period }}``, ``{{ plan.deadline|date }}``.
-TEMPLATE_FILTERS = {"period": period_label, "date": date_label}
+TEMPLATE_FILTERS = {"period": period_label, "date": date_label, "survey": survey_label}

@@ -53,7 +53,7 @@ def _form(survey: str, language: str) -> ActionPlanForm:
     definition = load_version(version) if version else None
     labels = reports.index_labels(definition, language) if definition else {}
     ids = reports.criterion_ids(definition) if definition else []
-    form.index_id.choices = [(i, f"{labels.get(i, i)} ({i})") for i in ids]
+    form.index_id.choices = [(i, labels.get(i, i)) for i in ids]
     if request.method == "GET" and request.args.get("criterion"):
         form.index_id.data = request.args["criterion"]
     return form

@@ -115,7 +115,7 @@ def plans_chart(progress: Sequence[PlanProgress], percent: bool) -> Markup | Non
     """Before/after chart of the action plans' criteria (None without any plan)."""
     if not progress:
         return None
-    pairs = tuple((bar_of(f"{p.label} ({p.plan.unit.code})", p.before),
+    pairs = tuple((bar_of(f"{p.label} ({p.plan.unit.name_vi})", p.before),
                    bar_of(p.label, p.after)) for p in progress)
     scale = fitted([b for pair in pairs for b in pair], charts.Scale(0.0, 1.0, percent))
     before, after = progress[0].plan.baseline_period, progress[0].after_period
