@@ -19,7 +19,7 @@ from ..db import get_session
 from ..models import ActionPlan, Role
 from ..periods import PeriodError, parse_period
 from ..statistics import unit_report as reports
-from ..statistics.stat_cells import latest_month
+from ..statistics.default_period import default_period
 from ..statistics.unit_charts import plans_chart
 from ..survey_versions import (
     default_survey,
@@ -39,7 +39,7 @@ def _choice() -> tuple[str, str]:
     survey = request.args.get("survey") or default_survey(keys) or ""
     if survey not in keys:
         abort(404)
-    period = request.args.get("period") or latest_month(session, survey) or ""
+    period = request.args.get("period") or default_period(session, survey) or ""
     try:
         parse_period(period)
     except PeriodError as exc:

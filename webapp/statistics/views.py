@@ -13,6 +13,7 @@ from ..codes import attachment
 from ..db import get_session
 from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, survey_keys
+from .default_period import default_period
 from .indices import IndicesError
 from .report_cache import cached_report
 from .report_pdf import report_pdf
@@ -32,7 +33,7 @@ def _choice() -> tuple[str, str | None]:
     survey = request.args.get("survey") or default_survey(keys) or ""
     if survey and survey not in keys:
         abort(404)
-    period = request.args.get("period") or (latest_month(session, survey)
+    period = request.args.get("period") or (default_period(session, survey)
                                             if survey else None)
     return survey, period
 
