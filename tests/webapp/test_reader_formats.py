@@ -88,3 +88,28 @@ def test_comments__period_written_for_people(client: FlaskClient, world: World) 
     meta = re.findall(r'<p class="meta">(.*?)</p>', html, flags=re.S)
     assert meta and all("2026-0" not in m for m in meta)
     assert any("Tháng " in m for m in meta)
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("vi", ("Khoảng tin cậy 95% là", "Cỡ mẫu hiệu dụng là", "Chia nhóm như PAPI",
+            "Dấu gạch (–) nghĩa là có dưới 10 người dân")),
+    ("en", ("The 95% interval is", "The effective sample size is", "Groups follow PAPI",
+            "A dash (–) means fewer than 10 citizens"))])
+def test_unit_page__terms_explained(client: FlaskClient, session, language: str,  # type: ignore[no-untyped-def]
+                                    words: tuple[str, ...]) -> None:
+    # Two answers a month in A and B: their figures are suppressed on the province's page.
+    build_world(session, responses_per_unit=2)
+    login(client, "admin")
+    html = client.get(f"/staff/units/P?survey=sipas&period={PERIOD}&lang={language}"
+                      ).get_data(as_text=True)
+    for sentence in words:
+        assert sentence in html
+    children = html.split('id="h-children"')[1].split("</section>")[0]
+    assert "<td class=\"num\">–</td>" in children and 'id="explain-dash"' in children
+
+
+def test_unit_page__no_suppressed_unit__no_dash_note(client: FlaskClient,
+                                                    world: World) -> None:
+    login(client, "admin")
+    html = client.get(f"/staff/units/P?survey=sipas&period={PERIOD}").get_data(as_text=True)
+    assert 'id="explain-interval"' in html and 'id="explain-dash"' not in html

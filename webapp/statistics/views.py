@@ -7,6 +7,8 @@ from flask import Response as FlaskResponse
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from analysis.unit_stats import SUPPRESS_BELOW
+
 from ..auth.access import can_act, current_user, login_required, require_unit, visible_unit_ids
 from ..auth.staff_units import visible_units
 from ..codes import attachment
@@ -76,7 +78,8 @@ def unit_page(code: str) -> str:
                            period=period, surveys=survey_keys(session),
                            charts=unit_charts(report), can_act=can_act(user),
                            children=ranked_children(report),
-                           latest=latest_month(session, survey))
+                           latest=latest_month(session, survey),
+                           suppress_below=SUPPRESS_BELOW)
 
 
 @bp.get("/units/<code>/report.<fmt>")
