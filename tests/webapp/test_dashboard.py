@@ -149,6 +149,11 @@ def test_spreadsheet__same_numbers_as_page(client: FlaskClient, world: World) ->
     assert f'<p class="big">{_pct(headline[1][2])}</p>' in html
     criteria = [r[2] for r in list(book["criteria"].iter_rows(values_only=True))[1:]]
     assert len(criteria) == 19 and criteria == sorted(criteria)
+    # Shares stay numbers, shown as percentages (80,9% under a Vietnamese locale).
+    assert book["headline"]["C2"].number_format == "0.0%"
+    criteria_sheet = book["criteria"]
+    assert criteria_sheet["E3"].number_format == "0.0%"  # ci_high
+    assert criteria_sheet["F3"].number_format == "General"  # n stays a count
 
 
 def test_pdf_report__two_pages_with_the_headline(client: FlaskClient, world: World) -> None:
