@@ -77,7 +77,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .par_index.views import bp as par_index_bp
     from .respond.views import bp as respond_bp
     from .statistics.views import bp as dashboard_bp
-    from .template_helpers import staff_template_helpers
+    from .template_helpers import TEMPLATE_FILTERS, staff_template_helpers
     app.register_blueprint(main_bp)
     csrf.exempt(api_bp)  # the API authenticates by API key, never by cookie
     app.register_blueprint(api_bp)
@@ -95,4 +95,6 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(par_index_bp)
     app.register_blueprint(fieldwork_bp)
     app.add_template_filter(translated, "tr")
+    for name, helper in TEMPLATE_FILTERS.items():
+        app.add_template_filter(helper, name)
     return app

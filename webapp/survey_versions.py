@@ -41,6 +41,16 @@ def survey_keys(session: Session) -> list[str]:
                                 .order_by(SurveyVersion.survey_key)))
 
 
+def survey_title(session: Session, survey_key: str, language: str) -> str:
+    """The survey's title from the definition in force, in ``language`` (Vietnamese when the
+    definition has no such title); the key only when no version is published."""
+    version = latest_version(session, survey_key)
+    if version is None:
+        return survey_key
+    title = load_version(version).title
+    return title.get(language) or title.get("vi") or survey_key
+
+
 def default_survey(keys: Sequence[str]) -> str | None:
     """The one rule for the survey shown when none is asked for: SIPAS when it is published,
     else the first published survey in key order, else None."""

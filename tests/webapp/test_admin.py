@@ -25,7 +25,8 @@ def _token(client: FlaskClient) -> str:
 def test_admin_page__lists_units_users_keys_versions(client: FlaskClient, world: World) -> None:
     login(client, "admin")
     html = client.get("/admin/").get_data(as_text=True)
-    assert "Xã Bình" in html and USERS["viewer"][0] in html and "sipas" in html
+    assert "Xã Bình" in html and USERS["viewer"][0] in html
+    assert "Khảo sát sự hài lòng của người dân" in html  # the survey's title, not its key
     assert 'enctype="multipart/form-data"' in html
 
 

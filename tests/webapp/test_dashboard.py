@@ -29,7 +29,8 @@ def world(session: Session) -> World:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    """A share as Vietnamese writes it: one decimal, a decimal comma (80,9%)."""
+    return f"{value * 100:.1f}%".replace(".", ",")
 
 
 def _direct(session: Session, code: str):  # type: ignore[no-untyped-def]
@@ -47,7 +48,8 @@ def _direct(session: Session, code: str):  # type: ignore[no-untyped-def]
 def _criteria_values(html: str) -> list[float]:
     section = html.split('id="h-fix"')[1].split("</table>")[0]
     body = section.split("<tbody>")[1]
-    return [float(v) for v in re.findall(r'<td class="num">([0-9.]+)%</td>', body)]
+    shares = re.findall(r'<td class="num">([0-9,]+)%</td>', body)
+    return [float(v.replace(",", ".")) for v in shares]
 
 
 def test_unit_page__headline_equals_analysis(client: FlaskClient, world: World,
@@ -78,7 +80,7 @@ def test_unit_page__small_unit__plain_warning(client: FlaskClient, world: World)
 def test_unit_page__sharp_fall__flagged_clear(client: FlaskClient, world: World) -> None:
     login(client, "manager_b")
     html = client.get(URL.format(u="B")).get_data(as_text=True)
-    assert "Thay đổi rõ rệt so với kỳ 2026-04" in html
+    assert "Thay đổi rõ rệt so với kỳ Tháng 4/2026" in html
     assert "giảm rõ rệt" in html
 
 
@@ -98,7 +100,7 @@ def test_province_page__children_expectations_trend_with_tables(client: FlaskCli
     assert 'id="h-exp"' in html and "Tỷ lệ người dân mong muốn cải thiện rất nhiều" in html
     trend = html.split('id="h-trend"')[1].split("</section>")[0]
     # The interval band is the translucent area matplotlib draws under the trend line.
-    assert "2026-04" in trend and "2026-05" in trend and 'fill-opacity="0.18"' in trend
+    assert "Tháng 4/2026" in trend and "Tháng 5/2026" in trend and 'fill-opacity="0.18"' in trend
     assert html.count('<svg class="chart" role="img"') >= 4 and html.count("<table") >= 5
     assert html.count("<title id=") == html.count("<desc id=") >= 4
     assert "cdn" not in html.lower() and "<script" not in html
@@ -147,6 +149,11 @@ def test_spreadsheet__same_numbers_as_page(client: FlaskClient, world: World) ->
     assert f'<p class="big">{_pct(headline[1][2])}</p>' in html
     criteria = [r[2] for r in list(book["criteria"].iter_rows(values_only=True))[1:]]
     assert len(criteria) == 19 and criteria == sorted(criteria)
+    # Shares stay numbers, shown as percentages (80,9% under a Vietnamese locale).
+    assert book["headline"]["C2"].number_format == "0.0%"
+    criteria_sheet = book["criteria"]
+    assert criteria_sheet["E3"].number_format == "0.0%"  # ci_high
+    assert criteria_sheet["F3"].number_format == "General"  # n stays a count
 
 
 def test_pdf_report__two_pages_with_the_headline(client: FlaskClient, world: World) -> None:

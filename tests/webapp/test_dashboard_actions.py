@@ -31,7 +31,8 @@ def test_remedy__recorded_then_before_and_after_shown(client: FlaskClient, world
     assert plan.baseline_period == PREVIOUS and plan.owner == "Văn phòng UBND xã"
     later = client.get(BASE + PERIOD).get_data(as_text=True)
     assert "Trụ sở sạch sẽ, văn minh" in later and "Sửa chữa, vệ sinh khu chờ" in later
-    assert f"{PREVIOUS}: " in later and f"{PERIOD}: " in later
+    assert "Tháng 4/2026: " in later and "Tháng 5/2026: " in later  # PREVIOUS, PERIOD
+    assert "30/06/2026" in later  # the deadline, as Vietnamese writes a date
     assert later.count(", n=") == 2  # both figures carry their interval and n
 
 

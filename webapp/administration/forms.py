@@ -21,7 +21,8 @@ class UserForm(FlaskForm):
     """A new staff account; the password is generated when left empty."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    # The least power by default: an administrator is made on purpose, never by oversight.
+    role = SelectField(_l("Role"), validators=[DataRequired()], default="viewer")
     unit = SelectField(_l("Unit"), validators=[Optional()])
     password = PasswordField(_l("Password (empty: generate one)"),
                              validators=[Optional(), Length(min=10, max=200)])

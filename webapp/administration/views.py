@@ -20,6 +20,7 @@ from ..csv_input import ImportRejected
 from ..db import get_session
 from ..models import ApiKey, Role, SurveyVersion, User
 from ..survey_versions import latest_version
+from ..template_helpers import role_label
 from .apikeys import ApiKeyError, create_api_key, revoke_api_key
 from .dossiers import import_dossier_counts
 from .forms import ApiKeyForm, ConfirmForm, DossierImportForm, UserForm
@@ -38,7 +39,7 @@ def _unit_choices(blank: str) -> list[tuple[str, str]]:
 
 def _forms() -> tuple[UserForm, ApiKeyForm, DossierImportForm]:
     user_form, key_form = UserForm(prefix="user"), ApiKeyForm(prefix="key")
-    user_form.role.choices = [(r.value, r.value) for r in Role]
+    user_form.role.choices = [(r.value, role_label(r)) for r in Role]
     user_form.unit.choices = _unit_choices(_("(none: administrators only)"))
     key_form.unit.choices = _unit_choices(_("(all units)"))
     return user_form, key_form, DossierImportForm(prefix="dossiers")

@@ -20,7 +20,7 @@ COMMENTS: tuple[tuple[str | None, str], ...] = (
     ("c9.r25", "Phải đi lại ba lần mới đủ hồ sơ, mong cán bộ hướng dẫn một lần cho rõ."),
     ("c9.r28", "Hẹn trả kết quả thứ Sáu nhưng đến thứ Ba tuần sau mới có."),
     ("c9.r23", "Cán bộ quầy số 2 rất nhiệt tình, cảm ơn."),
-    ("c9.r33", "Đã phản ánh qua hòm thư góp ý nhưng chưa nhận được trả lời."),
+    ("c9_fb.r33", "Đã phản ánh qua hòm thư góp ý nhưng chưa nhận được trả lời."),
     (None, "Mong xã có thêm chỗ để xe cho người dân đến làm thủ tục."),
     (None, "Nên cho nộp hồ sơ trực tuyến nhiều thủ tục hơn để đỡ phải đi lại."),
 )

@@ -19,7 +19,7 @@ from ..db import get_session
 from ..models import ActionPlan, Role
 from ..periods import PeriodError, parse_period
 from ..statistics import unit_report as reports
-from ..statistics.stat_cells import latest_month
+from ..statistics.default_period import default_period
 from ..statistics.unit_charts import plans_chart
 from ..survey_versions import (
     default_survey,
@@ -39,7 +39,7 @@ def _choice() -> tuple[str, str]:
     survey = request.args.get("survey") or default_survey(keys) or ""
     if survey not in keys:
         abort(404)
-    period = request.args.get("period") or latest_month(session, survey) or ""
+    period = request.args.get("period") or default_period(session, survey) or ""
     try:
         parse_period(period)
     except PeriodError as exc:
@@ -53,7 +53,7 @@ def _form(survey: str, language: str) -> ActionPlanForm:
     definition = load_version(version) if version else None
     labels = reports.index_labels(definition, language) if definition else {}
     ids = reports.criterion_ids(definition) if definition else []
-    form.index_id.choices = [(i, f"{labels.get(i, i)} ({i})") for i in ids]
+    form.index_id.choices = [(i, labels.get(i, i)) for i in ids]
     if request.method == "GET" and request.args.get("criterion"):
         form.index_id.data = request.args["criterion"]
     return form

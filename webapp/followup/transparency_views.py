@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..db import get_session
 from ..models import Unit
 from ..periods import PeriodError, parse_period
+from ..statistics.default_period import default_period
 from ..statistics.indices import IndicesError
 from ..statistics.report_cache import cached_report
 from ..statistics.stat_cells import latest_month
@@ -33,7 +34,7 @@ def unit(code: str) -> str:
     survey = request.args.get("survey") or default_survey(keys) or ""
     if survey not in keys:
         abort(404)
-    period = request.args.get("period") or latest_month(session, survey)
+    period = request.args.get("period") or default_period(session, survey)
     report = None
     if period:
         try:

@@ -14,6 +14,7 @@ import textwrap
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from ..template_helpers import period_label, score
 from .charts import Bar, Scale, draw_intervals, draw_trend
 from .unit_report import UnitReport
 
@@ -27,9 +28,8 @@ def _ok(value: float | None) -> bool:
 
 
 def _fmt(value: float | None, percent: bool) -> str:
-    if not _ok(value):
-        return "–"
-    return f"{value * 100:.1f}%" if percent else f"{value:.2f}"  # type: ignore[operator]
+    # The PDF is in Vietnamese: a decimal comma (80,9%), as on the Vietnamese page.
+    return score(value, percent, language="vi")
 
 
 def _intervals(fig: Figure, box: tuple[float, float, float, float], title: str,
@@ -54,7 +54,7 @@ def _trend(fig: Figure, report: UnitReport, percent: bool) -> None:
                  fontweight="bold")
     bars = [Bar(p, f.estimate, f.ci_low, f.ci_high) if f else Bar(p, None, None, None)
             for p, f in report.trend]
-    draw_trend(ax, [p for p, _ in report.trend], bars,
+    draw_trend(ax, [period_label(p, "vi") for p, _ in report.trend], bars,
                Scale(report.scale[0], report.scale[1], percent), fontsize=7)
 
 
@@ -67,7 +67,7 @@ def report_pdf(report: UnitReport, unit_name: str) -> bytes:
     with matplotlib.rc_context(_RC), PdfPages(buffer, metadata={"Title": unit_name}) as pdf:
         fig = Figure(figsize=A4_INCHES, facecolor="white")
         main = report.main
-        lines = [f"{unit_name} — {report.survey.upper()}, kỳ {report.period}"]
+        lines = [f"{unit_name} — {report.survey.upper()}, kỳ {period_label(report.period, 'vi')}"]
         if main is not None:
             lines.append(f"{main.label}: {_fmt(main.estimate, percent)} "
                          f"(khoảng tin cậy 95%: {_fmt(main.ci_low, percent)} – "
@@ -78,7 +78,7 @@ def report_pdf(report: UnitReport, unit_name: str) -> bytes:
             change = report.changes.get(main.index_id)
             if change and change.change is not None:
                 word = "Thay đổi rõ rệt" if change.clear else "Không có thay đổi rõ rệt"
-                lines.append(f"{word} so với kỳ {report.previous_period}: "
+                lines.append(f"{word} so với kỳ {period_label(report.previous_period, 'vi')}: "
                              f"{_fmt(change.change, percent)}.")
         rate = report.response_rate
         lines.append(f"{report.responses} phiếu; {report.dossiers} hồ sơ"

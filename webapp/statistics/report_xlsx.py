@@ -29,14 +29,24 @@ def _as_text(sheet: Worksheet) -> None:
                 cell.data_type = "s"
 
 
+# Values stay numbers (0.809, not text) so the meeting can compute with them; the number format
+# makes Excel or LibreOffice show them as 80,9% under a Vietnamese locale (80.9% in English).
+SHARE_FORMAT, POINTS_FORMAT = "0.0%", "0.00"
+VALUE_COLUMNS = ("estimate", "ci_low", "ci_high", "change", "share_very_much")
+
+
 def _sheet(book: Workbook, title: str, header: tuple[str, ...],
-           rows: list[list[object]]) -> None:
+           rows: list[list[object]], value_format: str = SHARE_FORMAT) -> None:
     sheet = book.create_sheet(title)
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+    for index, name in enumerate(header, start=1):
+        if name in VALUE_COLUMNS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = value_format
     sheet.column_dimensions["B"].width = 60
     _as_text(sheet)
 
@@ -46,6 +56,7 @@ def report_workbook(report: UnitReport, unit_name: str) -> bytes:
     book = Workbook()
     about = book.active
     about.title = "about"
+    values = SHARE_FORMAT if report.method != "papi" else POINTS_FORMAT
     for row in (("unit", report.unit_code), ("name", unit_name), ("survey", report.survey),
                 ("period", report.period), ("previous_period", report.previous_period),
                 ("responses", report.responses), ("dossiers", report.dossiers),
@@ -54,8 +65,9 @@ def report_workbook(report: UnitReport, unit_name: str) -> bytes:
         about.append(list(row))
     _as_text(about)
     _sheet(book, "headline", FIGURE_HEADER,
-           [_figure_row(report, f) for f in report.headline + report.components])
-    _sheet(book, "criteria", FIGURE_HEADER, [_figure_row(report, f) for f in report.criteria])
+           [_figure_row(report, f) for f in report.headline + report.components], values)
+    _sheet(book, "criteria", FIGURE_HEADER, [_figure_row(report, f) for f in report.criteria],
+           values)
     _sheet(book, "expectations", ("answer_id", "label", "share_very_much", "ci_low", "ci_high",
                                   "n"),
            [[e.answer_id, e.labels.get("vi", ""), e.estimate, e.ci_low, e.ci_high, e.n]
@@ -63,10 +75,10 @@ def report_workbook(report: UnitReport, unit_name: str) -> bytes:
     _sheet(book, "children", ("unit", "name", "estimate", "ci_low", "ci_high", "n", "group",
                               "group_certainty"),
            [[c.code, c.name, c.figure.estimate, c.figure.ci_low, c.figure.ci_high, c.figure.n,
-             c.group, c.certainty] for c in report.children])
+             c.group, c.certainty] for c in report.children], values)
     _sheet(book, "trend", ("period", "label", "estimate", "ci_low", "ci_high", "n"),
            [[p, f.label if f else None, f.estimate if f else None, f.ci_low if f else None,
-             f.ci_high if f else None, f.n if f else 0] for p, f in report.trend])
+             f.ci_high if f else None, f.n if f else 0] for p, f in report.trend], values)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

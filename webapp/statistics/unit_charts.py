@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..followup.actions import PlanProgress
-from ..template_helpers import score
+from ..template_helpers import period_label, score
 from . import charts
 from .unit_report import ChildFigure, Figure, UnitReport
 
@@ -104,7 +104,8 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
     if report.trend and main is not None and "trend" in sections:
         trend = tuple(bar_of(p, f) for p, f in report.trend)
         out["trend"] = charts.trend_chart(
-            tuple(p for p, _f in report.trend), trend, zoomed(trend, fitted(trend, scale)),
+            tuple(period_label(p) for p, _f in report.trend), trend,
+            zoomed(trend, fitted(trend, scale)),
             _("%(index)s by period, with the 95%% interval as a band", index=main.label),
             _span(trend, scale))
     return out
@@ -114,13 +115,13 @@ def plans_chart(progress: Sequence[PlanProgress], percent: bool) -> Markup | Non
     """Before/after chart of the action plans' criteria (None without any plan)."""
     if not progress:
         return None
-    pairs = tuple((bar_of(f"{p.label} ({p.plan.unit.code})", p.before),
+    pairs = tuple((bar_of(f"{p.label} ({p.plan.unit.name_vi})", p.before),
                    bar_of(p.label, p.after)) for p in progress)
     scale = fitted([b for pair in pairs for b in pair], charts.Scale(0.0, 1.0, percent))
     before, after = progress[0].plan.baseline_period, progress[0].after_period
     return charts.before_after_chart(
         pairs, scale, _("Each remedy's criterion before and after, with 95%% intervals"),
         _("Grey: when the remedy was recorded; blue: in %(period)s. The table gives the "
-          "values.", period=after),
+          "values.", period=period_label(after)),
         (_("before (when recorded)") if len({p.plan.baseline_period for p in progress}) > 1
-         else _("before: %(p)s", p=before), _("after: %(p)s", p=after)))
+         else _("before: %(p)s", p=period_label(before)), _("after: %(p)s", p=period_label(after))))

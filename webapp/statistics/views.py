@@ -7,12 +7,15 @@ from flask import Response as FlaskResponse
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from analysis.unit_stats import SUPPRESS_BELOW
+
 from ..auth.access import can_act, current_user, login_required, require_unit, visible_unit_ids
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_session
 from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, survey_keys
+from .default_period import default_period
 from .indices import IndicesError
 from .report_cache import cached_report
 from .report_pdf import report_pdf
@@ -32,7 +35,7 @@ def _choice() -> tuple[str, str | None]:
     survey = request.args.get("survey") or default_survey(keys) or ""
     if survey and survey not in keys:
         abort(404)
-    period = request.args.get("period") or (latest_month(session, survey)
+    period = request.args.get("period") or (default_period(session, survey)
                                             if survey else None)
     return survey, period
 
@@ -75,7 +78,8 @@ def unit_page(code: str) -> str:
                            period=period, surveys=survey_keys(session),
                            charts=unit_charts(report), can_act=can_act(user),
                            children=ranked_children(report),
-                           latest=latest_month(session, survey))
+                           latest=latest_month(session, survey),
+                           suppress_below=SUPPRESS_BELOW)
 
 
 @bp.get("/units/<code>/report.<fmt>")
