@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..auth.access import current_user, role_required
+from ..auth.access import role_required
 from ..auth.staff_units import visible_units
 from ..db import get_session
+from ..edit_pages import editor_id, flash_refused, unit_or_404
 from ..models import Role, SurveyVersion, Unit
 from ..survey_versions import latest_version
 from .forms import ConfirmForm, UnitEditForm, VersionTextForm
@@ -25,20 +25,7 @@ bp = Blueprint("admin_edit", __name__, url_prefix="/admin", template_folder="tem
 Page = tuple[str, int]
 
 
-def _me() -> int | None:
-    user = current_user()
-    return user.id if user else None
 
-
-def _unit(code: str) -> Unit:
-    unit = get_session().scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        abort(404)
-    return unit
-
-
-def _refused(message: str) -> None:
-    flash(_("Nothing was changed: %(reason)s", reason=message), "error")
 
 
 # ---- units ------------------------------------------------------------------------------------
@@ -60,7 +47,7 @@ def _unit_form(unit: Unit) -> UnitEditForm:
 def edit_unit(code: str) -> Response | Page:
     """Rename a unit, change its type, validity, parent (no cycles) or successor."""
     session = get_session()
-    unit = _unit(code)
+    unit = unit_or_404(code)
     form = _unit_form(unit)
     status = 200
     if form.is_submitted():
@@ -72,10 +59,10 @@ def edit_unit(code: str) -> Response | Page:
                             successor_code=form.successor.data or "",
                             valid_from=form.valid_from.data, valid_to=form.valid_to.data)
             try:
-                update_unit(session, unit, edit, user_id=_me())
+                update_unit(session, unit, edit, user_id=editor_id())
             except UnitError as exc:
                 session.rollback()
-                _refused(str(exc))
+                flash_refused(str(exc))
             else:
                 flash(_("Unit %(code)s saved.", code=unit.code), "info")
                 return redirect(url_for("admin.index"))
@@ -108,10 +95,10 @@ def survey_version(version_id: int) -> Response | Page:
         if form.validate():
             try:
                 result = publish_edited_text(session, version, form.text.data or "",
-                                             user_id=_me())
+                                             user_id=editor_id())
             except PublishError as exc:
                 session.rollback()
-                _refused(str(exc))
+                flash_refused(str(exc))
             else:
                 if not result.created:
                     flash(_("This text is already version %(v)s; nothing was published.",
@@ -136,10 +123,10 @@ def retire_version(version_id: int, action: str) -> Response | Page:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        set_retired(session, version, action == "retire", user_id=_me())
+        set_retired(session, version, action == "retire", user_id=editor_id())
     except PublishError as exc:
         session.rollback()
-        _refused(str(exc))
+        flash_refused(str(exc))
         return render_template("admin/version.html", version=version,
                                form=VersionTextForm(text=version.definition_text),
                                in_force=_in_force(version), confirm=ConfirmForm()), 400

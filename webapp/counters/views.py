@@ -18,6 +18,7 @@ from ..administration.forms import ConfirmForm
 from ..auth.access import can_see, current_user, require_unit, role_required
 from ..codes import attachment
 from ..db import get_session
+from ..edit_pages import editor_id, flash_refused, unit_or_404
 from ..models import Counter, Role, Unit
 from ..respond.bindings import (
     HOUSEHOLD_SURVEYS,
@@ -36,20 +37,7 @@ POSTER_FORMATS = ("pdf", "svg", "png")
 Page = tuple[str, int]
 
 
-def _me() -> int | None:
-    user = current_user()
-    return user.id if user else None
 
-
-def _unit(code: str) -> Unit:
-    unit = get_session().scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        abort(404)
-    return unit
-
-
-def _refused(message: str) -> None:
-    flash(_("Nothing was changed: %(reason)s", reason=message), "error")
 
 
 @bp.get("/units/<code>/counters")
@@ -91,17 +79,17 @@ def poster(counter_id: int, fmt: str) -> FlaskResponse:
 def add_counter(code: str) -> Response:
     """Add a counter to a unit (its QR poster is then available on the counters page)."""
     session = get_session()
-    unit = _unit(code)
+    unit = unit_or_404(code)
     form = CounterForm(prefix="new")
     if not form.validate_on_submit():
-        _refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
+        flash_refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
         return redirect(url_for("counters.counters", code=code), 303)
     try:
         create_counter(session, unit, code=form.code.data or "", name_vi=form.name_vi.data or "",
-                       name_en=form.name_en.data or "", user_id=_me())
+                       name_en=form.name_en.data or "", user_id=editor_id())
     except CounterError as exc:
         session.rollback()
-        _refused(str(exc))
+        flash_refused(str(exc))
     else:
         flash(_("Counter %(code)s added.", code=form.code.data), "info")
     return redirect(url_for("counters.counters", code=code), 303)
@@ -126,13 +114,13 @@ def edit_counter(counter_id: int) -> Response | Page:
         if form.validate():
             try:
                 set_counter_surveys(session, counter, list(form.surveys.data or []),
-                                    published={key for key, _ in choices}, user_id=_me())
+                                    published={key for key, _ in choices}, user_id=editor_id())
                 update_counter(session, counter, name_vi=form.name_vi.data or "",
                                name_en=form.name_en.data or "", active=bool(form.active.data),
-                               user_id=_me())
+                               user_id=editor_id())
             except (CounterError, SurveyBindingError) as exc:
                 session.rollback()
-                _refused(str(exc))
+                flash_refused(str(exc))
             else:
                 flash(_("Counter %(code)s saved.", code=counter.code), "info")
                 return redirect(url_for("counters.counters", code=counter.unit.code))
@@ -162,7 +150,7 @@ def retire_codes(counter_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    retire_counter_codes(session, counter, user_id=_me())
+    retire_counter_codes(session, counter, user_id=editor_id())
     flash(_("The printed posters of %(code)s no longer work; print the new one.",
             code=counter.code), "info")
     return redirect(url_for("counters.counters", code=counter.unit.code))
