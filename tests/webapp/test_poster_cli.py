@@ -29,7 +29,8 @@ def _shell_env(instance: Path, database_url: str) -> dict[str, str]:
     """A new shell's environment: no SECRET_KEY, no HAILONG_BASE_URL (`make test` exports
     one), only where the site lives."""
     env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "HAILONG_BASE_URL", "HAILONG_QR_KEYS", "HAILONG_ENV"}}
+           if k not in {"SECRET_KEY", "HAILONG_BASE_URL", "HAILONG_QR_KEYS", "HAILONG_ENV",
+                        "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     return env | {"HAILONG_INSTANCE": str(instance), "DATABASE_URL": database_url}
 
 
@@ -49,8 +50,11 @@ def test_cli_poster__as_the_readme_says__scans_into_the_survey_make_serve_runs(
     for _attempt in range(5):
         port = free_port(8400, 8499)
         # The key and address files exactly as `make serve` writes them, on a port not 8000.
+        # From a new shell: under `make test` the outer make exports its own HAILONG_BASE_URL
+        # (port 8000), which the inner make would otherwise keep.
         subprocess.run(["make", "-s", "site-files", f"INSTANCE={instance}", "HOST=127.0.0.1",
-                       f"PORT={port}"], cwd=ROOT, check=True, timeout=60)
+                       f"PORT={port}"], cwd=ROOT, check=True, timeout=60,
+                       env=_shell_env(instance, database_url))
         secret = (instance / "secret_key").read_text().strip()
         try:
             # As `make serve` starts it: production, the key from the file.
