@@ -29,7 +29,23 @@ def _w(name: str, template: str) -> Detail:
     return Detail("warning", name, template)
 
 
-class Code(Enum):
+class CatalogueCode:
+    """What every problem catalogue's members offer (mixed into an Enum of :class:`Detail`):
+    the survey language's :class:`Code` and the scorecards' ``ScorecardCode`` alike."""
+
+    value: Detail
+    name: str
+
+    @property
+    def severity(self) -> str:
+        return self.value.severity
+
+    def format(self, **params: object) -> str:
+        """Render the template with ``params``."""
+        return self.value.template.format(**params)
+
+
+class Code(CatalogueCode, Enum):
     """Problem codes. HL1xx shape, HL2xx ids and references, HL3xx show_if, HL4xx scoring,
     HL5xx labels and languages, HL6xx values and bounds. HL9xx are warnings."""
 
@@ -102,14 +118,6 @@ class Code(Enum):
                "that code.")
     HL904 = _w("no provenance", "{what} has no 'source'/'verification'; users cannot see "
                "whether its wording is official. Add both.")
-
-    @property
-    def severity(self) -> str:
-        return self.value.severity
-
-    def format(self, **params: object) -> str:
-        """Render the template with ``params``."""
-        return self.value.template.format(**params)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
-from survey_defs.errors import Code, Problem
+from survey_defs.errors import CatalogueCode, Code, Problem
 
 Path = tuple[str | int | float, ...]
 # libyaml's parser when available (10x faster); both keep marks with line numbers.
@@ -30,19 +30,6 @@ class _TooLarge(Exception):
 def normalise_text(text: str) -> str:
     """Return ``text`` in Unicode NFC (what is hashed and stored)."""
     return unicodedata.normalize("NFC", text)
-
-
-class ProblemCode(Protocol):
-    """What a problem code offers: the survey catalogue (:class:`Code`) and the scorecard one
-    (``survey_defs.scorecards.errors.ScorecardCode``) both do."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def severity(self) -> str: ...
-
-    def format(self, **params: object) -> str: ...
 
 
 @dataclass
@@ -91,7 +78,7 @@ class Document:
                 parts.append(str(step))
         return " -> ".join(parts) if parts else "top level"
 
-    def report(self, path: Path, code: ProblemCode, line: int | None = None,
+    def report(self, path: Path, code: CatalogueCode, line: int | None = None,
                **params: object) -> None:
         """Record one problem located at ``path`` (or at an explicit ``line``)."""
         message = f"at {self.where(path)}: {code.format(**params)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from survey_defs.errors import Detail
+from survey_defs.errors import CatalogueCode, Detail
 
 
 def _e(name: str, template: str) -> Detail:
@@ -19,7 +19,7 @@ def _w(name: str, template: str) -> Detail:
     return Detail("warning", name, template)
 
 
-class ScorecardCode(Enum):
+class ScorecardCode(CatalogueCode, Enum):
     """Scorecard-specific problems (same interface as :class:`survey_defs.Code`)."""
 
     HL701 = _e("points do not add up", "the maximum points of {what} add up to {got}, but "
@@ -47,11 +47,3 @@ class ScorecardCode(Enum):
     HL713 = _e("point table", "{detail}.")
     HL791 = _w("points to be loaded", "{count} item(s) have no maximum points yet (null); "
                "load them from the official annex with 'hailong parindex points'.")
-
-    @property
-    def severity(self) -> str:
-        return self.value.severity
-
-    def format(self, **params: object) -> str:
-        """Render the template with ``params``."""
-        return self.value.template.format(**params)
