@@ -53,6 +53,9 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .extensions import babel, csrf, select_locale
 
     db.init_app(app)
+    from .jobs import queue as job_queue
+
+    job_queue.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     from flask_babel import get_locale

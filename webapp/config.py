@@ -49,6 +49,16 @@ def _frame_sources(value: str) -> str:
     return " ".join(sources)
 
 
+def _positive(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise ConfigError(f"{name}={value!r} is not a positive number.")
+    return number
+
+
 class Config:
     """Settings shared by every environment; subclasses override what differs."""
 
@@ -71,6 +81,12 @@ class Config:
     # Sites allowed to frame the kiosk survey (/k/), as CSP sources: "'self'" or
     # "'self' https://kiosk.example.gov.vn". Every other page refuses framing.
     HAILONG_KIOSK_FRAME_ANCESTORS = "'none'"
+    # Background jobs (webapp/jobs): run each job inside the call that queues it (tests only),
+    # seconds without a heartbeat before a running job is reaped, hours an export's files
+    # are kept.
+    HAILONG_JOBS_IMMEDIATE = False
+    HAILONG_JOB_STALE_SECONDS = 60.0
+    HAILONG_JOB_FILE_TTL_HOURS = 7 * 24.0
 
     def __init__(self, environ: Mapping[str, str] | None = None,
                  instance_path: Path = DEFAULT_INSTANCE) -> None:
@@ -92,6 +108,11 @@ class Config:
         self.HAILONG_PROXY_HOPS = int(hops)
         self.HAILONG_KIOSK_FRAME_ANCESTORS = _frame_sources(
             env.get("HAILONG_KIOSK_FRAME_ANCESTORS", self.HAILONG_KIOSK_FRAME_ANCESTORS))
+        if "HAILONG_JOBS_IMMEDIATE" in env:
+            self.HAILONG_JOBS_IMMEDIATE = parse_boolean(env["HAILONG_JOBS_IMMEDIATE"])
+        for name in ("HAILONG_JOB_STALE_SECONDS", "HAILONG_JOB_FILE_TTL_HOURS"):
+            if env.get(name):
+                setattr(self, name, _positive(name, env[name]))
         if "HAILONG_HTTPS" in env:
             self.SESSION_COOKIE_SECURE = parse_boolean(env["HAILONG_HTTPS"])
         self.check()
@@ -134,6 +155,8 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    # Jobs run inside the request that starts them (the scale-out test runs a real worker).
+    HAILONG_JOBS_IMMEDIATE = True
 
 
 CONFIGS: dict[str, type[Config]] = {

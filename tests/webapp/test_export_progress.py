@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.staff_helpers import PERIOD, USERS, build_world, login
 from webapp.cli import main
-from webapp.export.jobs import STATUS, jobs_root
 from webapp.export.service import ExportRequest, run_export
+from webapp.jobs import store
 from webapp.models import User
 
 
@@ -22,14 +21,14 @@ def test_job_page__running_export_shows_progress_and_refreshes(
     build_world(session)
     analyst = session.scalar(select(User).where(User.email == USERS["analyst"][0]))
     assert analyst is not None
-    folder = jobs_root(app) / "abc123"
-    folder.mkdir(parents=True)
-    status = {"owner": analyst.id, "state": "running", "done": 300, "total": 1200,
-              "request": {"survey": "sipas", "period": "2026-01..2026-06", "fmt": "dta"},
-              "files": [], "error": None, "rows": None}
-    (folder / STATUS).write_text(json.dumps(status), encoding="utf-8")
+    job = store.create(session, "export", analyst.id,
+                       {"survey": "sipas", "period": "2026-01..2026-06", "fmt": "dta"},
+                       total=1200)
+    session.commit()
+    assert store.claim(session, job.id, "worker-1")
+    store.advance(session, job.id, "worker-1", 300)
     login(client, "analyst")
-    page = client.get("/staff/exports/abc123")
+    page = client.get(f"/staff/exports/{job.public_id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers.get("Refresh") == "2"
     assert '<progress max="100" value="25">' in text and "2026-01..2026-06" in text

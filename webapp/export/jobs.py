@@ -1,22 +1,22 @@
-"""Exports requested from the web run in a background thread; their state lives on disk.
+"""Exports requested from the web run as jobs of ``hailong worker`` (:mod:`webapp.jobs`).
 
-Each job has a folder ``<instance>/exports/<job id>/`` holding the export's files and a
-``status.json`` (owner, request, progress, state, files), so any worker process can show it.
+The request is checked and counted here, in the web request; the job row holds it, the queue
+carries the job's id, and the worker writes the files in a temporary folder and keeps them as
+chunked rows in the database, so any instance shows the progress and serves the files.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-import threading
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
-from ..db import get_session
-from ..models import User
+from ..jobs import store
+from ..jobs.queue import enqueue
+from ..jobs.runner import JobFailed, JobRun, register
+from ..models import Job, User
 from .service import (
     ExportError,
     ExportRequest,
@@ -26,69 +26,35 @@ from .service import (
     run_export,
 )
 
-STATUS = "status.json"
-JOB_ID_BYTES = 12
+KIND = "export"
 
 
-def jobs_root(app: Flask) -> Path:
-    """The folder holding every job's folder."""
-    return Path(app.instance_path) / "exports"
+def start_job(app: Flask, session: Session, user: User, request: ExportRequest) -> Job:
+    """Check access, record the job and queue it; return the job (raises ExportRefused)."""
+    require_k_allowed(user, request.k)
+    scope = export_scope(session, user, request.unit_code)
+    total = count_responses(session, request, scope)
+    described = {k: v for k, v in asdict(request).items() if k != "out_dir"}
+    job = store.create(session, KIND, user.id, described, total=2 * total)
+    session.commit()
+    enqueue(app, job.id)
+    return job
 
 
-def read_status(app: Flask, job_id: str) -> dict[str, Any] | None:
-    """A job's status, or None for an unknown (or malformed) id."""
-    if not job_id.isalnum():
-        return None
-    path = jobs_root(app) / job_id / STATUS
-    if not path.exists():
-        return None
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def _write_status(folder: Path, status: dict[str, Any]) -> None:
-    tmp = folder / f"{STATUS}.tmp"
-    tmp.write_text(json.dumps(status, ensure_ascii=False, default=str), encoding="utf-8")
-    tmp.replace(folder / STATUS)
-
-
-def start_job(app: Flask, user: User, request: ExportRequest) -> tuple[str, threading.Thread]:
-    """Check access, then run the export in a thread; return the job id and the thread."""
-    require_k_allowed(user, request.k)  # raises ExportRefused
-    scope = export_scope(get_session(), user, request.unit_code)  # raises ExportRefused
-    total = count_responses(get_session(), request, scope)
-    job_id = secrets.token_hex(JOB_ID_BYTES)
-    folder = jobs_root(app) / job_id
-    folder.mkdir(parents=True)
-    req = ExportRequest(**(asdict(request) | {"out_dir": folder}))
-    status = {"owner": user.id, "state": "running", "done": 0, "total": 2 * total,
-              "request": {k: v for k, v in asdict(req).items() if k != "out_dir"},
-              "files": [], "error": None, "rows": None}
-    _write_status(folder, status)
-    thread = threading.Thread(target=_run, args=(app, user.id, req, folder, status),
-                              name=f"export-{job_id}", daemon=True)
-    thread.start()
-    return job_id, thread
-
-
-def _run(app: Flask, user_id: int, request: ExportRequest, folder: Path,
-         status: dict[str, Any]) -> None:
-    with app.app_context():
-        session = get_session()
-        user = session.get(User, user_id)
-
-        def tick(rows: int) -> None:
-            status["done"] += rows
-            _write_status(folder, status)
-
-        try:
-            result = run_export(session, request, user=user, progress=tick)
-        except ExportError as exc:
-            status.update(state="failed", error=str(exc))
-        else:
-            extra = [p for p in (result.bundle, result.readme) if p is not None]
-            status.update(state="done", rows=result.rows,
-                          files=[p.name for p in [*extra, *result.files]],
-                          bundle=result.bundle.name if result.bundle else None,
-                          release=result.suppression.release)
-        _write_status(folder, status)
+@register(KIND)
+def run_export_job(run: JobRun) -> dict[str, Any]:
+    """The worker's side: run the export as its owner, keep every file, return the summary."""
+    user = run.session.get(User, run.job.owner_id) if run.job.owner_id else None
+    if user is None or not user.active:
+        raise JobFailed("the account that asked for this export no longer exists or is "
+                        "disabled")
+    request = ExportRequest(**run.job.request, out_dir=run.workdir / "out")
+    try:
+        result = run_export(run.session, request, user=user, progress=run.tick)
+    except ExportError as exc:  # refusals too: access may have changed since the request
+        raise JobFailed(str(exc)) from exc
+    extra = [p for p in (result.bundle, result.readme) if p is not None]
+    kept = [run.keep(path).name for path in [*extra, *result.files]]
+    return {"rows": result.rows, "files": kept,
+            "bundle": result.bundle.name if result.bundle else None,
+            "release": result.suppression.release}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -13,18 +14,20 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..auth.access import current_user, role_required
-from ..db import get_session
-from ..models import Role
+from ..codes import attachment
+from ..db import get_engine, get_session
+from ..jobs import blobs, store
+from ..jobs.queue import tidy
+from ..models import Job, JobStatus, Role
 from ..survey_versions import survey_keys
 from .defaults import busiest_survey, last_complete_quarter
-from .jobs import jobs_root, read_status, start_job
+from .jobs import start_job
 from .request_form import ExportFormError, FormProblem, export_request_from_form
 from .sdc_rules import DEFAULT_RELEASE, RELEASES
 from .service import ExportError, export_scope
@@ -54,17 +57,18 @@ def create() -> Response | str:
     user = current_user()
     assert user is not None
     try:
-        req = export_request_from_form(request.form, out_dir=jobs_root(current_app))
+        # The worker writes in a temporary folder of its own; out_dir is not kept with the job.
+        req = export_request_from_form(request.form, out_dir=Path())
     except ExportFormError as exc:
         flash(_form_problem_text(exc), "error")
         return redirect(url_for("export.form"))
     try:
-        job_id, _thread = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
-                                    user, req)
+        job = start_job(current_app._get_current_object(),  # type: ignore[attr-defined]
+                        get_session(), user, req)
     except ExportError as exc:
         flash(str(exc), "error")
         return redirect(url_for("export.form"))
-    return redirect(url_for("export.status", job_id=job_id))
+    return redirect(url_for("export.status", job_id=job.public_id))
 
 
 def _form_problem_text(exc: ExportFormError) -> str:
@@ -81,19 +85,40 @@ def _form_problem_text(exc: ExportFormError) -> str:
     return _("Check the format and k (a whole number, at least 1).")
 
 
-def _own_job(job_id: str) -> dict[str, Any]:
+def _own_job(job_id: str) -> Job:
+    """The export job at ``job_id`` if the signed-in user asked for it; 404 otherwise (another
+    user's job is not said to exist)."""
     user = current_user()
-    status = read_status(current_app, job_id)
-    if status is None or user is None or status["owner"] != user.id:
+    job = store.by_public_id(get_session(), job_id)
+    if job is None or user is None or job.kind != "export" or job.owner_id != user.id:
         abort(404)
-    return status
+    if job.status == JobStatus.RUNNING:
+        # A worker that died leaves its job running: whoever looks next reaps it.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        reaped = tidy(app, job_ids=[job.id], clean=False)
+        if reaped.retried or reaped.failed:
+            get_session().refresh(job)
+    return job
+
+
+def _page_state(job: Job) -> dict[str, Any]:
+    result = job.result or {}
+    state = {JobStatus.QUEUED: "running", JobStatus.RUNNING: "running"}.get(job.status,
+                                                                             job.status)
+    return {"state": state, "queued": job.status == JobStatus.QUEUED,
+            "done": job.progress_done, "total": job.progress_total, "request": job.request,
+            "files": result.get("files", []) if job.status == JobStatus.DONE else [],
+            "bundle": result.get("bundle") if job.status == JobStatus.DONE else None,
+            "rows": result.get("rows"), "error": job.error, "attempts": job.attempts,
+            "expires_at": job.expires_at}
 
 
 @bp.get("/<job_id>")
 @role_required(Role.ANALYST)
 def status(job_id: str) -> Response:
-    """Progress while running (refreshed every 2 s without JavaScript), then the files."""
-    state = _own_job(job_id)
+    """Progress while queued or running (refreshed every 2 s without JavaScript), then the
+    files; any instance shows it, whichever took the request."""
+    state = _page_state(_own_job(job_id))
     page = make_response(render_template("export/status.html", job_id=job_id, status=state))
     if state["state"] == "running":
         page.headers["Refresh"] = "2"
@@ -103,8 +128,16 @@ def status(job_id: str) -> Response:
 @bp.get("/<job_id>/<path:name>")
 @role_required(Role.ANALYST)
 def download(job_id: str, name: str) -> Response:
-    """One file of a finished export, to its owner only."""
-    status = _own_job(job_id)
-    if name not in status["files"]:
+    """One file of a finished export, to its owner only, streamed chunk by chunk from the
+    database."""
+    job = _own_job(job_id)
+    if job.status != JobStatus.DONE:
         abort(404)
-    return send_from_directory(jobs_root(current_app) / job_id, name, as_attachment=True)
+    stored = blobs.find(get_session(), job.id, name)
+    if stored is None:
+        abort(404)
+    body = blobs.stream(get_engine(), stored.id, stored.chunks)
+    return Response(body, mimetype=stored.content_type, direct_passthrough=True,
+                    headers={"Content-Disposition": attachment(stored.name),
+                             "Content-Length": str(stored.size),
+                             "ETag": f'"{stored.sha256}"', "Cache-Control": "private"})

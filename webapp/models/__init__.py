@@ -12,6 +12,7 @@ from .fieldwork import (
 )
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
+from .jobs import BlobChunk, Job, JobFile, JobStatus
 from .par_index import (
     ActionPlanOwner,
     Assessment,
@@ -40,6 +41,10 @@ __all__ = [
     "ScorecardVersion",
     "Target",
     "ApiKey",
+    "BlobChunk",
+    "Job",
+    "JobFile",
+    "JobStatus",
     "AuditEntry",
     "Base",
     "Comment",
