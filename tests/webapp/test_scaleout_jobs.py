@@ -21,6 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -156,13 +157,15 @@ def _finished_page(browser: Browser, base: str, job: str) -> str:
 
 def test_two_instances_and_a_worker__share_jobs_files_and_names(
         tmp_path: Path, redis_db: None) -> None:
+    began = time.monotonic()
     database_url = postgres_url("_scale")
     upgrade(database_url)
+    print(f"migrated in {time.monotonic() - began:.1f} s")
     setup = create_app(AppConfig(environ={"DATABASE_URL": database_url},
                                   instance_path=tmp_path / "setup"))
     with setup.app_context():
         session = setup.extensions["hailong.sessionmaker"]()
-        build_world(session, responses_per_unit=40)
+        build_world(session, responses_per_unit=30)
         session.close()
     setup.extensions["hailong.engine"].dispose()
     env = {k: v for k, v in os.environ.items()
@@ -174,18 +177,26 @@ def test_two_instances_and_a_worker__share_jobs_files_and_names(
     servers: list[Gunicorn] = []
     workers: list[Worker] = []
     log = tmp_path / "worker.log"
+    started = time.monotonic()
+
+    def step(what: str) -> None:  # shown when the test fails: where the time went
+        print(f"{time.monotonic() - started:6.1f} s  {what}")
+
     try:
-        for name in ("a", "b"):
-            servers.append(_gunicorn(shared | {"HAILONG_INSTANCE": str(tmp_path / name)}))
-        a, b = (s.base for s in servers)
         worker_env = shared | {"HAILONG_INSTANCE": str(tmp_path / "worker")}
-        workers.append(Worker(worker_env, log))
+        workers.append(Worker(worker_env, log))  # imports while the instances start
+        with ThreadPoolExecutor(2) as pool:
+            servers.extend(pool.map(_gunicorn, [shared | {"HAILONG_INSTANCE": str(tmp_path / n)}
+                                                for n in ("a", "b")]))
+        a, b = (s.base for s in servers)
+        step("two instances and a worker started")
         analyst = Browser()
         analyst.login(a, "analyst")
 
         # 1. Started on A, followed and downloaded on B (the files are rows, not A's disk).
         job = _export(analyst, a, "csv")
         page = _finished_page(analyst, b, job)
+        step("first export done")
         names = re.findall(rf'/staff/exports/{job}/([^"]+)"', page)
         data_name = next(n for n in names if n.endswith(".csv") and "composite" not in n)
         status, headers, body = analyst.get(f"{b}/staff/exports/{job}/{data_name}")
@@ -213,18 +224,19 @@ def test_two_instances_and_a_worker__share_jobs_files_and_names(
                         Job.public_id == second)).one_or_none()
             state = _until("the second export running", lambda: (
                 (r := running()) is not None and r[0] == JobStatus.RUNNING and r[2] > 0 and r))
+            step("second export running")
             workers[0].kill()
             holder.rollback()
         killed_worker = state[1]
-        # On B the job is seen running, then reaped (its heartbeat stops) and queued again.
-        _until("the dead worker's job reaped", lambda: "Refresh" in analyst.get(
-            f"{b}/staff/exports/{second}")[1] and _job(engine, second)[0] == JobStatus.QUEUED)
-        assert killed_worker in (_job(engine, second)[2] or "")
+        step("worker killed")
+        # A new worker (or the next look at the page on B) finds the job's heartbeat stale,
+        # puts it back on the queue with the reason, and runs it again.
         workers.append(Worker(worker_env, log))
         page = _finished_page(analyst, b, second)
-        assert "Refresh" not in page
+        step("second export done after a restart")
         status_, attempts, error = _job(engine, second)
-        assert (status_, attempts, error) == (JobStatus.DONE, 2, None), log.read_text()[-2000:]
+        assert (status_, attempts) == (JobStatus.DONE, 2), log.read_text()[-2000:]
+        assert f"the worker {killed_worker} stopped answering" in (error or "")
         dta = next(n for n in re.findall(rf'/staff/exports/{second}/([^"]+)"', page)
                    if n.endswith(".dta"))
         status, _, body = analyst.get(f"{a}/staff/exports/{second}/{dta}")
@@ -240,12 +252,21 @@ def test_two_instances_and_a_worker__share_jobs_files_and_names(
         assert status == 302
         after = admin.get(b + view)[2].decode()
         assert "Xã Bình Mới" in after
+        step("rename seen")
     finally:
+        for server in servers:  # a quick shutdown (SIGINT) of both at once
+            if server.process.poll() is None:
+                server.process.send_signal(signal.SIGINT)
         for worker in workers:
             worker.stop()
+        step("worker stopped")
         for server in servers:
-            server.stop()
+            try:
+                server.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.stop()
         engine.dispose()
+        step("stopped")
 
 
 def _job(engine: Any, public_id: str) -> tuple[str, int, str | None]:

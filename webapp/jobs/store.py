@@ -86,9 +86,10 @@ def advance(session: Session, job_id: int, worker: str, rows: int) -> None:
 
 def finish(session: Session, job_id: int, worker: str, result: dict[str, Any],
            expires_at: dt.datetime | None) -> bool:
-    """running → done with its result."""
+    """running → done with its result (``error`` keeps the note of an earlier attempt whose
+    worker died, if any)."""
     return _move(session, job_id, _mine(worker), status=JobStatus.DONE, result=result,
-                 error=None, finished_at=utcnow(), heartbeat_at=utcnow(),
+                 finished_at=utcnow(), heartbeat_at=utcnow(),
                  expires_at=expires_at)
 
 
