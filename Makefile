@@ -1,5 +1,5 @@
-# hailong: `make serve` runs the site, `make test` runs every test. Both start from a fresh clone
-# with only Python 3.11+ (with venv) and make.
+# hailong: `make serve` runs the site (gunicorn and one job worker), `make test` runs every
+# test. Both start from a fresh clone with only Python 3.11+ (with venv) and make.
 
 PYTHON ?= python3
 VENV := .venv
@@ -50,7 +50,10 @@ site-files: $(SECRET_FILE)
 serve: install site-files
 	$(SITE_ENV) $(BIN)/hailong db upgrade
 	$(SITE_ENV) $(BIN)/hailong demo
-	@echo "hailong is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	@echo "hailong is serving on http://$(HOST):$(PORT)  (Ctrl-C stops it and its job worker)"
+	@# One job worker (exports) beside gunicorn; it stops when gunicorn stops, however it stops.
+	$(SITE_ENV) $(BIN)/hailong worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SITE_ENV) $(BIN)/gunicorn --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logformat '%(r)s %(s)s %(b)s %(L)ss' wsgi:app
 
 lint: install

@@ -226,6 +226,6 @@ def test_cleanup__expired_files_deleted_page_says_so(app: Flask, session: Sessio
         BlobChunk.file_id.not_in(select(JobFile.id))))
     assert orphans == 0
     page = client.get(f"/staff/exports/{old}").get_data(as_text=True)
-    assert "đã bị xoá" in page or "were deleted" in page, page[:800]
+    assert "đã bị xoá khi hết thời hạn lưu" in page, page[:800]
     assert client.get(f"/staff/exports/{old}/{names[0]}").status_code == 404
     assert client.get(f"/staff/exports/{kept}/{names[0]}").status_code == 200
