@@ -66,8 +66,8 @@ _surveys: dict[tuple[str, str], _Survey] = {}
 
 def structure_stamp(session: Session) -> tuple[object, ...]:
     """Everything but responses that changes the numbers or their labels: dossier counts,
-    survey versions (retired flags included) and the unit tree (names, codes, types,
-    validity and successors)."""
+    survey versions (retired flags included), the unit tree (names, codes, types, validity
+    and successors) and the procedure fields (codes and names)."""
     dossiers = session.execute(select(func.count(), func.max(DossierCount.id),
                                       func.sum(DossierCount.dossiers))).one()
     versions = session.execute(select(func.count(), func.max(SurveyVersion.id),
@@ -76,7 +76,11 @@ def structure_stamp(session: Session) -> tuple[object, ...]:
     units = session.execute(select(Unit.id, Unit.parent_id, Unit.code, Unit.name_vi,
                                    Unit.name_en, Unit.unit_type, Unit.valid_from,
                                    Unit.valid_to, Unit.successor_id).order_by(Unit.id)).all()
-    digest = hashlib.sha256(repr(units).encode()).hexdigest()
+    # Procedure fields label the cells (by code) and the reports (by name).
+    fields = session.execute(select(ProcedureField.id, ProcedureField.code,
+                                    ProcedureField.name_vi, ProcedureField.name_en)
+                             .order_by(ProcedureField.id)).all()
+    digest = hashlib.sha256(repr((units, fields)).encode()).hexdigest()
     return (*dossiers, *versions, len(units), digest)
 
 
