@@ -229,3 +229,22 @@ def test_cleanup__expired_files_deleted_page_says_so(app: Flask, session: Sessio
     assert "đã bị xoá khi hết thời hạn lưu" in page, page[:800]
     assert client.get(f"/staff/exports/{old}/{names[0]}").status_code == 404
     assert client.get(f"/staff/exports/{kept}/{names[0]}").status_code == 200
+
+
+def test_job_page__queued_for_minutes__says_no_worker_runs(app: Flask, session: Session,
+                                                            client: FlaskClient) -> None:
+    build_world(session)
+    analyst = session.scalar(select(User).where(User.email == "analyst.a@t.vn"))
+    assert analyst is not None
+    request = {"survey": "sipas", "period": PERIOD, "fmt": "csv"}
+    fresh = store.create(session, "export", analyst.id, request, total=10)
+    old = store.create(session, "export", analyst.id, request, total=10)
+    old.created_at = utcnow() - dt.timedelta(minutes=5)
+    session.commit()
+    login(client, "analyst")
+    warning = "lệnh hailong worker phải đang chạy"
+    page = client.get(f"/staff/exports/{fresh.public_id}")
+    assert page.headers.get("Refresh") == "2"
+    assert "Đang chờ" in page.get_data(as_text=True)
+    assert warning not in page.get_data(as_text=True)
+    assert warning in client.get(f"/staff/exports/{old.public_id}").get_data(as_text=True)

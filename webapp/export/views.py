@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..db import get_engine, get_session
 from ..jobs import blobs, store
 from ..jobs.queue import tidy
 from ..models import Job, JobStatus, Role
+from ..models.base import utcnow
 from ..survey_versions import survey_keys
 from .defaults import busiest_survey, last_complete_quarter
 from .jobs import start_job
@@ -32,6 +34,9 @@ from .request_form import ExportFormError, FormProblem, export_request_from_form
 from .sdc_rules import DEFAULT_RELEASE, RELEASES
 from .service import ExportError, export_scope
 from .writers import FORMATS
+
+# A queued job older than this tells its owner that no worker seems to be running.
+UNATTENDED_AFTER = dt.timedelta(minutes=3)
 
 bp = Blueprint("export", __name__, url_prefix="/staff/exports", template_folder="templates")
 
@@ -110,7 +115,15 @@ def _page_state(job: Job) -> dict[str, Any]:
             "files": result.get("files", []) if job.status == JobStatus.DONE else [],
             "bundle": result.get("bundle") if job.status == JobStatus.DONE else None,
             "rows": result.get("rows"), "error": job.error, "attempts": job.attempts,
-            "expires_at": job.expires_at}
+            "expires_at": job.expires_at, "unattended": _unattended(job)}
+
+
+def _unattended(job: Job) -> bool:
+    """Queued for minutes: no worker is taking jobs (the site runs without `hailong worker`)."""
+    if job.status != JobStatus.QUEUED:
+        return False
+    created = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=dt.UTC)
+    return utcnow() - created > UNATTENDED_AFTER
 
 
 @bp.get("/<job_id>")
