@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import Response as FlaskResponse
 from flask_babel import get_locale
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from analysis.unit_stats import SUPPRESS_BELOW
@@ -12,13 +24,16 @@ from analysis.unit_stats import SUPPRESS_BELOW
 from ..auth.access import can_act, current_user, login_required, require_unit, visible_unit_ids
 from ..auth.staff_units import visible_units
 from ..codes import attachment
-from ..db import get_session
+from ..db import get_engine, get_session
+from ..jobs import blobs
+from ..jobs.queue import tidy
+from ..models import JobStatus, Unit, User
 from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, survey_keys
 from .default_period import default_period
 from .indices import IndicesError
 from .report_cache import cached_report
-from .report_pdf import report_pdf
+from .report_jobs import find_or_start, report_request
 from .report_xlsx import report_workbook
 from .stat_cells import latest_month
 from .unit_charts import ranked_children, unit_charts
@@ -100,8 +115,34 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
-    render = report_workbook if fmt == "xlsx" else report_pdf
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
-    return FlaskResponse(render(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
+    if fmt == "pdf":  # seconds of drawing: a job of the worker (report_jobs)
+        return _report_from_job(session, user, report_request(
+            session, unit, survey, period, str(get_locale()), name), unit)
+    return FlaskResponse(report_workbook(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
                          headers={"Content-Disposition": attachment(name)})
+
+
+def _report_from_job(session: Session, user: User, wanted: dict[str, Any],
+                     unit: Unit) -> FlaskResponse:
+    """The file once its job is done; until then a page that reloads itself (no JavaScript)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    job = find_or_start(app, session, user, wanted)
+    if job.status == JobStatus.RUNNING:
+        reaped = tidy(app, job_ids=[job.id], clean=False)  # its worker may have died
+        if reaped.retried or reaped.failed:
+            session.refresh(job)
+    stored = blobs.find(session, job.id, wanted["name"]) if job.status == JobStatus.DONE \
+        else None
+    if stored is not None:
+        return FlaskResponse(blobs.stream(get_engine(), stored.id, stored.chunks),
+                             mimetype=stored.content_type, direct_passthrough=True,
+                             headers={"Content-Disposition": attachment(stored.name),
+                                      "Content-Length": str(stored.size)})
+    failed = job.status == JobStatus.FAILED
+    page = make_response(render_template("dashboard/report_wait.html", unit=unit, job=job,
+                                         failed=failed), 500 if failed else 202)
+    if not failed:
+        page.headers["Refresh"] = "2"
+    return page
 
