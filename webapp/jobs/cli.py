@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -15,6 +17,8 @@ from .queue import run_worker, tidy
 @with_appcontext
 def worker(threads: int) -> None:
     """Run background jobs (exports) from the queue until stopped (SIGTERM or Ctrl-C)."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     queue = "Redis" if app.config.get("REDIS_URL") else "SQLite (instance folder)"
     click.echo(f"hailong worker: {threads} thread(s), queue on {queue}", err=True)
