@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from survey_defs import SurveyDefinition
 
-from ..models import ProcedureField, SurveyVersion, Unit
-from ..survey_versions import DEFAULT_SURVEY, latest_version, load_version
+from ..models import Counter, ProcedureField, SurveyVersion, Unit
+from ..survey_versions import DEFAULT_SURVEY, load_version, version_in_force
 from .bindings import may_open
 from .flow import OTHER_FIELD
 from .responses import Origin
@@ -67,15 +67,18 @@ class SurveyContext:
 
 
 def survey_context(session: Session, origin: Origin, survey_key: str | None, *,
-                   kiosk: bool = False) -> SurveyContext | None:
+                   kiosk: bool = False, counter: Counter | None = None) -> SurveyContext | None:
     """Build the context for ``survey_key`` (SIPAS by default); None if it is not published
-    or not one the token may open (``bindings``)."""
-    if not may_open(session, origin, survey_key or DEFAULT_SURVEY):
+    or not one the token may open (``bindings``). ``counter``: the origin's counter as the
+    token check loaded it (with its unit), so neither is read again."""
+    if not may_open(session, origin, survey_key or DEFAULT_SURVEY, counter=counter):
         return None
-    version = latest_version(session, survey_key or DEFAULT_SURVEY)
+    # The version in force is asked every time (publishing or retiring takes effect at once
+    # in every process); its parsed definition comes from the per-process cache by hash.
+    version = version_in_force(session, survey_key or DEFAULT_SURVEY)
     if version is None:
         return None
-    unit = session.get(Unit, origin.unit_id)
+    unit = counter.unit if counter is not None else session.get(Unit, origin.unit_id)
     assert unit is not None
     fields = tuple(session.scalars(select(ProcedureField).order_by(ProcedureField.name_vi)))
     return SurveyContext(origin, unit, version, load_version(version), fields, kiosk)
