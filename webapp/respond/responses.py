@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Executable, exists, insert, literal, select, true
+from sqlalchemy import ColumnElement, Executable, bindparam, exists, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,6 +25,8 @@ from .tokens import InvalidToken
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANNELS = frozenset({"counter", "dossier", "kiosk", "web", "demo"})
 _SUBMISSION_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+
+_COMMENT_INSERT = insert(Comment.__table__)  # Core: no unit of work for one row
 
 
 class InvalidSubmission(ValueError):
@@ -140,7 +143,7 @@ def store_response(
     try:
         if before_insert is not None:
             before_insert(session)
-        response_id = session.scalar(_guarded_insert(session, row, origin))
+        response_id = session.scalar(*_guarded_insert(session, row, origin))
         if response_id is None:
             # Either this submission id is stored (a retry, or a copy that raced this one)
             # or the guard refused: the counter's codes were retired since the check.
@@ -158,7 +161,7 @@ def store_response(
                 session.flush()
                 attach_contact(session, unlinked, contact_phone)
             else:
-                session.execute(insert(Comment), [comment])
+                session.execute(_COMMENT_INSERT, comment)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -176,20 +179,33 @@ def _stored_id(session: Session, submission_id: str) -> int | None:
     return session.scalar(select(Response.id).where(Response.submission_id == submission_id))
 
 
-def _guarded_insert(session: Session, row: dict[str, Any], origin: Origin) -> Executable:
+def _guarded_insert(session: Session, row: dict[str, Any],
+                    origin: Origin) -> tuple[Executable, dict[str, Any]]:
     """``INSERT ... SELECT ... WHERE <counter guard> ON CONFLICT (submission_id) DO NOTHING
     RETURNING id`` on PostgreSQL and SQLite; a plain insert elsewhere."""
-    table = Response.__table__
     dialect = session.get_bind().dialect.name
+    guarded = origin.counter_generation is not None and origin.counter_id is not None
     if dialect not in {"postgresql", "sqlite"}:
-        return insert(table).values(**row).returning(table.c.id)
+        return insert(Response).values(**row).returning(Response.id), {}
+    params = dict(row)
+    if guarded:
+        params |= {"guard_counter": origin.counter_id, "guard_generation":
+                   origin.counter_generation}
+    return _insert_statement(dialect, guarded), params
+
+
+@functools.cache
+def _insert_statement(dialect: str, guarded: bool) -> Executable:
+    # Built once per process with bound parameters, so each request only binds values and
+    # SQLAlchemy's compiled cache serves the SQL.
+    table = Response.__table__
+    names = [c.name for c in table.columns if c.name != "id"]
     guard: ColumnElement[bool] = true()
-    if origin.counter_generation is not None and origin.counter_id is not None:
-        guard = exists().where(Counter.id == origin.counter_id,
-                               Counter.token_generation == origin.counter_generation,
+    if guarded:
+        guard = exists().where(Counter.id == bindparam("guard_counter"),
+                               Counter.token_generation == bindparam("guard_generation"),
                                Counter.active.is_(True))
-    names = list(row)
-    values = select(*[literal(row[n], table.c[n].type) for n in names]).where(guard)
+    values = select(*[bindparam(n, type_=table.c[n].type) for n in names]).where(guard)
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (make(table).from_select(names, values)
             .on_conflict_do_nothing(index_elements=[table.c.submission_id])
