@@ -33,6 +33,7 @@ from .flow import (
     PHONE_INPUT,
     first_step,
 )
+from .fragments import question_fragment
 from .messages import answer_error_text, token_refused_text
 from .ratelimit import allow_survey_request, get_rate_limiter
 from .responses import InvalidSubmission, Origin, store_response
@@ -40,6 +41,7 @@ from .submission import Notice, ShowPage, decide, read_posted_page
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
+bp.add_app_template_global(question_fragment)
 
 # The origin, and the counter when the token checked one (with its unit loaded): the
 # context is built from it without asking the database again.
