@@ -3,11 +3,11 @@ for a survey and its frozen definition."""
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 import survey_defs
 
@@ -24,15 +24,41 @@ def latest_version(session: Session, survey_key: str) -> SurveyVersion | None:
                           .order_by(SurveyVersion.version.desc()).limit(1))
 
 
+def version_in_force(session: Session, survey_key: str) -> SurveyVersion | None:
+    """:func:`latest_version` without reading the definition's text: the survey pages ask
+    for it on every request and take the parsed definition from :func:`load_version`'s
+    cache, keyed by the version's content hash."""
+    return session.scalar(select(SurveyVersion)
+                          .options(defer(SurveyVersion.definition_text))
+                          .where(SurveyVersion.survey_key == survey_key,
+                                 SurveyVersion.retired_at.is_(None))
+                          .order_by(SurveyVersion.version.desc()).limit(1))
+
+
+# Parsed definitions by (survey key, version number, content hash). This is a pure cache and
+# legal under "nothing a user can observe lives in one process": a published version is
+# immutable (a change of text is a new version with a new hash, and a deleted version's
+# number can only come back with another hash), so every process that holds an entry holds
+# the same value the database would give. Which version is in force is still asked of the
+# database on every request.
+_FROZEN: dict[tuple[str, int, str], survey_defs.SurveyDefinition] = {}
+_FROZEN_LOCK = threading.Lock()
+_FROZEN_MAX = 64
+
+
 def load_version(version: SurveyVersion) -> survey_defs.SurveyDefinition:
-    """Load the frozen definition of a stored version (parsed once per process)."""
-    return _load_frozen(f"{version.survey_key}@v{version.version}", version.definition_text)
-
-
-@functools.lru_cache(maxsize=64)
-def _load_frozen(label: str, text: str) -> survey_defs.SurveyDefinition:
-    # A published version never changes, so its parsed form can be shared by every request.
-    return survey_defs.load_definition(label, text=text).definition
+    """Load the frozen definition of a stored version (parsed once per process; the text is
+    read only when this process has not parsed that version yet)."""
+    key = (version.survey_key, version.version, version.content_hash)
+    found = _FROZEN.get(key)
+    if found is None:
+        found = survey_defs.load_definition(f"{version.survey_key}@v{version.version}",
+                                            text=version.definition_text).definition
+        with _FROZEN_LOCK:
+            if len(_FROZEN) >= _FROZEN_MAX:
+                _FROZEN.pop(next(iter(_FROZEN)))
+            _FROZEN[key] = found
+    return found
 
 
 def survey_keys(session: Session) -> list[str]:

@@ -28,9 +28,12 @@ def counter_surveys(counter: Counter | None) -> frozenset[str]:
     return keys - HOUSEHOLD_SURVEYS
 
 
-def may_open(session: Session, origin: Origin, survey_key: str) -> bool:
-    """Whether a token of ``origin`` may open ``survey_key``."""
-    counter = session.get(Counter, origin.counter_id) if origin.counter_id else None
+def may_open(session: Session, origin: Origin, survey_key: str, *,
+             counter: Counter | None = None) -> bool:
+    """Whether a token of ``origin`` may open ``survey_key`` (``counter``: its counter, when
+    the caller holds it already)."""
+    if counter is None and origin.counter_id:
+        counter = session.get(Counter, origin.counter_id)
     return survey_key in counter_surveys(counter)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, true
+from sqlalchemy.orm import Session, aliased, defer
 
 from survey_defs import SurveyDefinition
 
-from ..models import ProcedureField, SurveyVersion, Unit
-from ..survey_versions import DEFAULT_SURVEY, latest_version, load_version
+from ..models import Counter, ProcedureField, SurveyVersion, Unit
+from ..survey_versions import DEFAULT_SURVEY, load_version
 from .bindings import may_open
 from .flow import OTHER_FIELD
 from .responses import Origin
@@ -67,15 +67,35 @@ class SurveyContext:
 
 
 def survey_context(session: Session, origin: Origin, survey_key: str | None, *,
-                   kiosk: bool = False) -> SurveyContext | None:
+                   kiosk: bool = False, counter: Counter | None = None) -> SurveyContext | None:
     """Build the context for ``survey_key`` (SIPAS by default); None if it is not published
-    or not one the token may open (``bindings``)."""
-    if not may_open(session, origin, survey_key or DEFAULT_SURVEY):
+    or not one the token may open (``bindings``). ``counter``: the origin's counter as the
+    token check loaded it (with its unit), so neither is read again."""
+    if not may_open(session, origin, survey_key or DEFAULT_SURVEY, counter=counter):
         return None
-    version = latest_version(session, survey_key or DEFAULT_SURVEY)
+    version, fields = _version_and_fields(session, survey_key or DEFAULT_SURVEY)
     if version is None:
         return None
-    unit = session.get(Unit, origin.unit_id)
+    unit = counter.unit if counter is not None else session.get(Unit, origin.unit_id)
     assert unit is not None
-    fields = tuple(session.scalars(select(ProcedureField).order_by(ProcedureField.name_vi)))
     return SurveyContext(origin, unit, version, load_version(version), fields, kiosk)
+
+
+def _version_and_fields(session: Session, survey_key: str
+                        ) -> tuple[SurveyVersion | None, tuple[ProcedureField, ...]]:
+    """The version in force (without its text) and every procedure field, in one round trip.
+
+    The version is asked every time (publishing or retiring takes effect at once in every
+    process); its parsed definition comes from the per-process cache by content hash.
+    """
+    in_force = (select(SurveyVersion)
+                .where(SurveyVersion.survey_key == survey_key, SurveyVersion.retired_at.is_(None))
+                .order_by(SurveyVersion.version.desc()).limit(1).subquery())
+    version_row = aliased(SurveyVersion, in_force)
+    rows = session.execute(
+        select(version_row, ProcedureField).outerjoin(ProcedureField, true())
+        .options(defer(version_row.definition_text))
+        .order_by(ProcedureField.name_vi, ProcedureField.id)).all()
+    if not rows:
+        return None, ()
+    return rows[0][0], tuple(field for _, field in rows if field is not None)

@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..config import ConfigError
 from ..models import Counter
@@ -160,7 +160,8 @@ def verify_counter_token(session: Session, token: str, config: Mapping[str, Any]
     key = counter_keyring(config).get(version)
     if key is None or not hmac.compare_digest(mac, _mac(key, version, counter_id, generation)):
         raise InvalidToken("bad_signature")
-    counter = session.get(Counter, counter_id)
+    # The unit comes in the same round trip: the survey needs it next.
+    counter = session.get(Counter, counter_id, options=[joinedload(Counter.unit)])
     if counter is None:
         raise InvalidToken("unknown")
     if generation != counter.token_generation or not counter.active:

@@ -25,7 +25,7 @@ from wtforms import ValidationError
 from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE, csrf
-from ..models import Unit, UnitPublication
+from ..models import Counter, Unit, UnitPublication
 from .context import SurveyContext, survey_context
 from .flow import (
     CONTACT_INPUT,
@@ -33,31 +33,36 @@ from .flow import (
     PHONE_INPUT,
     first_step,
 )
+from .fragments import question_fragment
 from .messages import answer_error_text, token_refused_text
 from .ratelimit import allow_survey_request, get_rate_limiter
-from .responses import InvalidSubmission, Origin, record_response
+from .responses import InvalidSubmission, Origin, store_response
 from .submission import Notice, ShowPage, decide, read_posted_page
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
+bp.add_app_template_global(question_fragment)
 
-OriginFinder = Callable[[Session, str], Origin]
+# The origin, and the counter when the token checked one (with its unit loaded): the
+# context is built from it without asking the database again.
+OriginFinder = Callable[[Session, str], tuple[Origin, Counter | None]]
 
 
 def _counter_origin(channel: str) -> OriginFinder:
-    def find(session: Session, token: str) -> Origin:
+    def find(session: Session, token: str) -> tuple[Origin, Counter | None]:
         counter = verify_counter_token(session, token, current_app.config)
-        return Origin(unit_id=counter.unit_id, channel=channel, counter_id=counter.id)
+        return Origin(unit_id=counter.unit_id, channel=channel, counter_id=counter.id,
+                      counter_generation=counter.token_generation), counter
     return find
 
 
-def _dossier_origin(session: Session, token: str) -> Origin:
+def _dossier_origin(session: Session, token: str) -> tuple[Origin, Counter | None]:
     from .dossier_tokens import peek_dossier_token
 
     found = peek_dossier_token(session, token)
     return Origin(unit_id=found.unit_id, channel="dossier", counter_id=found.counter_id,
                   field_id=found.field_id, procedure_id=found.procedure_id,
-                  on_time=found.on_time)
+                  on_time=found.on_time), None
 
 
 def _consume_dossier(token: str) -> Callable[[Session], None]:
@@ -173,10 +178,10 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     allowed = allow_survey_request(get_rate_limiter(current_app), token=token,
                                    client=request.remote_addr)
     try:
-        origin = find_origin(session, token)
+        origin, counter = find_origin(session, token)
     except InvalidToken as exc:
         return _refused(exc.reason) if allowed else _too_many()
-    ctx = survey_context(session, origin, survey_key, kiosk=kiosk)
+    ctx = survey_context(session, origin, survey_key, kiosk=kiosk, counter=counter)
     if ctx is None:
         abort(404)
     if request.method == "GET":
@@ -192,11 +197,11 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     if isinstance(outcome, ShowPage):
         return _render(ctx, outcome)
     try:
-        record_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
-                        origin=outcome.origin, answers=outcome.answers,
-                        submission_id=outcome.submission_id, context=outcome.context,
-                        language=str(get_locale()), before_insert=consume,
-                        contact_phone=outcome.contact_phone)
+        store_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
+                       origin=outcome.origin, answers=outcome.answers,
+                       submission_id=outcome.submission_id, context=outcome.context,
+                       language=str(get_locale()), before_insert=consume,
+                       contact_phone=outcome.contact_phone)
     except InvalidToken as exc:
         return _refused(exc.reason)
     except InvalidSubmission:
