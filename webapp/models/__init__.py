@@ -12,6 +12,7 @@ from .fieldwork import (
 )
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
+from .onestop import OnestopUnitScore
 from .par_index import (
     ActionPlanOwner,
     Assessment,
@@ -52,6 +53,7 @@ __all__ = [
     "FieldSample",
     "FrameContact",
     "FrameUnit",
+    "OnestopUnitScore",
     "Procedure",
     "ProcedureField",
     "Response",
