@@ -16,8 +16,8 @@ from analysis.errors import AnalysisError
 from analysis.sampling import MultiStageDesign, draw_multistage, draw_stratified
 from webapp.audit import record
 from webapp.fieldwork.frames import frame_table, latest_frame
-from webapp.periods import PeriodError, parse_period
 from webapp.models import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame, User
+from webapp.periods import PeriodError, parse_period
 
 DESIGN_COLUMNS = ["stratum", "psu", "prob", "base_weight", "role", "replacement_rank"]
 
