@@ -251,6 +251,7 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
     ratings = _load_responses(session, communes, fields, months, responses // 2, rng,
                               "onestop")
     earlier = [str(p) for p in parse_period(months[0]).previous().recent(DEMO_MONTHS)]
+    _load_dossier_counts(session, communes, fields, earlier, rng)
     sipas_2017 = _load_responses(session, communes, fields, earlier, responses // 3, rng,
                                  "sipas_2017")
     comments = load_demo_followup(session, communes, months, rng)

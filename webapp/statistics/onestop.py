@@ -72,9 +72,9 @@ def unit_score_stamp(session: Session) -> tuple[object, ...]:
     """Changes whenever a unit enters, changes or clears points (memo keys)."""
     from sqlalchemy import func
 
-    return session.execute(select(func.count(), func.max(OnestopUnitScore.id),
+    return tuple(session.execute(select(func.count(), func.max(OnestopUnitScore.id),
                                   func.max(OnestopUnitScore.entered_at),
-                                  func.sum(OnestopUnitScore.points))).one()._tuple()
+                                  func.sum(OnestopUnitScore.points))).one())
 
 
 def unit_scores(session: Session, unit_id: int, period: str) -> dict[str, int]:

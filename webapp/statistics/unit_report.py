@@ -160,9 +160,9 @@ def index_labels(definition: survey_defs.SurveyDefinition, language: str) -> dic
         for row in question.rows:
             labels[f"{question.id}.{row.id}"] = translated(row.label, language)
     spec = definition.scoring_spec()
-    if spec.get("overall_item"):
-        question = definition.answer_question(spec["overall_item"])
-        labels[spec["overall_item"]] = translated(question.label, language)
+    if spec.get("method") == "sipas" and spec.get("overall_item"):
+        labels[spec["overall_item"]] = ("Satisfied overall (the overall question)" if en
+                                        else "Tỷ lệ hài lòng chung (câu hỏi chung)")
     for element in spec.get("elements", []):
         labels[element["id"]] = translated(element["label"], language)
     for dim in spec.get("dimensions", []):
