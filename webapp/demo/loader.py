@@ -261,7 +261,7 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
                                                "sipas_2017": sipas_2017,
                                                "onestop_unit_scores": entered})
     session.commit()
-    interviews = load_demo_papi(session, int(months[-1][:4]) - 1, rng)
+    interviews = load_demo_papi(session, int(months[-1][:4]) - 1, seed)
     session.commit()
 
     report = DemoReport(responses=count, others={"onestop": ratings, "sipas_2017": sipas_2017,

@@ -101,9 +101,11 @@ def papi_answers(definition: survey_defs.SurveyDefinition, logit: float,
     return {k: str(v) for k, v in clean.items() if not isinstance(v, list | str)}
 
 
-def load_demo_papi(session: Session, year: int, rng: np.random.Generator) -> int:
+def load_demo_papi(session: Session, year: int, seed: int) -> int:
     """Import the frames, draw the PAPI sample for ``year``, import the interviews; return
-    how many interviews were completed."""
+    how many interviews were completed. The same ``seed`` gives the same answers whatever the
+    year and the other instruments' sizes (the R reference of the PAPI page relies on it)."""
+    rng = np.random.default_rng([seed, 17])
     version = latest_version(session, "papi")
     if version is None:
         return 0
@@ -117,7 +119,7 @@ def load_demo_papi(session: Session, year: int, rng: np.random.Generator) -> int
         import_frame(session, residents, name="demo-residents", kind="residents")
         drawn = draw_design_sample(session, area_frame="demo-villages",
                                    person_frame="demo-residents", design="papi",
-                                   name=f"papi-demo-{year}", seed=year, survey="papi",
+                                   name=f"papi-demo-{year}", seed=seed, survey="papi",
                                    period=str(year))
         sampled = drawn.rows[drawn.rows["role"] == "sample"]
         items = [a for q in definition.questions for a in q.answer_ids]
