@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ..models import Comment, OnestopUnitScore, Unit, UnitPublication
+from ..periods import Period, parse_period  # noqa: F401
 
 # Criterion, Vietnamese comment (what citizens at a one-stop counter typically write).
 COMMENTS: tuple[tuple[str | None, str], ...] = (
@@ -47,17 +48,21 @@ def load_demo_followup(session: Session, communes: list[Unit], months: list[str]
     return count
 
 
-# One-stop indicators 5, 8, 9 as Đắk Song's staff entered them for each month; the other units
-# have not entered theirs, so their pages say which indicators are missing.
+# One-stop indicators 5, 8, 9 as Đắk Song's staff entered them for each month, quarter and year;
+# the other units have not entered theirs, so their pages say which indicators are missing.
 UNIT_SCORES = {"LD-DS": {"tt01_5": 1, "tt01_8": 2, "tt01_9": 1}}
 
 
 def load_demo_unit_scores(session: Session, communes: list[Unit], months: list[str]) -> int:
-    """Enter the unit-level one-stop indicators of ``UNIT_SCORES`` for every month."""
+    """Enter the unit-level one-stop indicators of ``UNIT_SCORES`` for every month, quarter
+    and year of ``months``."""
+    periods = list(dict.fromkeys([*months, *(str(Period.quarter_of(parse_period(m).year, parse_period(m).first_month))
+                                    for m in months),
+                                  *(m[:4] for m in months)]))
     count = 0
     for unit in communes:
         for indicator, points in UNIT_SCORES.get(unit.code, {}).items():
-            for month in months:
+            for month in periods:
                 session.add(OnestopUnitScore(unit_id=unit.id, period=month,
                                              indicator_id=indicator, points=points))
                 count += 1

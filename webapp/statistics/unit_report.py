@@ -171,7 +171,9 @@ def index_labels(definition: survey_defs.SurveyDefinition, language: str) -> dic
             labels[sub["id"]] = translated(sub["label"], language)
             labels[f"{sub['id']}:contribution"] = labels[sub["id"]]
             for ind in sub["indicators"]:
-                labels[ind["id"]] = translated(ind["label"], language) or ind["id"]
+                # No label of its own: the question's wording, never the key.
+                labels[ind["id"]] = (translated(ind["label"], language) or translated(
+                    definition.answer_question(ind["item"]).label, language))
     for ind in [*spec.get("indicators", []), *spec.get("unit_indicators", [])]:
         labels[ind["id"]] = translated(ind["label"], language) or ind["id"]
     return labels

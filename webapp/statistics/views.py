@@ -133,8 +133,8 @@ def onestop_scores(code: str) -> Response:
     values = {i["id"]: request.form.get(i["id"], "") for i in spec.get("unit_indicators", [])}
     try:
         changed = save_unit_scores(session, unit, period, spec, values, user.id)
-    except UnitScoreError as exc:
-        flash(str(exc), "error")
+    except UnitScoreError:
+        flash(_("Points must be 0, 1 or 2 (or not entered); nothing was saved."), "error")
     else:
         flash(_("The points are saved.") if changed else _("Nothing changed."), "info")
     return redirect(url_for("dashboard.unit_page", code=unit.code, survey=survey,
