@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ..models import Comment, OnestopUnitScore, Unit, UnitPublication
-from ..periods import Period, parse_period  # noqa: F401
+from ..periods import Period, parse_period
 
 # Criterion, Vietnamese comment (what citizens at a one-stop counter typically write).
 COMMENTS: tuple[tuple[str | None, str], ...] = (
@@ -56,9 +56,9 @@ UNIT_SCORES = {"LD-DS": {"tt01_5": 1, "tt01_8": 2, "tt01_9": 1}}
 def load_demo_unit_scores(session: Session, communes: list[Unit], months: list[str]) -> int:
     """Enter the unit-level one-stop indicators of ``UNIT_SCORES`` for every month, quarter
     and year of ``months``."""
-    periods = list(dict.fromkeys([*months, *(str(Period.quarter_of(parse_period(m).year, parse_period(m).first_month))
-                                    for m in months),
-                                  *(m[:4] for m in months)]))
+    parsed = [parse_period(m) for m in months]
+    quarters = [str(Period.quarter_of(p.year, p.first_month)) for p in parsed]
+    periods = list(dict.fromkeys([*months, *quarters, *(str(p.year) for p in parsed)]))
     count = 0
     for unit in communes:
         for indicator, points in UNIT_SCORES.get(unit.code, {}).items():

@@ -1,7 +1,8 @@
 """Write papi_demo_answers.csv and papi_demo_spec.json: the demo's PAPI field answers.
 
-Run from the repository root: ``.venv/bin/python tests/analysis/reference/papi_demo/make_papi_demo.py``
-then ``Rscript make_papi_scores.R`` in this directory (writes papi_demo_refs.json).
+Run from the repository root:
+``.venv/bin/python tests/analysis/reference/papi_demo/make_papi_demo.py``, then
+``Rscript make_papi_scores.R`` in this directory (writes papi_demo_refs.json).
 
 The demo (``hailong demo``, seed 2025) draws its PAPI sample with the shipped design and imports
 the interviews as an ODK export, the way fieldwork does; its answers depend on the seed only.
