@@ -193,10 +193,16 @@ def _onestop_spec(d: SurveyDefinition, s: dict[str, Any]) -> dict[str, Any]:
         "satisfied_codes": list(s["satisfied_codes"]),
         "reason_item": s.get("reason_item"),
         "indicators": [
-            {"id": i["id"], "item": i["item"], "label": i.get("label", {}),
+            {"id": i["id"], "item": i.get("item") or i["dossier"], "label": i.get("label", {}),
              "points": {str(k): int(v) for k, v in i["points"].items()},
+             "supplied_by": "dossier" if i.get("dossier") else "citizen",
              "source": i.get("source"), "verification": i.get("verification")}
             for i in s["indicators"]
+        ],
+        "unit_indicators": [
+            {"id": i["id"], "label": i["label"], "rubric": i.get("rubric", {}),
+             "source": i.get("source"), "verification": i.get("verification")}
+            for i in s.get("unit_indicators", [])
         ],
         "max_points_per_indicator": s["max_points_per_indicator"],
         "bands": [

@@ -305,8 +305,13 @@ PAPI_SCORING = record(
     Key("dimensions", list_of(PAPI_DIMENSION, 1), True),
 )
 ONESTOP_INDICATOR = record(
-    Key("id", identifier, True), Key("item", text, True), Key("label", labels),
-    Key("points", mapping_of(code_key, integer, 1), True), *PROVENANCE,
+    Key("id", identifier, True), Key("item", text), Key("dossier", one_of("on_time")),
+    Key("label", labels), Key("points", mapping_of(code_key, integer, 1), True), *PROVENANCE,
+)
+# Indicators a unit's staff enter per period (TT 01/2018 indicators 5, 8, 9): no item.
+ONESTOP_UNIT_INDICATOR = record(
+    Key("id", identifier, True), Key("label", labels, True), Key("rubric", labels),
+    *PROVENANCE,
 )
 ONESTOP_BAND = record(
     Key("id", identifier, True), Key("label", labels, True),
@@ -321,6 +326,7 @@ ONESTOP_SCORING = record(
     Key("max_points_per_indicator", integer, True),
     Key("band_basis", one_of("points_share"), True),
     Key("indicators", list_of(ONESTOP_INDICATOR, 1), True),
+    Key("unit_indicators", list_of(ONESTOP_UNIT_INDICATOR, 1)),
     Key("bands", list_of(ONESTOP_BAND, 1), True),
 )
 SCORING_BY_METHOD = {"sipas": SIPAS_SCORING, "papi": PAPI_SCORING, "onestop": ONESTOP_SCORING}

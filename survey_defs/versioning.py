@@ -42,7 +42,8 @@ def _scored_items(spec: dict[str, Any]) -> dict[str, str]:
     elif spec.get("method") == "onestop":
         items[spec["overall_item"]] = "overall item"
         for ind in spec["indicators"]:
-            items[ind["item"]] = f"indicator {ind['id']}"
+            if ind.get("supplied_by") != "dossier":  # read from the dossier, not an answer
+                items[ind["item"]] = f"indicator {ind['id']}"
     return items
 
 

@@ -61,6 +61,25 @@ def score(value: float | None, percent: bool = True, digits: int = 1,
     return number(value, 2, language)
 
 
+def points(value: float | None, digits: int = 1, language: str | None = None) -> str:
+    """TT 01 points in the reader's conventions (``1,5 điểm``; ``1.5 points``), or a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    language = language or reader_language()
+    text = number(value, digits, language)
+    return f"{text} points" if language == "en" else f"{text} điểm"
+
+
+def value_in(value: float | None, unit: str, language: str | None = None) -> str:
+    """A figure in its own unit: ``share`` as %, ``points`` as TT 01 points, ``score`` as a
+    PAPI score (two decimals, as the PAPI reports print them)."""
+    if unit == "points":
+        return points(value, 1, language)
+    if unit == "score":
+        return number(value, 2, language)
+    return pct(value, 1, language)
+
+
 def survey_label(survey_key: str, language: str | None = None) -> str:
     """A survey's title for people (``Chỉ số hài lòng ... (SIPAS)``), never its key."""
     from .db import get_session
@@ -114,7 +133,8 @@ def period_choices(latest: str | None, months: int = 12, quarters: int = 6,
 def staff_template_helpers() -> dict[str, Any]:
     """What every template may call: the signed-in user, role names, number formats, periods."""
     return {"staff_user": current_user, "role_label": role_label, "pct": pct, "score": score,
-            "number": number, "period_label": period_label, "survey_label": survey_label,
+            "number": number, "points": points, "value_in": value_in,
+            "period_label": period_label, "survey_label": survey_label,
             "date_label": date_label,
             "period_choices": period_choices}
 

@@ -96,6 +96,20 @@ class LinearComposite:
         )
 
 
+CHOSEN = "#"  # ``question#code``: 1 if a multiple-choice answer holds ``code``, else 0
+
+
+def chosen(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Whether each multiple-choice answer (a list) holds the code named by ``question#code``
+    (1 or 0; NaN where the question was not answered)."""
+    item, code = name.rsplit(CHOSEN, 1)
+    if item not in frame.columns:
+        raise AnalysisError(f"answer column {item!r} named in the scoring block is not in the data")
+    wanted = float(code)
+    return np.array([float(any(float(c) == wanted for c in v)) if isinstance(v, list | tuple)
+                     else np.nan for v in frame[item]], dtype=float)
+
+
 class _Builder:
     """Collects ratios and outputs while a scoring block is read."""
 
@@ -106,11 +120,17 @@ class _Builder:
         self.outputs: list[tuple[str, str, dict[str, float], float, float, float]] = []
 
     def column(self, name: str) -> np.ndarray:
+        if name not in self.frame.columns and CHOSEN in name:
+            return chosen(self.frame, name)
         if name not in self.frame.columns:
             raise AnalysisError(
                 f"answer column {name!r} named in the scoring block is not in the data"
             )
-        return pd.to_numeric(self.frame[name], errors="coerce").to_numpy(dtype=float)
+        values = self.frame[name]
+        if values.dtype == object:  # e.g. a dossier's on-time flag: True, False or None
+            values = values.map(lambda v: float(v) if isinstance(v, bool | int | float)
+                                else np.nan)
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
     def coded_ratio(self, rid: str, item: str, values: Mapping[float, float]) -> str:
         """Add ratio ``Σw·value(code) / Σw·[code listed]`` for answer column ``item``."""
@@ -124,6 +144,17 @@ class _Builder:
                 x[hit] = 1.0
             self.ratios[rid] = (y, x)
             self.rules[rid] = ("coded", item, tuple(sorted(values.items())))
+        return rid
+
+    def number_ratio(self, rid: str, item: str, lo: float, hi: float) -> str:
+        """Add ratio ``Σw·value / Σw·[answered]`` for a numeric answer, clipped to ``[lo, hi]``
+        (a count of visits, minutes on the way to school)."""
+        if rid not in self.ratios:
+            values = self.column(item)
+            answered = ~np.isnan(values)
+            y = np.where(answered, np.clip(np.nan_to_num(values), lo, hi), 0.0)
+            self.ratios[rid] = (y, answered.astype(float))
+            self.rules[rid] = ("number", item, lo, hi)
         return rid
 
     def share_ratio(
@@ -212,6 +243,9 @@ def build_sipas(frame: pd.DataFrame, spec: Mapping[str, Any]) -> LinearComposite
         b.output(element["id"], "element", row)
         elements.append(row)
     b.output("overall", "overall", _mean_of(elements))
+    item = spec.get("overall_item")
+    if item:  # the overall satisfaction question, reported beside the index
+        b.output(item, "overall_item", {b.share_ratio(item, item, sat, exc): 1.0})
     return b.build("sipas")
 
 
@@ -227,7 +261,10 @@ def build_papi(frame: pd.DataFrame, spec: Mapping[str, Any]) -> LinearComposite:
             inds: list[tuple[dict[str, float], float]] = []
             for ind in sub["indicators"]:
                 lo, hi = (float(v) for v in ind["bounds"])
-                rid = b.coded_ratio(ind["id"], ind["item"], _codes(ind["values"]))
+                if ind.get("values"):
+                    rid = b.coded_ratio(ind["id"], ind["item"], _codes(ind["values"]))
+                else:  # a numeric answer, read as it is within the indicator's bounds
+                    rid = b.number_ratio(ind["id"], ind["item"], lo, hi)
                 b.output(f"{ind['id']}:mean", "indicator_mean", {rid: 1.0}, 0.0, lo, hi)
                 slope = (hi_d - lo_d) / (hi - lo)
                 if ind.get("direction", "higher_better") == "lower_better":
@@ -239,6 +276,12 @@ def build_papi(frame: pd.DataFrame, spec: Mapping[str, Any]) -> LinearComposite:
             row, off = _mean_of([r for r, _ in inds]), float(np.mean([o for _, o in inds]))
             b.output(sub["id"], "subdimension", row, off, lo_d, hi_d)
             subs.append((row, off))
+        # The published "contribution" form: each sub-dimension over their number, so that
+        # they add up to the dimension score.
+        k = len(subs)
+        for sub, (row, off) in zip(dim["subdimensions"], subs, strict=True):
+            b.output(f"{sub['id']}:contribution", "contribution",
+                     {key: v / k for key, v in row.items()}, off / k, lo_d / k, hi_d / k)
         row, off = _mean_of([r for r, _ in subs]), float(np.mean([o for _, o in subs]))
         b.output(dim["id"], "dimension", row, off, lo_d, hi_d)
         dims.append((row, off))

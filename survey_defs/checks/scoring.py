@@ -161,7 +161,15 @@ def _check_onestop(ctx: _Ctx, block: dict[str, Any]) -> None:
         if not isinstance(ind, dict):
             continue
         path = base + ("indicators", n)
-        ref = ctx.item(path + ("item",), ind.get("item"))
+        if ind.get("dossier") is not None:
+            # Read from the dossier (0/1), not from an answer.
+            ctx.codes(path + ("points",), ind.get("points"), [0, 1], "the dossier's on-time flag")
+            ref = None
+        elif ind.get("item") is None:
+            doc.report(path + ("item",), Code.HL401, value="", hint="give item or dossier")
+            ref = None
+        else:
+            ref = ctx.item(path + ("item",), ind.get("item"))
         if ref is not None:
             ctx.once(path + ("item",), ind["item"])
             scale_id, codes = answer_scale(doc, ref)

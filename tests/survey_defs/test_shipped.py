@@ -54,7 +54,9 @@ def _referenced(spec: dict) -> list[str]:
     if spec["method"] == "papi":
         return [i["item"] for d in spec["dimensions"] for s in d["subdimensions"]
                 for i in s["indicators"]]
-    return [spec["overall_item"]] + [i["item"] for i in spec["indicators"]]
+    # Indicators 1-2 read the dossier's on-time flag, not an answer.
+    return [spec["overall_item"]] + [i["item"] for i in spec["indicators"]
+                                     if i["supplied_by"] == "citizen"]
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -142,7 +144,7 @@ def test_papi__service_items_are_rated_only_by_users() -> None:
     assert {"gender", "birth_year", "ethnicity", "residence", "registration"} <= ids
 
 
-def test_onestop__overall_rating_reason_and_four_indicators_with_2_1_0_points() -> None:
+def test_onestop__overall_rating_reason_dossier_and_citizen_indicators_unit_entries() -> None:
     spec = _spec("onestop")
     definition = load_definition(SHIPPED_DIR / "onestop.yaml").definition
     assert spec["overall_item"] == "overall" and spec["satisfied_codes"] == [2, 1]
@@ -150,8 +152,10 @@ def test_onestop__overall_rating_reason_and_four_indicators_with_2_1_0_points() 
     assert labels == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
     assert definition.question("reason").show_if == "overall == 0"
     assert [i["item"] for i in spec["indicators"]] == [
-        "contacts", "agencies", "publication", "attitude"]
-    for ind in spec["indicators"]:
+        "on_time", "on_time", "contacts", "agencies", "publication", "attitude"]
+    assert [i["supplied_by"] for i in spec["indicators"]][:2] == ["dossier", "dossier"]
+    assert [i["id"] for i in spec["unit_indicators"]] == ["tt01_5", "tt01_8", "tt01_9"]
+    for ind in spec["indicators"][2:]:
         assert sorted(ind["points"].values()) == [0, 1, 2]
     assert spec["max_points_per_indicator"] == 2
     assert spec["band_basis"] == "points_share"

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape as html_unescape
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+import survey_defs
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
+from webapp.administration.surveys import publish_definition
 from webapp.models import ActionPlan
 
 UNITS = ("P", "A", "A1", "B")
@@ -30,7 +33,8 @@ READ = ["/staff/units/{u}?" + Q, "/staff/units/{u}/report.xlsx?" + Q,
         "/staff/units/{u}/actions?" + Q, "/staff/comments/?unit={u}",
         "/api/v1/indices?" + Q + "&unit={u}"]
 WRITE = ["/staff/comments/{comment}", "/staff/units/{u}/actions?" + Q,
-         "/staff/actions/{plan}/status", "/staff/comments/units/{u}/note"]
+         "/staff/actions/{plan}/status", "/staff/comments/units/{u}/note",
+         "/staff/units/{u}/onestop-scores?survey=onestop&period=2026-05"]
 PLAIN = ["/staff/", "/staff/comments/", "/admin/", "/api/v1/indices?" + Q]
 # Managers' pages (reading for them, not for analysts and viewers).
 MANAGE = ["/admin/units/{u}/counters", "/admin/counters/{counter}/poster.svg"]
@@ -51,7 +55,7 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
-           "/staff/units/<code>/actions",
+           "/staff/units/<code>/actions", "/staff/units/<code>/onestop-scores",
            "/staff/actions/<int:plan_id>/status", "/staff/comments/",
            "/staff/comments/<int:comment_id>", "/staff/comments/units/<code>/note",
            "/admin/", "/api/v1/indices", "/admin/units/<code>/counters",
@@ -71,6 +75,7 @@ EXPORTERS = {"admin", "analyst"}
 @pytest.fixture
 def world(session: Session) -> World:
     world = build_world(session)
+    publish_definition(session, Path(survey_defs.__file__).parent / "onestop.yaml")
     for code in UNITS:
         plan = ActionPlan(unit_id=world.units[code], survey_key="sipas", index_id="c9.r17",
                           baseline_period="2026-05", owner="Văn phòng",
@@ -90,6 +95,8 @@ def _write_data(path: str, token: str) -> dict[str, str]:
         data |= {"action": "close"}
     elif path.endswith("/status"):
         data |= {"status": "done"}
+    elif "/onestop-scores" in path:
+        data |= {"tt01_5": "1"}
     else:
         data |= {"index_id": "c9.r17", "owner": "Văn phòng", "deadline": "2026-06-30",
                  "description": "Thêm ghế chờ"}

@@ -32,6 +32,7 @@ from tests.webapp.db_snapshot import snapshot
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
 from webapp.administration.apikeys import create_api_key
+from webapp.administration.surveys import publish_definition
 from webapp.models import ActionPlan, SurveyVersion, User
 from webapp.respond.tokens import sign_counter_token
 
@@ -83,6 +84,8 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
                                                "2026-05", {
         "index_id": "c9.r17", "owner": "Văn phòng", "deadline": "2026-06-30",
         "description": "Thêm ghế chờ"}),
+    "dashboard.onestop_scores": lambda w, k, u: (
+        "/staff/units/A/onestop-scores?survey=onestop&period=2026-05", {"tt01_5": "2"}),
     "comments.follow_up": lambda w, k, u: (f"/staff/comments/{w.comments['A']}",
                                            {"action": "close"}),
     "comments.save_note": lambda w, k, u: ("/staff/comments/units/A/note",
@@ -112,6 +115,7 @@ def world(session: Session, tmp_path: Path) -> World:
     from tests.webapp.par_index_helpers import setup_par
 
     world = build_world(session)
+    publish_definition(session, Path(survey_defs.__file__).parent / "onestop.yaml")
     world.versions["test_xa"] = setup_par(session, tmp_path)["version"]
     plan = ActionPlan(unit_id=world.units["A"], survey_key="sipas", index_id="c9.r17",
                       baseline_period="2026-05", owner="Văn phòng",

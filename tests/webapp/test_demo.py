@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from tests.reference_indices import compute_indices
 from webapp.cli import main
 from webapp.demo.loader import demo_months
-from webapp.models import DossierCount, Response, Role, Unit, User
+from webapp.models import (
+    DossierCount,
+    FieldAnswer,
+    FieldSample,
+    Response,
+    Role,
+    SurveyVersion,
+    Unit,
+    User,
+)
 
 
 def test_demo__loads_once_with_every_role_and_a_survey_url(app: Flask, runner: FlaskCliRunner,
@@ -32,7 +41,20 @@ def test_demo__loads_once_with_every_role_and_a_survey_url(app: Flask, runner: F
     again = runner.invoke(main, ["demo"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert "password: demo-" in again.output  # the logins are printed again
-    assert session.scalar(select(func.count()).select_from(Response)) == 1500
+    by_survey = dict(session.execute(
+        select(SurveyVersion.survey_key, func.count()).join(
+            Response, Response.survey_version_id == SurveyVersion.id)
+        .group_by(SurveyVersion.survey_key)).all())
+    # The four instruments: SIPAS as asked, one-stop ratings from dossier receipts (each with
+    # its on-time flag), SIPAS 2017 a year earlier, PAPI only through fieldwork (no response).
+    assert by_survey == {"sipas": 1500, "onestop": 750, "sipas_2017": 500}
+    assert session.scalar(select(func.count()).select_from(Response).where(
+        Response.channel == "dossier", Response.on_time.is_(None))) == 0
+    sample = session.scalars(select(FieldSample)).one()
+    assert sample.parameters["survey"] == "papi" and sample.method == "design:papi"
+    answers = session.scalar(select(func.count()).select_from(FieldAnswer))
+    assert answers and answers > 100
+    assert "papi" in result.output and "onestop 750" in result.output
 
 
 def test_demo__known_structure_visible_in_indices(app: Flask, runner: FlaskCliRunner,

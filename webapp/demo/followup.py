@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy.orm import Session
 
-from ..models import Comment, Unit, UnitPublication
+from ..models import Comment, OnestopUnitScore, Unit, UnitPublication
+from ..periods import Period, parse_period
 
 # Criterion, Vietnamese comment (what citizens at a one-stop counter typically write).
 COMMENTS: tuple[tuple[str | None, str], ...] = (
@@ -44,4 +45,25 @@ def load_demo_followup(session: Session, communes: list[Unit], months: list[str]
     if dak_song is not None:
         session.add(UnitPublication(unit_id=dak_song.id, published=True, note_vi=NOTE_VI,
                                     note_en=NOTE_EN))
+    return count
+
+
+# One-stop indicators 5, 8, 9 as Đắk Song's staff entered them for each month, quarter and year;
+# the other units have not entered theirs, so their pages say which indicators are missing.
+UNIT_SCORES = {"LD-DS": {"tt01_5": 1, "tt01_8": 2, "tt01_9": 1}}
+
+
+def load_demo_unit_scores(session: Session, communes: list[Unit], months: list[str]) -> int:
+    """Enter the unit-level one-stop indicators of ``UNIT_SCORES`` for every month, quarter
+    and year of ``months``."""
+    parsed = [parse_period(m) for m in months]
+    quarters = [str(Period.quarter_of(p.year, p.first_month)) for p in parsed]
+    periods = list(dict.fromkeys([*months, *quarters, *(str(p.year) for p in parsed)]))
+    count = 0
+    for unit in communes:
+        for indicator, points in UNIT_SCORES.get(unit.code, {}).items():
+            for month in periods:
+                session.add(OnestopUnitScore(unit_id=unit.id, period=month,
+                                             indicator_id=indicator, points=points))
+                count += 1
     return count

@@ -27,7 +27,7 @@ from ..administration.surveys import publish_definition
 from ..administration.users import create_user
 from ..counters.service import counter_url
 from ..models import Counter, DossierCount, Procedure, ProcedureField, Response, Role, Unit
-from ..periods import Period
+from ..periods import Period, parse_period
 from .data import (
     COMMUNES,
     CRITERION_OFFSETS_BY_POSITION,
@@ -36,7 +36,8 @@ from .data import (
     PROCEDURES,
     PROVINCE,
 )
-from .followup import load_demo_followup
+from .followup import load_demo_followup, load_demo_unit_scores
+from .papi import load_demo_papi
 
 DEMO_MONTHS = 12
 BASE_LOGIT = 1.1  # about 75% satisfied on a typical criterion
@@ -51,12 +52,16 @@ class DemoReport:
     logins: list[tuple[str, str, str, str]] = field(default_factory=list)
     responses: int = 0
     survey_url: str = ""
+    others: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """Human-readable summary for the command line."""
         if self.already_loaded:
             return ["demo data already loaded (nothing changed)"]
         out = [f"demo province loaded: {self.responses} synthetic responses"]
+        if self.others:
+            out.append("also: " + ", ".join(f"{key} {n}" for key, n in self.others.items())
+                       + " (PAPI: completed household interviews of the drawn sample)")
         out += [f"login {role:13s} {email}  password: {pw}  unit: {unit}"
                 for role, email, pw, unit in self.logins]
         if self.survey_url:
@@ -119,6 +124,8 @@ def synthetic_answers(definition: survey_defs.SurveyDefinition, logit: float,
     every other coded question answered at random, skip logic applied by validation."""
     spec = definition.scoring_spec()
     scored: dict[str, float] = {}
+    if spec.get("method") == "sipas" and spec.get("overall_item"):
+        scored[spec["overall_item"]] = 1 / (1 + math.exp(-logit))
     position = 0
     for element in spec.get("elements", []):
         for item in element["criteria"]:
@@ -149,8 +156,10 @@ def synthetic_answers(definition: survey_defs.SurveyDefinition, logit: float,
 
 
 def _load_responses(session: Session, communes: list[Unit], fields: dict[str, ProcedureField],
-                    months: list[str], total: int, rng: np.random.Generator) -> int:
-    version_id, definition = _sipas_version(session)
+                    months: list[str], total: int, rng: np.random.Generator,
+                    survey_key: str = "sipas") -> int:
+    version_id, definition = _version(session, survey_key)
+    onestop = definition.scoring_spec().get("method") == "onestop"
     by_code = {c[0]: c for c in COMMUNES}
     weights = np.array([by_code[u.code][4] for u in communes])
     field_codes = [f[0] for f in FIELDS]
@@ -169,23 +178,56 @@ def _load_responses(session: Session, communes: list[Unit], fields: dict[str, Pr
         f_code = field_codes[int(rng.choice(len(field_codes), p=share))]
         _, _, _, _, _, offset, trend = by_code[unit.code]
         logit = BASE_LOGIT + offset + trend * month_index + FIELD_OFFSETS.get(f_code, 0.0)
+        context = {"procedure": fields[f_code].name_vi}
+        # Slow fields and weak units return more dossiers late (the receipt's token says so).
+        on_time = bool(rng.random() < 1 / (1 + math.exp(-(2.2 + offset
+                                                           + FIELD_OFFSETS.get(f_code, 0.0)))))
+        answers = (onestop_answers(definition, logit, rng, context) if onestop
+                   else synthetic_answers(definition, logit, rng, context))
         rows.append(Response(
             public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
             survey_version_id=version_id, unit_id=unit.id, counter_id=counter.id,
-            field_id=fields[f_code].id, period=months[month_index], channel="demo",
-            on_time=bool(rng.random() < 0.92), language="vi",
-            answers=synthetic_answers(definition, logit, rng,
-                                      {"procedure": fields[f_code].name_vi})))
+            field_id=fields[f_code].id, period=months[month_index],
+            channel="dossier" if onestop else "demo", on_time=on_time, language="vi",
+            answers=answers))
     session.add_all(rows)
     return len(rows)
 
 
-def _sipas_version(session: Session) -> tuple[int, survey_defs.SurveyDefinition]:
+def onestop_answers(definition: survey_defs.SurveyDefinition, logit: float,
+                    rng: np.random.Generator, context: dict[str, object]) -> dict[str, Any]:
+    """A one-stop rating after a dossier: the overall rating (with a reason when not
+    satisfied) and the citizen-rated indicators, better with ``logit``."""
+    good = 1 / (1 + math.exp(-logit))
+    spec = definition.scoring_spec()
+    answers: dict[str, Any] = {}
+    overall = 2 if rng.random() < good * 0.45 else (1 if rng.random() < good else 0)
+    answers[spec["overall_item"]] = overall
+    if overall == 0 and spec.get("reason_item"):
+        answers[spec["reason_item"]] = str(rng.choice(ONESTOP_REASONS))
+    for ind in spec["indicators"]:
+        if ind["supplied_by"] != "citizen":
+            continue
+        by_points = {int(p): int(code) for code, p in ind["points"].items()}
+        points = 2 if rng.random() < good * 0.6 else (1 if rng.random() < good else 0)
+        answers[ind["item"]] = by_points[points]
+    clean, errors = survey_defs.validate_answers(definition, answers, context=context)
+    if errors:
+        raise RuntimeError(f"demo one-stop answers do not validate: {errors[:3]}")
+    return clean
+
+
+ONESTOP_REASONS = ("Phải đi lại nhiều lần mới xong hồ sơ.",
+                   "Trả kết quả chậm hơn ngày hẹn.",
+                   "Không được hướng dẫn rõ phải bổ sung giấy tờ gì.")
+
+
+def _version(session: Session, survey_key: str) -> tuple[int, survey_defs.SurveyDefinition]:
     from ..survey_versions import latest_version, load_version
 
-    version = latest_version(session, "sipas")
+    version = latest_version(session, survey_key)
     if version is None:
-        raise RuntimeError("the SIPAS definition is not published")
+        raise RuntimeError(f"the {survey_key} definition is not published")
     return version.id, load_version(version)
 
 
@@ -204,12 +246,26 @@ def load_demo(session: Session, config: Mapping[str, Any], *, responses: int = 3
     _load_dossier_counts(session, communes, fields, months, rng)
     session.flush()
     count = _load_responses(session, communes, fields, months, responses, rng)
+    # The other instruments: one-stop ratings from dossier receipts over the same months,
+    # SIPAS 2017 (QĐ 2640) in the year before them for comparison, PAPI through fieldwork.
+    ratings = _load_responses(session, communes, fields, months, responses // 2, rng,
+                              "onestop")
+    earlier = [str(p) for p in parse_period(months[0]).previous().recent(DEMO_MONTHS)]
+    _load_dossier_counts(session, communes, fields, earlier, rng)
+    sipas_2017 = _load_responses(session, communes, fields, earlier, responses // 3, rng,
+                                 "sipas_2017")
     comments = load_demo_followup(session, communes, months, rng)
+    entered = load_demo_unit_scores(session, communes, months)
     audit.record(session, "demo.load", detail={"responses": count, "seed": seed,
-                                               "comments": comments})
+                                               "comments": comments, "onestop": ratings,
+                                               "sipas_2017": sipas_2017,
+                                               "onestop_unit_scores": entered})
+    session.commit()
+    interviews = load_demo_papi(session, int(months[-1][:4]) - 1, seed)
     session.commit()
 
-    report = DemoReport(responses=count)
+    report = DemoReport(responses=count, others={"onestop": ratings, "sipas_2017": sipas_2017,
+                                                 "papi": interviews})
     password = f"demo-{secrets.token_hex(4)}"
     for role, email, unit_code in (
         (Role.ADMIN, "admin@demo.hailong", None),

@@ -192,20 +192,26 @@ def _sipas_derived(definition: survey_defs.SurveyDefinition,
     codes = ", ".join(str(c) for c in spec["satisfied_codes"])
     excluded = ", ".join(str(c) for c in spec["excluded_codes"]) or "-"
     out = []
-    for element in spec["elements"]:
-        for item in element["criteria"]:
-            q = definition.answer_question(item)
-            row = next((r for r in q.rows if f"{q.id}.{r.id}" == item), None)
-            label = dict(row.label) if row else dict(q.label)
-            out.append(Variable(
-                safe_name(f"sat_{item}"),
-                {lang: f"Hài lòng (mức {codes}): {text}" if lang == "vi"
-                 else f"Satisfied (codes {codes}): {text}" for lang, text in label.items()},
-                "derived", values=YES_NO, source=item, note=f"ratio:{item}",
-                question={"vi": f"1 nếu mã {codes}; 0 nếu mã hợp lệ khác; trống nếu không trả "
-                                f"lời hoặc mã loại trừ ({excluded})",
-                          "en": f"1 if code {codes}; 0 if another valid code; missing if not "
-                                f"answered or an excluded code ({excluded})"}))
+    # Every ratio the indices use: criteria, the elements' own satisfaction questions (when the
+    # element index is read from them) and the overall question.
+    items = [c for e in spec["elements"] for c in e["criteria"]]
+    if spec.get("element_method") == "element_question":
+        items += [e["satisfaction_item"] for e in spec["elements"] if e.get("satisfaction_item")]
+    if spec.get("overall_item"):
+        items.append(spec["overall_item"])
+    for item in dict.fromkeys(items):
+        q = definition.answer_question(item)
+        row = next((r for r in q.rows if f"{q.id}.{r.id}" == item), None)
+        label = dict(row.label) if row else dict(q.label)
+        out.append(Variable(
+            safe_name(f"sat_{item}"),
+            {lang: f"Hài lòng (mức {codes}): {text}" if lang == "vi"
+             else f"Satisfied (codes {codes}): {text}" for lang, text in label.items()},
+            "derived", values=YES_NO, source=item, note=f"ratio:{item}",
+            question={"vi": f"1 nếu mã {codes}; 0 nếu mã hợp lệ khác; trống nếu không trả "
+                            f"lời hoặc mã loại trừ ({excluded})",
+                      "en": f"1 if code {codes}; 0 if another valid code; missing if not "
+                            f"answered or an excluded code ({excluded})"}))
     for element in spec["elements"]:
         out.append(Variable(safe_name(f"score_{element['id']}"),
                             {lang: f"Điểm yếu tố: {t}" if lang == "vi" else f"Element score: {t}"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import survey_defs
-from analysis.scoring.composite import build_composite
+from analysis.scoring.composite import answer_items, build_composite
 
 from .labels import Variable
 from .script_r import r_script
@@ -34,7 +34,8 @@ def composite_rows(definition: survey_defs.SurveyDefinition,
     spec = definition.scoring_spec()
     if spec.get("method") is None:
         return []
-    empty = pd.DataFrame({aid: pd.Series(dtype=float) for aid in definition.answer_ids()})
+    names = [*definition.answer_ids(), *answer_items(spec)]
+    empty = pd.DataFrame({aid: pd.Series(dtype=float) for aid in dict.fromkeys(names)})
     comp = build_composite(empty, spec)
     var_of = {v.note.split(":", 1)[1]: v.name for v in variables
               if v.role == "derived" and v.note.startswith("ratio:")}

@@ -96,13 +96,16 @@ def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
 @click.option("--name", required=True)
 @click.option("--seed", type=click.IntRange(min=0), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--survey", default=None, help="Survey whose unit pages read the answers (papi).")
+@click.option("--period", default=None, help="Period of those figures, e.g. 2026.")
 @with_appcontext
 def sample_draw_design(areas: str, persons: str, design: str, name: str, seed: int,
-                       out: str) -> None:
+                       out: str, survey: str | None, period: str | None) -> None:
     """Draw a multi-stage sample (e.g. the PAPI design) and write it to OUT."""
     try:
         drawn = draw_design_sample(get_session(), area_frame=areas, person_frame=persons,
-                                   design=design, name=name, seed=seed)
+                                   design=design, name=name, seed=seed, survey=survey,
+                                   period=period)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return

@@ -17,6 +17,7 @@ from analysis.sampling import MultiStageDesign, draw_multistage, draw_stratified
 from webapp.audit import record
 from webapp.fieldwork.frames import frame_table, latest_frame
 from webapp.models import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame, User
+from webapp.periods import PeriodError, parse_period
 
 DESIGN_COLUMNS = ["stratum", "psu", "prob", "base_weight", "role", "replacement_rank"]
 
@@ -77,8 +78,19 @@ def draw_sample(session: Session, *, frame_name: str, name: str | None, method: 
 
 
 def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, design: str,
-                       name: str, seed: int) -> DrawnSample:
-    """Draw a multi-stage sample (design file) of persons; members are person-frame units."""
+                       name: str, seed: int, survey: str | None = None,
+                       period: str | None = None) -> DrawnSample:
+    """Draw a multi-stage sample (design file) of persons; members are person-frame units.
+
+    ``survey`` and ``period`` (e.g. ``papi``, ``2026``) say which survey's figures the answers
+    feed: the unit pages of that survey and period read them (:mod:`.indices`)."""
+    if (survey is None) != (period is None):
+        raise SampleError("give both --survey and --period, or neither")
+    if period is not None:
+        try:
+            period = str(parse_period(period))
+        except PeriodError as exc:
+            raise SampleError(f"--period: {exc}") from None
     try:
         areas = latest_frame(session, area_frame)
         people = latest_frame(session, person_frame)
@@ -95,6 +107,8 @@ def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, 
         raise SampleError(f"design {spec.name!r} has no person stage")
     parameters = {"design": spec.name, "area_frame": area_frame,
                   "area_version": areas.version, "person_version": people.version}
+    if survey is not None:
+        parameters.update(survey=survey, period=period)
     return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons)
 
 

@@ -13,6 +13,7 @@ from .fieldwork import (
 from .followup import ActionPlan, UnitPublication
 from .integration import ApiKey
 from .jobs import BlobChunk, Job, JobFile, JobStatus
+from .onestop import OnestopUnitScore
 from .par_index import (
     ActionPlanOwner,
     Assessment,
@@ -57,6 +58,7 @@ __all__ = [
     "FieldSample",
     "FrameContact",
     "FrameUnit",
+    "OnestopUnitScore",
     "Procedure",
     "ProcedureField",
     "Response",

@@ -37,7 +37,11 @@ def default_period(session: Session, survey_key: str, today: dt.date | None = No
     the survey has no answer at all."""
     latest = latest_month(session, survey_key)
     if latest is None:
-        return None
+        # A household survey (PAPI) has no responses: its period is its latest sample's.
+        from ..fieldwork.indices import field_periods
+
+        fielded = field_periods(session, survey_key)
+        return fielded[-1] if fielded else None
     today = today or dt.date.today()
     current = f"{today.year:04d}-{today.month:02d}"
     last = parse_period(latest)

@@ -6,7 +6,9 @@ database, :mod:`.stat_cells`, turned into results by ``analysis.cell_stats`` thr
 who chose the scale's strongest wish (``TOP_CODE``, "Rất nhiều") among those who answered it,
 with hailong's default weights, the corrected linearised variance and the default interval. So
 the page, its roll-ups and the API share one computation. A question counts as the expectations
-question when it is a grid on a priority scale (``EXPECTATION_SCALES``).
+question when it is a grid on a priority scale (``EXPECTATION_SCALES``). The 2017 form asks
+instead to pick up to three improvement areas (a multiple choice on ``CHOICE_SCALES``): each
+area is then the share of citizens who picked it among those who answered the question.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 import survey_defs
 
 EXPECTATION_SCALES = ("priority3",)
+CHOICE_SCALES = ("expectations",)
 TOP_CODE = 3
 
 
@@ -36,17 +39,32 @@ class Expectation:
 
 
 def expectation_rows(definition: survey_defs.SurveyDefinition) -> list[tuple[str, dict[str, str]]]:
-    """Answer ids and labels of the expectations grid, if the survey has one."""
-    return [(f"{q.id}.{row.id}", row.label) for q in definition.questions
+    """Answer ids and labels of the expectations grid (or of the pick-up-to-N question's
+    choices, as ``question#code``), if the survey has one."""
+    grid = [(f"{q.id}.{row.id}", row.label) for q in definition.questions
             if q.type == "grid" and q.scale in EXPECTATION_SCALES for row in q.rows]
+    if grid:
+        return grid
+    return [(f"{q.id}#{choice.code}", choice.label) for q in definition.questions
+            if q.type == "multiple" and q.scale in CHOICE_SCALES
+            for choice in definition.scales[q.scale].choices]
 
 
-def expectation_spec(definition: survey_defs.SurveyDefinition) -> dict[str, Any] | None:
-    """The expectations grid as a scoring block (one share per row), or None without one."""
+def expectation_kind(definition: survey_defs.SurveyDefinition) -> str | None:
+    """``"grid"`` (wanted very much), ``"choice"`` (picked among up to N) or None."""
     rows = expectation_rows(definition)
     if not rows:
         return None
-    return {"method": "sipas", "satisfied_codes": [TOP_CODE], "excluded_codes": [],
+    return "choice" if "#" in rows[0][0] else "grid"
+
+
+def expectation_spec(definition: survey_defs.SurveyDefinition) -> dict[str, Any] | None:
+    """The expectations as a scoring block (one share per row or choice), or None."""
+    rows = expectation_rows(definition)
+    if not rows:
+        return None
+    top = [1] if expectation_kind(definition) == "choice" else [TOP_CODE]
+    return {"method": "sipas", "satisfied_codes": top, "excluded_codes": [],
             "element_method": "criterion_mean",
             "elements": [{"id": "expectations", "criteria": [a for a, _ in rows]}]}
 

@@ -19,8 +19,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from .. import shared_cache
+from ..fieldwork.indices import field_stamp
 from ..models import Unit
 from .indices_cache import data_stamp
+from .onestop import unit_score_stamp
 from .unit_report import UnitReport, build_unit_report
 
 TTL_SECONDS = 600
@@ -37,7 +39,8 @@ def _memo() -> OrderedDict[tuple[object, ...], tuple[float, UnitReport]]:
 def cached_report(session: Session, survey_key: str, period: str, unit: Unit,
                   language: str = "vi", *, trend: bool = True) -> UnitReport:
     """``build_unit_report`` with memoisation; raises what it raises."""
-    key = (survey_key, period, unit.code, language, trend, data_stamp(session))
+    key = (survey_key, period, unit.code, language, trend, data_stamp(session),
+           field_stamp(session), unit_score_stamp(session))
     memo, now = _memo(), time.monotonic()
     with _lock:
         hit = memo.get(key)

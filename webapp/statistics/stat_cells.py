@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from analysis.cell_stats import CellSums
-from analysis.scoring.composite import answer_items
+from analysis.scoring.composite import CHOSEN, answer_items
 
 from ..models import Response, StatCell, StatCellSet, SurveyVersion
 from .stat_cells_sql import LAG, NO_FIELD, build_in_database
@@ -63,6 +63,23 @@ def _number(value: object) -> float:
         return float(value)
     except ValueError:
         return np.nan
+
+
+ON_TIME = "on_time"  # an item read from the response's dossier flag, not from its answers
+
+
+def _value(answers: Mapping[str, Any], on_time: bool | None, item: str) -> float:
+    """An item's value as the scoring reads it: an answer, the dossier's on-time flag
+    (``on_time``) or whether a multiple-choice answer holds a code (``question#code``)."""
+    if item == ON_TIME:
+        return np.nan if on_time is None else float(bool(on_time))
+    if item not in answers and CHOSEN in item:
+        question, code = item.rsplit(CHOSEN, 1)
+        chosen = answers.get(question)
+        if not isinstance(chosen, list):
+            return np.nan
+        return float(any(_number(c) == float(code) for c in chosen))
+    return _number(answers.get(item))
 
 
 def _cell_set(session: Session, survey_key: str, print_: str) -> StatCellSet:
@@ -96,14 +113,14 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
     if late:
         wanted = wanted | Response.id.in_(late)
     query = (select(Response.id, Response.survey_version_id, Response.unit_id,
-                    Response.field_id, Response.period, Response.answers)
+                    Response.field_id, Response.period, Response.answers, Response.on_time)
              .where(wanted).order_by(Response.id))
     added, mark, seen = 0, cells.mark, set()
     result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for part in result.partitions(CHUNK):
         ids, units, fields, months = [], [], [], []
         values: list[list[float]] = [[] for _ in items]
-        for rid, version, unit_id, field_id, month, answers in part:
+        for rid, version, unit_id, field_id, month, answers, on_time in part:
             mark = max(mark, rid)
             seen.add(rid)
             if rid in recent or version not in versions:
@@ -113,7 +130,7 @@ def _new_rows(session: Session, survey_key: str, cells: StatCellSet, items: tupl
             fields.append(field_id or NO_FIELD)
             months.append(month)
             for column, item in zip(values, items, strict=True):
-                column.append(_number(answers.get(item)))
+                column.append(_value(answers, on_time, item))
         if ids:
             frame = pd.DataFrame({"unit": units, "field": fields, "month": months})
             for item, column in zip(items, values, strict=True):

@@ -36,7 +36,17 @@ def _literal(value: float) -> str:
 
 
 def _item(column: str) -> str:
-    """An answer as float8 (NULL unless a JSON number or a numeric string)."""
+    """An answer as float8 (NULL unless a JSON number or a numeric string); ``on_time`` is the
+    response's dossier flag and ``question#code`` whether a multiple choice holds the code
+    (as :func:`.stat_cells._value` reads them)."""
+    if column == "on_time":
+        return "CASE WHEN on_time THEN float8 '1' WHEN NOT on_time THEN float8 '0' END"
+    if "#" in column:
+        question, code = column.rsplit("#", 1)
+        key = "'" + question.replace("'", "''") + "'"
+        return (f"CASE WHEN jsonb_typeof(answers->{key}) = 'array' THEN CASE WHEN "
+                f"answers->{key} @> jsonb_build_array({int(code)}) THEN float8 '1' "
+                "ELSE float8 '0' END END")
     key = "'" + column.replace("'", "''") + "'"
     return (f"CASE jsonb_typeof(answers->{key}) WHEN 'number' THEN (answers->>{key})::float8 "
             f"WHEN 'string' THEN CASE WHEN answers->>{key} ~ '{_NUMBER}' "
@@ -54,6 +64,11 @@ def _ratio_sql(rule: tuple[Any, ...], code: str) -> tuple[str, str]:
         listed = ", ".join(_literal(c) for c in satisfied) or "NULL"
         y = f"CASE WHEN {x} AND {code} IN ({listed}) THEN float8 '1' ELSE float8 '0' END"
         return y, f"CASE WHEN {x} THEN float8 '1' ELSE float8 '0' END"
+    if rule[0] == "number":
+        _, _, lo, hi = rule
+        return (f"CASE WHEN {code} IS NOT NULL THEN least(greatest({code}, {_literal(lo)}), "
+                f"{_literal(hi)}) ELSE float8 '0' END",
+                f"CASE WHEN {code} IS NOT NULL THEN float8 '1' ELSE float8 '0' END")
     _, _, values = rule
     whens = " ".join(f"WHEN {_literal(c)} THEN {_literal(v)}" for c, v in values)
     listed = ", ".join(_literal(c) for c, _ in values) or "NULL"

@@ -75,9 +75,11 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
     faint = _("few answers: uncertain")
     out: dict[str, Markup] = {}
     criteria = tuple(bar_of(f.label, f) for f in report.criteria)
+    # One-stop indicators are TT 01 points (0-2), not shares like the headline.
+    points = charts.Scale(0.0, 2.0, False) if report.method == "onestop" else None
     if criteria and "criteria" in sections:
         out["criteria"] = charts.interval_chart(
-            criteria, fitted(criteria, scale),
+            criteria, points or fitted(criteria, scale),
             _("Criteria from weakest to strongest, with 95%% intervals"),
             _span(criteria, scale), faint_label=faint)
     main = report.main

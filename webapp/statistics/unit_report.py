@@ -23,20 +23,37 @@ import survey_defs
 from analysis.compare import bh_flags, period_change, quartile_groups
 from analysis.errors import AnalysisError
 
+from ..fieldwork.indices import field_periods, field_results
 from ..i18n import translated
 from ..models import Unit
 from ..periods import Period, parse_period
 from ..survey_versions import latest_version, load_version
 from ..unit_tree import subtree_ids
-from .expectations import Expectation, rank_from_results
+from .expectations import Expectation, expectation_kind, rank_from_results
 from .indices import IndexTable, IndicesError
 from .indices_cache import block_tables
 from .microdata import load_dossier_counts
 
-HEADLINE_LEVELS = ("overall", "total", "points_share")
-COMPONENT_LEVELS = ("element", "dimension")
+# The headline of each instrument as its official report gives it: the SIPAS index, the PAPI
+# total (8-80), the one-stop share of satisfied ratings (TT 01's 18-point total has a section of
+# its own, shown only where all nine indicators exist).
+HEADLINE_BY_METHOD = {"sipas": ("overall",), "papi": ("total",), "onestop": ("satisfied",)}
+HEADLINE_LEVELS = ("overall", "total", "satisfied")
+COMPONENT_LEVELS = ("element", "overall_item", "dimension", "subdimension", "contribution")
 CRITERION_LEVELS = ("criterion", "indicator")
 TREND_LENGTH = 6
+# What each level is measured in: a share of people (%), TT 01 points (0-2 per indicator) or a
+# PAPI score (1-10 per dimension, 8-80 for the total).
+POINT_LEVELS = ("indicator", "points")
+
+
+def value_unit(method: str | None, level: str) -> str:
+    """``"share"``, ``"points"`` or ``"score"``: how a figure of ``level`` is written."""
+    if method == "papi":
+        return "score"
+    if method == "onestop" and level in POINT_LEVELS:
+        return "points"
+    return "share"
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Figure:
     n_eff: float
     small_sample: bool
     suppressed: bool
+    unit: str = "share"
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,18 @@ class UnitReport:
     trend: list[tuple[str, Figure | None]] = field(default_factory=list)
     children: list[ChildFigure] = field(default_factory=list)
     expectations: list[Expectation] = field(default_factory=list)
+    expectations_kind: str | None = None
     scale: tuple[float, float] = (0.0, 1.0)
+    # PAPI: each dimension with its sub-dimensions (1-10) and their contributions.
+    subdimensions: list[tuple[Figure, list[tuple[Figure, Figure | None]]]] = field(
+        default_factory=list)
+    # One-stop: TT 01/2018's nine indicators and the 18-point total (module .onestop).
+    tt01: Any = None
+    field_survey: bool = False
+
+    def unit_of(self, level: str) -> str:
+        """How figures of ``level`` are written on this report (share, points, score)."""
+        return value_unit(self.method, level)
 
     @property
     def response_rate(self) -> float | None:
@@ -119,21 +148,33 @@ def _num(value: Any) -> float | None:
 
 def index_labels(definition: survey_defs.SurveyDefinition, language: str) -> dict[str, str]:
     """Index id → label in ``language`` (criteria from the grid rows, others from scoring)."""
-    labels: dict[str, str] = {"overall": {"vi": "Chỉ số chung", "en": "Overall index"}[
-        "en" if language == "en" else "vi"]}
+    en = language == "en"
+    labels: dict[str, str] = {
+        "overall": "Overall index" if en else "Chỉ số chung",
+        "total": "PAPI total (8-80)" if en else "Điểm PAPI tổng hợp (8-80)",
+        "satisfied": "Share of satisfied ratings" if en else "Tỷ lệ đánh giá hài lòng",
+        "points": "Points of the rated indicators" if en else "Điểm các chỉ số được đánh giá",
+        "points_share": "Share of the maximum points" if en else "Tỷ lệ điểm trên điểm tối đa",
+    }
     for question in definition.questions:
         for row in question.rows:
             labels[f"{question.id}.{row.id}"] = translated(row.label, language)
     spec = definition.scoring_spec()
+    if spec.get("method") == "sipas" and spec.get("overall_item"):
+        labels[spec["overall_item"]] = ("Satisfied overall (the overall question)" if en
+                                        else "Tỷ lệ hài lòng chung (câu hỏi chung)")
     for element in spec.get("elements", []):
         labels[element["id"]] = translated(element["label"], language)
     for dim in spec.get("dimensions", []):
         labels[dim["id"]] = translated(dim["label"], language)
         for sub in dim["subdimensions"]:
             labels[sub["id"]] = translated(sub["label"], language)
+            labels[f"{sub['id']}:contribution"] = labels[sub["id"]]
             for ind in sub["indicators"]:
-                labels[ind["id"]] = translated(ind["label"], language) or ind["id"]
-    for ind in spec.get("indicators", []):
+                # No label of its own: the question's wording, never the key.
+                labels[ind["id"]] = (translated(ind["label"], language) or translated(
+                    definition.answer_question(ind["item"]).label, language))
+    for ind in [*spec.get("indicators", []), *spec.get("unit_indicators", [])]:
         labels[ind["id"]] = translated(ind["label"], language) or ind["id"]
     return labels
 
@@ -147,12 +188,13 @@ def criterion_ids(definition: survey_defs.SurveyDefinition) -> list[str]:
     return ids + [i["id"] for i in spec.get("indicators", [])]
 
 
-def figure_of(row: pd.Series, labels: dict[str, str]) -> Figure:
+def figure_of(row: pd.Series, labels: dict[str, str], method: str | None = None) -> Figure:
     return Figure(index_id=row["index_id"], label=labels.get(row["index_id"], row["index_id"]),
                   level=row["index_level"], estimate=_num(row["estimate"]),
                   ci_low=_num(row["ci_low"]), ci_high=_num(row["ci_high"]), n=int(row["n"]),
                   n_eff=float(row["n_eff"]), small_sample=bool(row["small_sample"]),
-                  suppressed=bool(row["suppressed"]))
+                  suppressed=bool(row["suppressed"]),
+                  unit=value_unit(method, str(row["index_level"])))
 
 
 def unit_rows(results: pd.DataFrame, unit_code: str) -> pd.DataFrame:
@@ -177,37 +219,77 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     labels = index_labels(definition, language)
     current = parse_period(period)
     previous = current.previous()
+    method = spec.get("method")
     # Every period the page shows (trend, previous, current) in one pass over the statistics.
     periods = [str(p) for p in current.recent(TREND_LENGTH)] if trend else [str(previous),
                                                                         str(current)]
-    blocks = block_tables(session, survey_key, periods, unit.code)
     # The page shows the unit and its children only: keep their rows (a province's tables hold
     # every commune), so the many small look-ups below stay cheap.
-    shown = {unit.code, *session.scalars(select(Unit.code).where(Unit.parent_id == unit.id))}
+    shown_units = [unit, *session.scalars(select(Unit).where(Unit.parent_id == unit.id))]
+    shown = {u.code for u in shown_units}
+    blocks: dict[str, dict[str, IndexTable]]
+    field_survey = bool(field_periods(session, survey_key))
+    if field_survey:
+        # A household survey (PAPI): design-based figures from the field sample's answers.
+        blocks = {"indices": {}}
+        for p in periods:
+            rows, answers = field_results(session, survey_key, p, spec, shown_units)
+            blocks["indices"][p] = IndexTable(survey_key, p, rows, answers)
+    else:
+        blocks = block_tables(session, survey_key, periods, unit.code)
     tables = {p: _only(t, shown) for p, t in blocks["indices"].items()}
     now = tables[str(current)]
     ids = subtree_ids(session, unit.id)
     dossiers = load_dossier_counts(session, current, ids)
-    report = UnitReport(survey=survey_key, method=spec.get("method"), period=str(current),
+    responses = now.responses
+    if field_survey and not now.results.empty:
+        mine = unit_rows(now.results, unit.code)
+        responses = int(mine["n_responses"].max()) if not mine.empty else 0
+    report = UnitReport(survey=survey_key, method=method, period=str(current),
                         previous_period=str(previous), unit_code=unit.code,
-                        responses=now.responses, dossiers=int(dossiers["count"].sum()))
-    if spec.get("method") == "papi":
+                        responses=responses,
+                        dossiers=0 if field_survey else int(dossiers["count"].sum()),
+                        field_survey=field_survey)
+    if method == "papi":
         report.scale = tuple(spec["total_range"])  # type: ignore[assignment]
     rows = unit_rows(now.results, unit.code)
-    figures = [figure_of(r, labels) for _, r in rows.iterrows()]
-    report.headline = [f for f in figures if f.level in HEADLINE_LEVELS]
+    figures = [figure_of(r, labels, method) for _, r in rows.iterrows()]
+    heads = HEADLINE_BY_METHOD.get(str(method), HEADLINE_LEVELS)
+    report.headline = sorted((f for f in figures if f.level in heads),
+                             key=lambda f: heads.index(f.level))
     report.components = [f for f in figures if f.level in COMPONENT_LEVELS]
     report.criteria = sorted((f for f in figures if f.level in CRITERION_LEVELS),
                              key=lambda f: (f.estimate is None, f.estimate or 0.0))
+    if method == "papi":
+        report.subdimensions = _subdimensions(spec, {f.index_id: f for f in figures})
+    if method == "onestop":
+        from .onestop import tt01_summary, unit_scores
+
+        report.tt01 = tt01_summary(spec, {f.index_id: f for f in figures},
+                                   unit_scores(session, unit.id, str(current)), language)
     pair = {str(previous): tables[str(previous)], str(current): now}
     report.changes = _changes(pair, str(current), str(previous), unit.code)
     report.children = _children(session, unit, now, labels, report, language)
     wishes = blocks.get("expectations", {}).get(str(current))
     if wishes is not None:
         report.expectations = rank_from_results(definition, unit_rows(wishes.results, unit.code))
+        report.expectations_kind = expectation_kind(definition)
     if trend:
         report.trend = _trend(current, unit.code, tables, labels, report)
     return report
+
+
+def _subdimensions(spec: dict[str, Any], by_id: dict[str, Figure]
+                   ) -> list[tuple[Figure, list[tuple[Figure, Figure | None]]]]:
+    out = []
+    for dim in spec.get("dimensions", []):
+        head = by_id.get(dim["id"])
+        if head is None:
+            continue
+        subs = [(by_id[sub["id"]], by_id.get(f"{sub['id']}:contribution"))
+                for sub in dim["subdimensions"] if sub["id"] in by_id]
+        out.append((head, subs))
+    return out
 
 
 def _only(table: IndexTable, codes: set[str]) -> IndexTable:
@@ -255,7 +337,8 @@ def _children(session: Session, unit: Unit, table: IndexTable, labels: dict[str,
         if rows.empty:
             continue
         name = translated({"vi": child.name_vi, "en": child.name_en or ""}, language)
-        out.append(ChildFigure(child.code, name, figure_of(rows.iloc[0], labels)))
+        out.append(ChildFigure(child.code, name, figure_of(rows.iloc[0], labels,
+                                                           report.method)))
     frame = pd.DataFrame([{"unit": c.code, "estimate": c.figure.estimate,
                            "se": _se(heads, c.code, main.index_id)} for c in out])
     try:
@@ -285,5 +368,6 @@ def _trend(current: Period, unit_code: str, tables: dict[str, IndexTable],
         key = str(period)
         rows = unit_rows(tables[key].results, unit_code)
         rows = rows[rows["index_id"] == index_id] if not rows.empty else rows
-        out.append((key, figure_of(rows.iloc[0], labels) if not rows.empty else None))
+        out.append((key, figure_of(rows.iloc[0], labels, report.method)
+                      if not rows.empty else None))
     return out

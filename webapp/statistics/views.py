@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -16,6 +17,7 @@ from flask import (
 )
 from flask import Response as FlaskResponse
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -25,13 +27,15 @@ from ..auth.access import can_act, current_user, login_required, require_unit, v
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_engine, get_session
+from ..fieldwork.indices import field_periods
 from ..jobs import blobs
 from ..jobs.queue import tidy
 from ..models import JobStatus, Unit, User
 from ..periods import PeriodError, parse_period
-from ..survey_versions import default_survey, survey_keys
+from ..survey_versions import default_survey, latest_version, load_version, survey_keys
 from .default_period import default_period
 from .indices import IndicesError
+from .onestop import UnitScoreError, save_unit_scores
 from .report_cache import cached_report
 from .report_jobs import find_or_start, report_request
 from .report_xlsx import report_workbook
@@ -93,7 +97,7 @@ def unit_page(code: str) -> str:
                            period=period, surveys=survey_keys(session),
                            charts=unit_charts(report), can_act=can_act(user),
                            children=ranked_children(report),
-                           latest=latest_month(session, survey),
+                           latest=_latest(session, survey),
                            suppress_below=SUPPRESS_BELOW)
 
 
@@ -146,3 +150,43 @@ def _report_from_job(session: Session, user: User, wanted: dict[str, Any],
         page.headers["Refresh"] = "2"
     return page
 
+
+@bp.post("/units/<code>/onestop-scores")
+@login_required
+def onestop_scores(code: str) -> Response:
+    """Managers enter the unit-level one-stop indicators (TT 01/2018: 5, 8, 9) for a period."""
+    session = get_session()
+    user = current_user()
+    assert user is not None
+    unit = require_unit(session, user, code)
+    if not can_act(user):
+        abort(403)
+    survey, period = request.args.get("survey", ""), request.args.get("period", "")
+    version = latest_version(session, survey) if survey else None
+    spec = load_version(version).scoring_spec() if version else {}
+    if spec.get("method") != "onestop" or not period:
+        abort(404)
+    try:
+        parse_period(period)
+    except PeriodError as exc:
+        abort(400, str(exc))
+    values = {i["id"]: request.form.get(i["id"], "") for i in spec.get("unit_indicators", [])}
+    try:
+        changed = save_unit_scores(session, unit, period, spec, values, user.id)
+    except UnitScoreError:
+        flash(_("Points must be 0, 1 or 2 (or not entered); nothing was saved."), "error")
+    else:
+        flash(_("The points are saved.") if changed else _("Nothing changed."), "info")
+    return redirect(url_for("dashboard.unit_page", code=unit.code, survey=survey,
+                            period=period) + "#h-tt01")
+
+
+def _latest(session: Session, survey: str) -> str | None:
+    """The latest month the period picker offers: of responses, else of a field sample."""
+    latest = latest_month(session, survey)
+    if latest is None:
+        fielded = field_periods(session, survey)
+        if fielded:
+            last = parse_period(fielded[-1])
+            return f"{last.year:04d}-{last.last_month:02d}"
+    return latest
