@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as FlaskResponse
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -51,8 +51,26 @@ def counters(code: str) -> str:
     rows = list(session.scalars(select(Counter).where(Counter.unit_id == unit.id)
                                 .order_by(Counter.code)))
     return render_template("counters/counters.html", unit=unit, counters=rows,
+                           below=units_below(session, unit),
+                           parent_visible=unit.parent_id is not None
+                           and can_see(session, user, unit.parent_id),
                            formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
                            is_admin=user.role is Role.ADMIN)
+
+
+def units_below(session: Session, unit: Unit) -> list[tuple[Unit, int]]:
+    """The units directly below ``unit``, each with the number of counters in its subtree
+    (a province reaches its communes' counters through them)."""
+    from ..unit_tree import subtree_ids
+
+    out = []
+    for child in session.scalars(select(Unit).where(Unit.parent_id == unit.id)
+                                 .order_by(Unit.code)):
+        ids = subtree_ids(session, child.id)
+        count = session.scalar(select(func.count(Counter.id))
+                               .where(Counter.unit_id.in_(ids))) or 0
+        out.append((child, int(count)))
+    return out
 
 
 @bp.get("/counters/<int:counter_id>/poster.<fmt>")

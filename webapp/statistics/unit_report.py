@@ -199,8 +199,7 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
     report.components = [f for f in figures if f.level in COMPONENT_LEVELS]
     report.criteria = sorted((f for f in figures if f.level in CRITERION_LEVELS),
                              key=lambda f: (f.estimate is None, f.estimate or 0.0))
-    pair = {str(previous): tables[str(previous)], str(current): now}
-    report.changes = _changes(pair, str(current), str(previous), unit.code)
+    report.changes = changes_between(tables, str(current), str(previous), unit.code)
     report.children = _children(session, unit, now, labels, report, language)
     wishes = blocks.get("expectations", {}).get(str(current))
     if wishes is not None:
@@ -217,13 +216,16 @@ def _only(table: IndexTable, codes: set[str]) -> IndexTable:
     return IndexTable(table.survey, table.period, rows, table.responses)
 
 
-def _changes(tables: dict[str, IndexTable], current: str, previous: str,
-             unit_code: str) -> dict[str, Change]:
-    frames = [unit_rows(t.results, unit_code) for t in tables.values()
+def changes_between(tables: dict[str, IndexTable], current: str, previous: str,
+                    unit_code: str) -> dict[str, Change]:
+    """Each index of ``unit_code`` from ``previous`` to ``current`` (``tables`` keyed by
+    period), flagged clear with Benjamini-Hochberg over the unit's indices."""
+    pair = {p: tables[p] for p in (previous, current) if p in tables}
+    frames = [unit_rows(t.results, unit_code) for t in pair.values()
               if not t.results.empty]
     if len(frames) < 2:
         return {}
-    scope = unit_rows(tables[current].results, unit_code)
+    scope = unit_rows(pair[current].results, unit_code)
     if scope.empty:
         return {}
     # Only this unit's rows: the flags below are computed over its indices, not across units.
