@@ -9,7 +9,14 @@ from werkzeug.wrappers import Response
 
 from analysis.unit_stats import SUPPRESS_BELOW
 
-from ..auth.access import can_act, can_see, current_user, login_required, require_unit, visible_unit_ids
+from ..auth.access import (
+    can_act,
+    can_see,
+    current_user,
+    login_required,
+    require_unit,
+    visible_unit_ids,
+)
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_session
