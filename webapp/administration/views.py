@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .. import audit
+from .. import audit, once
 from ..auth.access import current_user, role_required
 from ..auth.staff_units import visible_units
 from ..csv_input import ImportRejected
@@ -81,11 +81,17 @@ def create_user_view() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(user_form=form, status=400)
     me = current_user()
+    if not once.claim(get_session(), once.posted_token()):
+        get_session().rollback()
+        flash(once.already_saved() + " " + _("If its password was not seen, deactivate the "
+                                             "account and create it again."), "info")
+        return redirect(url_for("admin.index"))
     try:
         user, password = create_user(get_session(), email=form.email.data, role=form.role.data,
                                      unit_code=form.unit.data or None,
                                      password=form.password.data or None)
     except UserError as exc:
+        get_session().rollback()
         flash(str(exc), "error")
         return _page(user_form=form, status=400)
     audit.record(get_session(), "users.create_by_admin", target=user.email,

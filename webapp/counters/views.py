@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from ..administration.forms import ConfirmForm
 from ..auth.access import can_see, current_user, require_unit, role_required
+from .. import once
 from ..codes import attachment
 from ..db import get_session
 from ..edit_pages import editor_id, flash_refused, unit_or_404
@@ -101,6 +102,10 @@ def add_counter(code: str) -> Response:
     form = CounterForm(prefix="new")
     if not form.validate_on_submit():
         flash_refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
+        return redirect(url_for("counters.counters", code=code), 303)
+    if not once.claim(session, once.posted_token()):
+        session.rollback()
+        flash(once.already_saved(), "info")
         return redirect(url_for("counters.counters", code=code), 303)
     try:
         create_counter(session, unit, code=form.code.data or "", name_vi=form.name_vi.data or "",

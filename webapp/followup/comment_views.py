@@ -19,6 +19,7 @@ from ..auth.access import (
     role_required,
     visible_unit_ids,
 )
+from .. import once
 from ..db import get_session
 from ..models import Comment, Role, User
 from ..respond.contacts import contact_of, may_see_contact
@@ -132,11 +133,16 @@ def follow_up(comment_id: int) -> Response | str:
                                assignee=assignee, holder=session.get(User,
                                                                      comment.assigned_to_id),
                                form=form, args=inbox_args())
+    if not once.claim(session, once.posted_token()):
+        session.rollback()
+        flash(once.already_saved(), "info")
+        return _back()
     try:
         service.follow_up(session, comment, action=form.action.data or "", user_id=user.id,
                           reply=form.reply.data, assignee=assignee,
                           contact_handed_over=handover)
     except service.CommentError as exc:
+        session.rollback()
         flash(str(exc), "error")
     else:
         flash(_("Saved."), "info")

@@ -11,6 +11,7 @@ from .fieldwork import (
     SamplingFrame,
 )
 from .followup import ActionPlan, UnitPublication
+from .forms import FormSubmission
 from .integration import ApiKey
 from .par_index import (
     ActionPlanOwner,
@@ -48,6 +49,7 @@ __all__ = [
     "DossierCount",
     "DossierToken",
     "FieldAnswer",
+    "FormSubmission",
     "FieldInterview",
     "FieldSample",
     "FrameContact",
