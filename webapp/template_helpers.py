@@ -10,9 +10,9 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask import has_request_context
-from markupsafe import Markup
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from . import once
 from .auth.access import current_user

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..administration.forms import ConfirmForm
 from ..auth.access import can_see, current_user, require_unit, role_required
-from .. import once
 from ..codes import attachment
 from ..db import get_session
 from ..edit_pages import editor_id, flash_refused, unit_or_404

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..auth.access import (
     can_act,
     current_user,
@@ -15,7 +16,6 @@ from ..auth.access import (
     require_unit,
     role_required,
 )
-from .. import once
 from ..db import get_session
 from ..models import ActionPlan, Role
 from ..periods import PeriodError, parse_period
@@ -84,8 +84,9 @@ def action_plans(code: str) -> str | Response:
             try:
                 plans.create_action_plan(
                     session, unit=unit, survey_key=survey, index_id=form.index_id.data,
-                    baseline_period=plans.baseline_for(period), owner=form.owner.data, deadline=form.deadline.data,
-                    description=form.description.data, user_id=user.id)
+                    baseline_period=plans.baseline_for(period), owner=form.owner.data,
+                    deadline=form.deadline.data, description=form.description.data,
+                    user_id=user.id)
             except plans.ActionPlanError as exc:
                 session.rollback()
                 flash(str(exc), "error")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..auth.access import (
     can_act,
     can_see,
@@ -19,7 +20,6 @@ from ..auth.access import (
     role_required,
     visible_unit_ids,
 )
-from .. import once
 from ..db import get_session
 from ..models import Comment, Role, User
 from ..respond.contacts import contact_of, may_see_contact
