@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from analysis.units import unit_results
 from tests.webapp.staff_helpers import PERIOD, USERS, World, build_world, login
-from webapp.models import Unit
+from webapp.models import Unit, User
 from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
 from webapp.survey_versions import latest_version, load_version
 from webapp.unit_tree import subtree_ids
@@ -106,3 +106,28 @@ def test_counters__province_reaches_its_units_counters(client: FlaskClient, worl
     assert "Xã An" in html and "2 quầy" in html      # A's own counter and A1's
     child = client.get("/admin/units/A/counters").get_data(as_text=True)
     assert 'href="/admin/units/A1/counters"' in child and "Lên một cấp" in child
+
+
+def test_menu__fieldwork_only_with_assignments(app, session: Session,  # type: ignore[no-untyped-def]
+                                               tmp_path) -> None:
+    from tests.webapp.staff_helpers import csrf_token
+    from tests.webapp.test_fieldwork import households
+    from webapp.administration.users import create_user
+    from webapp.fieldwork.frames import import_frame
+    from webapp.fieldwork.samples import assign, draw_sample, get_sample
+
+    for email in ("a@example.org", "b@example.org"):
+        create_user(session, email=email, role="admin", password="fieldwork pass 17")
+    session.commit()
+    import_frame(session, households(tmp_path), name="hh")
+    drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=10, seed=1,
+                        strata="village")
+    first = session.scalar(select(User).where(User.email == "a@example.org"))
+    assign(session, get_sample(session, "s"), first, drawn.rows["psu"].tolist()[:2])
+    for email, offered in (("a@example.org", True), ("b@example.org", False)):
+        client = app.test_client()
+        client.post("/auth/login", data={"email": email, "password": "fieldwork pass 17",
+                                         "csrf_token": csrf_token(client)})
+        html = client.get("/staff/").get_data(as_text=True)
+        nav = html.split('<nav class="staff"')[1].split("</nav>")[0]
+        assert ('href="/staff/fieldwork/assignments"' in nav) == offered, email
