@@ -117,3 +117,12 @@ def test_comment_reply__double_submit__saved_once(client: FlaskClient, world: Wo
                              .where(AuditEntry.action.like("comments.%"),
                                     AuditEntry.target.like(f"%{cid}%")))
     assert replies == 1
+
+
+def test_comment_reply__empty__refused_in_vietnamese(client: FlaskClient, world: World) -> None:
+    login(client, "manager")
+    page = client.get("/staff/comments/?unit=A").get_data(as_text=True)
+    cid = world.comments["A"]
+    answer = client.post(f"/staff/comments/{cid}", data={
+        "csrf_token": token_in(page), "action": "reply", "reply": "  "}, follow_redirects=True)
+    assert "Câu trả lời đang trống" in answer.get_data(as_text=True)

@@ -52,6 +52,13 @@ def inbox_args() -> dict[str, str]:
     return {k: v for k in INBOX_ARGS if (v := request.args.get(k))}
 
 
+def _refusal(exc: service.CommentError) -> str:
+    """The service's refusal in the interface language."""
+    known = {"the reply is empty": _("The reply is empty: write it before saving it."),
+             "choose whom to assign the comment to": _("Choose whom to assign the comment to.")}
+    return known.get(str(exc), str(exc))
+
+
 def _back() -> Response:
     return redirect(url_for("comments.inbox", **inbox_args()))
 
@@ -143,7 +150,7 @@ def follow_up(comment_id: int) -> Response | str:
                           contact_handed_over=handover)
     except service.CommentError as exc:
         session.rollback()
-        flash(str(exc), "error")
+        flash(_refusal(exc), "error")
     else:
         flash(_("Saved."), "info")
     return _back()
