@@ -103,7 +103,7 @@ def test_counters__province_reaches_its_units_counters(client: FlaskClient, worl
     login(client, "admin")
     html = client.get("/admin/units/P/counters").get_data(as_text=True)
     assert 'href="/admin/units/A/counters"' in html and 'href="/admin/units/B/counters"' in html
-    assert "Xã An" in html and "2 quầy" in html      # A's own counter and A1's
+    assert "Xã An" in html and "số quầy: 2" in html      # A's own counter and A1's
     child = client.get("/admin/units/A/counters").get_data(as_text=True)
     assert 'href="/admin/units/A1/counters"' in child and "Lên một cấp" in child
 
