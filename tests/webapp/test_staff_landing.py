@@ -131,3 +131,12 @@ def test_menu__fieldwork_only_with_assignments(app, session: Session,  # type: i
         html = client.get("/staff/").get_data(as_text=True)
         nav = html.split('<nav class="staff"')[1].split("</nav>")[0]
         assert ('href="/staff/fieldwork/assignments"' in nav) == offered, email
+
+
+def test_unit_page__jump_links_to_the_comparison(client: FlaskClient, world: World) -> None:
+    login(client, "admin")
+    html = client.get(f"/staff/units/P?survey=sipas&period={PERIOD}").get_data(as_text=True)
+    toc = html.split('<nav class="toc"')[1].split("</nav>")[0]
+    assert 'href="#h-children"' in toc and 'href="#h-fix"' in toc
+    # Every jump lands on a heading of the page.
+    assert all(f'id="{target}"' in html for target in re.findall(r'href="#([^"]+)"', toc))
