@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 import survey_defs
@@ -107,6 +108,10 @@ def test_staff_pages__readable_at_360_and_1366(live_server: str, demo: str, sess
         page.goto(f"{live_server}/staff/units/{unit}/actions?survey={survey}")
         _check_page(page, width, forbidden, numbers=False)
         page.goto(f"{live_server}/staff/comments/?unit={unit}")
+        _check_page(page, width, forbidden, numbers=False)
+        # The follow-up form of a comment, opened: still no sideways scroll, still axe-clean.
+        page.locator("details.followup summary").first.click()
+        expect(page.locator("details.followup textarea").first).to_be_visible()
         _check_page(page, width, forbidden, numbers=False)
         page.goto(f"{live_server}/admin/units/{unit}/counters")
         _check_page(page, width, forbidden, numbers=False)

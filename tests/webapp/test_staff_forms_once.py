@@ -126,3 +126,17 @@ def test_comment_reply__empty__refused_in_vietnamese(client: FlaskClient, world:
     answer = client.post(f"/staff/comments/{cid}", data={
         "csrf_token": token_in(page), "action": "reply", "reply": "  "}, follow_redirects=True)
     assert "Câu trả lời đang trống" in answer.get_data(as_text=True)
+
+
+def test_api_key_create__double_submit__one_key(client: FlaskClient, world: World,
+                                                session: Session) -> None:
+    from webapp.models import ApiKey
+
+    login(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    form = page[page.index('action="/admin/apikeys"'):]
+    data = {"key-csrf_token": token_in(page), "once": _once(form), "key-name": "Cổng dịch vụ",
+            "key-unit": ""}
+    for _ in range(2):
+        assert client.post("/admin/apikeys", data=data).status_code == 302
+    assert _count(session, ApiKey) == 1

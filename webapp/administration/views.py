@@ -138,11 +138,17 @@ def create_key() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(key_form=form, status=400)
     me = current_user()
+    if not once.claim(get_session(), once.posted_token()):
+        get_session().rollback()
+        flash(once.already_saved() + " " + _("A key is shown only once: if it was not copied, "
+                                             "revoke it and create another."), "info")
+        return redirect(url_for("admin.index"))
     try:
         raw, key = create_api_key(get_session(), name=form.name.data,
                                   unit_code=form.unit.data or None,
                                   user_id=me.id if me else None)
     except ApiKeyError as exc:
+        get_session().rollback()
         flash(str(exc), "error")
         return _page(key_form=form, status=400)
     flash(_("Key %(prefix)s created. Copy it now, it is not shown again: %(key)s",
