@@ -41,11 +41,6 @@ def posted_token() -> str | None:
     return token if 0 < len(token) <= 64 else None
 
 
-def already_used(session: Session, token: str | None) -> bool:
-    """Whether ``token`` was already claimed (a committed earlier copy of the same form)."""
-    return token is not None and session.get(FormSubmission, token) is not None
-
-
 def claim(session: Session, token: str | None) -> bool:
     """Add ``token`` to the session's transaction; False when an earlier copy holds it (the
     caller then creates nothing). Committed together with the caller's record."""
