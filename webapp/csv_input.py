@@ -70,8 +70,16 @@ def _decode(data: bytes) -> tuple[str | None, ImportProblem | None]:
             "save it as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8)")
 
 
+def delimiter_of(text: str) -> str:
+    """The separator of a CSV text: ``;`` when its header row holds more semicolons than
+    commas (what Excel writes under a Vietnamese or other comma-decimal locale), else ``,``."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) -> CsvTable:
-    """Read ``path`` as UTF-8 CSV with the given columns; text is NFC-normalised and stripped."""
+    """Read ``path`` as UTF-8 CSV with the given columns; text is NFC-normalised and stripped.
+    The separator is a comma, or a semicolon when the header row is written with semicolons."""
     table = CsvTable()
     size = path.stat().st_size
     if size > MAX_IMPORT_BYTES:
@@ -83,7 +91,8 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
         table.problems.append(problem)
         return table
     assert text is not None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text),
+                        strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -12,7 +12,9 @@ from babel.numbers import format_decimal, format_percent
 from flask import has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
+from . import once
 from .auth.access import current_user
 from .models import Role
 from .periods import Period, PeriodError, parse_period
@@ -130,12 +132,18 @@ def period_choices(latest: str | None, months: int = 12, quarters: int = 6,
             "year": newest_first(Period.year_of(last.year), years)}
 
 
+def once_field() -> Markup:
+    """The hidden one-time token of a create form (see :mod:`webapp.once`)."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(once.FIELD,
+                                                                        once.new_token())
+
+
 def staff_template_helpers() -> dict[str, Any]:
     """What every template may call: the signed-in user, role names, number formats, periods."""
     return {"staff_user": current_user, "role_label": role_label, "pct": pct, "score": score,
             "number": number, "points": points, "value_in": value_in,
             "period_label": period_label, "survey_label": survey_label,
-            "date_label": date_label,
+            "date_label": date_label, "once_field": once_field,
             "period_choices": period_choices}
 
 

@@ -84,6 +84,14 @@ def _heading_and_chart(page, heading_id: str) -> bytes:  # type: ignore[no-untyp
 def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     """The Vietnamese walk: every screen the guide describes, checked and photographed."""
     language = "vi"
+    # The landing page: every unit of the province with its headline, for the default period.
+    page.goto(f"{base}/staff/")
+    landing = page.locator("table.landing").first
+    assert landing.locator("tbody tr").count() >= 10
+    assert "Xã Đắk Song" in landing.inner_text()
+    assert serious(page) == []
+    _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 820}),
+          "landing.png", language)
     unit = f"{base}/staff/units/LD?survey=sipas&period={period}"
     page.goto(unit)
     main = page.locator("main").inner_text()
@@ -155,6 +163,9 @@ def test_guide__province_manager_walks_the_demo(live_server: str, wide, demo) ->
 
 def _walk_english(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     """The same screens in English (the remedy recorded above is listed)."""
+    page.goto(f"{base}/staff/?lang=en")
+    _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 820}),
+          "landing.png", "en")
     page.goto(f"{base}/staff/units/LD?survey=sipas&period={period}&lang=en")
     assert "What to fix first" in page.locator("main").inner_text()
     for name, shot in (("unit-page.png", lambda: page.screenshot(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -91,7 +92,7 @@ def test_dossier_import__good_file_stored_bad_file_lists_problems(client: FlaskC
         "dossiers-csrf_token": _token(client),
         "dossiers-file": (io.BytesIO(bad), "bad.csv")}, content_type="multipart/form-data")
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "bad.csv:2" in html and "ZZ" in html
+    assert response.status_code == 400 and "bad.csv, dòng 2" in html and "ZZ" in html
 
 
 def test_poster__manager_downloads_svg(client: FlaskClient, world: World) -> None:
@@ -116,3 +117,55 @@ def test_units_import__new_commune_under_province(client: FlaskClient, world: Wo
     assert response.status_code == 302
     unit = session.scalar(select(Unit).where(Unit.code == "C"))
     assert unit is not None and unit.parent_id == world.units["P"]
+
+
+def _problems_section(html: str, which: str) -> str:
+    """The problems block shown beside the form of ``which`` (units or dossiers)."""
+    assert f'id="problems-{which}"' in html, "no problems beside the form"
+    block = html.split(f'id="problems-{which}"')[1].split("</div>")[0]
+    return re.sub(r"<[^>]+>", "", block)
+
+
+def test_units_import__semicolon_csv__read(client: FlaskClient, world: World,
+                                           session: Session) -> None:
+    from webapp.models import Unit
+
+    login(client, "admin")
+    # What Excel saves under a Vietnamese locale: semicolons, and a name with a comma.
+    csv = "code;name_vi;unit_type;parent_code\r\nC;Xã Cát, huyện Thử;commune;P\r\n".encode()
+    response = client.post("/admin/units", data={
+        "units-csrf_token": _token(client), "units-file": (io.BytesIO(csv), "units.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    unit = session.scalar(select(Unit).where(Unit.code == "C"))
+    assert unit is not None and unit.name_vi == "Xã Cát, huyện Thử"
+
+
+def test_units_import__problems_beside_the_form_in_vietnamese(client: FlaskClient,
+                                                              world: World) -> None:
+    login(client, "admin")
+    csv = b"code,name_vi,unit_type,parent_code\nC,,commune,ZZ\n"
+    response = client.post("/admin/units", data={
+        "units-csrf_token": _token(client), "units-file": (io.BytesIO(csv), "donvi.csv")},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    problems = _problems_section(html, "units")
+    assert "Chưa nhập gì: tệp có 2 lỗi." in problems
+    assert "donvi.csv, dòng 2, cột “name_vi”: đang để trống" in problems
+    assert "cột “parent_code”: không có đơn vị nào mang mã ZZ" in problems
+    assert "is empty" not in html and "unknown unit" not in html
+    # Beside the units form: before the next section, and the form posts to its own anchor.
+    assert html.index('id="problems-units"') < html.index('id="import-dossiers"')
+    assert 'action="/admin/units#import-units"' in html
+
+
+def test_dossier_import__missing_columns__named_in_vietnamese(client: FlaskClient,
+                                                             world: World) -> None:
+    login(client, "admin")
+    bad = b"unit|field|period|count\nA|HT|2026-05|120\n"
+    response = client.post("/admin/dossiers", data={
+        "dossiers-csrf_token": _token(client),
+        "dossiers-file": (io.BytesIO(bad), "counts.csv")}, content_type="multipart/form-data")
+    problems = _problems_section(response.get_data(as_text=True), "dossiers")
+    assert "thiếu cột bắt buộc; dòng tiêu đề phải có các cột unit, field, period, count" in problems

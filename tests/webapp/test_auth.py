@@ -112,3 +112,18 @@ def test_logout__post_with_csrf__ends_session(client: FlaskClient, world) -> Non
     response = client.post("/auth/logout", data={"csrf_token": token})
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 302
+
+
+def test_login__throttled__told_for_how_long_in_vietnamese(client: FlaskClient, world,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("webapp.auth.throttle.PER_CLIENT_AND_ACCOUNT", 2)
+    # 30 s into a 15-minute window: 870 s (14.5 minutes, said as 15) remain.
+    client.application.extensions["hailong.ratelimiter"] = MemoryRateLimiter(
+        b"test salt", clock=lambda: 1_800_000_030.0)
+    for _ in range(2):
+        _post_login(client, USERS["viewer"][0], "wrong password")
+    refused = _post_login(client, USERS["viewer"][0], PASSWORD)   # the right one, too late
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "870"
+    page = refused.get_data(as_text=True)
+    assert "15 phút" in page and "kể cả khi đúng mật khẩu" in page

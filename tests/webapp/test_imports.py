@@ -189,3 +189,14 @@ def test_import_units__code_outside_the_syntax__refused_with_line(session: Sessi
     message = str(info.value)
     assert "f.csv:3: column 'code':" in message and "f.csv:4: column 'parent_code':" in message
     assert session.query(Unit).count() == 0
+
+
+def test_read_csv__semicolons__read_like_commas(tmp_path: Path) -> None:
+    from webapp.csv_input import read_csv
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffunit;count\r\nA;12\r\nB, C;3\r\n".encode())
+    table = read_csv(path, ["unit", "count"])
+    assert table.problems == []
+    assert [r.values for r in table.rows] == [{"unit": "A", "count": "12"},
+                                              {"unit": "B, C", "count": "3"}]

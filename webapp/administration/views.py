@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .. import audit
+from .. import audit, once
 from ..auth.access import current_user, role_required
 from ..auth.staff_units import visible_units
 from ..csv_input import ImportRejected
 from ..db import get_session
+from ..import_messages import ShownProblem, shown_problems
 from ..models import ApiKey, Role, SurveyVersion, User
 from ..survey_versions import latest_version
 from ..template_helpers import role_label
@@ -46,7 +47,9 @@ def _forms() -> tuple[UserForm, ApiKeyForm, DossierImportForm]:
 
 
 def _page(user_form: UserForm | None = None, key_form: ApiKeyForm | None = None,
-          import_form: DossierImportForm | None = None, problems: list[str] | None = None,
+          import_form: DossierImportForm | None = None,
+          problems: list[ShownProblem] | None = None, problems_for: str = "",
+          units_form: DossierImportForm | None = None,
           status: int = 200) -> tuple[str, int]:
     session = get_session()
     forms = _forms()
@@ -61,8 +64,9 @@ def _page(user_form: UserForm | None = None, key_form: ApiKeyForm | None = None,
         in_force={v.survey_key: latest_version(session, v.survey_key).id  # type: ignore[union-attr]
                   for v in versions if v.retired_at is None},
         user_form=user_form or forms[0], key_form=key_form or forms[1],
-        import_form=import_form or forms[2], units_form=DossierImportForm(prefix="units"),
-        confirm=ConfirmForm(), problems=problems or [],
+        import_form=import_form or forms[2],
+        units_form=units_form or DossierImportForm(prefix="units"),
+        confirm=ConfirmForm(), problems=problems or [], problems_for=problems_for,
     ), status
 
 
@@ -81,11 +85,17 @@ def create_user_view() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(user_form=form, status=400)
     me = current_user()
+    if not once.claim(get_session(), once.posted_token()):
+        get_session().rollback()
+        flash(once.already_saved() + " " + _("If its password was not seen, deactivate the "
+                                             "account and create it again."), "info")
+        return redirect(url_for("admin.index"))
     try:
         user, password = create_user(get_session(), email=form.email.data, role=form.role.data,
                                      unit_code=form.unit.data or None,
                                      password=form.password.data or None)
     except UserError as exc:
+        get_session().rollback()
         flash(str(exc), "error")
         return _page(user_form=form, status=400)
     audit.record(get_session(), "users.create_by_admin", target=user.email,
@@ -128,11 +138,17 @@ def create_key() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(key_form=form, status=400)
     me = current_user()
+    if not once.claim(get_session(), once.posted_token()):
+        get_session().rollback()
+        flash(once.already_saved() + " " + _("A key is shown only once: if it was not copied, "
+                                             "revoke it and create another."), "info")
+        return redirect(url_for("admin.index"))
     try:
         raw, key = create_api_key(get_session(), name=form.name.data,
                                   unit_code=form.unit.data or None,
                                   user_id=me.id if me else None)
     except ApiKeyError as exc:
+        get_session().rollback()
         flash(str(exc), "error")
         return _page(key_form=form, status=400)
     flash(_("Key %(prefix)s created. Copy it now, it is not shown again: %(key)s",
@@ -155,7 +171,8 @@ def revoke_key(prefix: str) -> Response:
     return redirect(url_for("admin.index"))
 
 
-def _import(form: DossierImportForm, importer: Callable[..., T]) -> T | tuple[str, int]:
+def _import(form: DossierImportForm, importer: Callable[..., T],
+            which: str) -> T | tuple[str, int]:
     """Save the upload to a temporary file and import it, all or nothing."""
     me = current_user()
     with tempfile.TemporaryDirectory() as folder:
@@ -165,10 +182,11 @@ def _import(form: DossierImportForm, importer: Callable[..., T]) -> T | tuple[st
         try:
             return importer(get_session(), path, user_id=me.id if me else None)
         except ImportRejected as exc:
-            problems = [p.format(name) for p in exc.problems]
-            flash(_("Nothing was imported: the file has %(n)s problem(s).", n=len(problems)),
-                  "error")
-            return _page(import_form=form, problems=problems, status=400)
+            # Shown beside the form that sent the file (``which``), in the page's language.
+            problems = shown_problems(exc.problems, name)
+            return _page(import_form=form if which == "dossiers" else None,
+                         units_form=form if which == "units" else None,
+                         problems=problems, problems_for=which, status=400)
 
 
 @bp.post("/dossiers")
@@ -178,7 +196,7 @@ def import_dossiers() -> Response | tuple[str, int]:
     form = _forms()[2]
     if not form.validate_on_submit():
         return _page(import_form=form, status=400)
-    report = _import(form, import_dossier_counts)
+    report = _import(form, import_dossier_counts, "dossiers")
     if isinstance(report, tuple):
         return report
     flash(_("Dossier counts: %(created)s created, %(replaced)s replaced.",
@@ -192,8 +210,8 @@ def import_units_view() -> Response | tuple[str, int]:
     """Import units (code, name_vi, unit_type, parent_code, ...) from an uploaded CSV."""
     form = DossierImportForm(prefix="units")
     if not form.validate_on_submit():
-        return _page(status=400)
-    report = _import(form, import_units)
+        return _page(units_form=form, status=400)
+    report = _import(form, import_units, "units")
     if isinstance(report, tuple):
         return report
     flash(_("Units: %(created)s created, %(updated)s updated.", created=report.created,

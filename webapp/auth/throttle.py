@@ -9,6 +9,8 @@ salted hashes of these keys, never an address in clear.
 
 from __future__ import annotations
 
+import math
+
 from flask import current_app, request
 
 from ..respond.ratelimit import get_rate_limiter
@@ -16,6 +18,11 @@ from ..respond.ratelimit import get_rate_limiter
 WINDOW_SECONDS = 15 * 60
 PER_CLIENT_AND_ACCOUNT = 10  # attempts of one client on one account per window
 PER_CLIENT = 50  # attempts of one client over every account per window
+
+
+def seconds_to_wait() -> int:
+    """Whole seconds until a refused client may try again (the window's end)."""
+    return max(1, math.ceil(get_rate_limiter(current_app).seconds_left(WINDOW_SECONDS)))
 
 
 def sign_in_allowed(email: str) -> bool:

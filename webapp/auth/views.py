@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -10,7 +12,7 @@ from ..administration.users import authenticate
 from ..db import get_session
 from .access import current_user, sign_in, sign_out
 from .forms import LoginForm
-from .throttle import sign_in_allowed
+from .throttle import seconds_to_wait, sign_in_allowed
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -35,8 +37,13 @@ def login() -> str | Response | tuple[str, int]:
         # The hash is checked even when throttled: the same work for every answer.
         user = authenticate(get_session(), email, form.password.data, throttled=not allowed)
         if not allowed:
-            flash(_("Too many attempts from here. Wait a few minutes and try again."), "error")
-            return render_template("auth/login.html", form=form), 429
+            wait = seconds_to_wait()
+            # Even the right password is refused until then: say so, and for how long.
+            flash(_("Too many sign-in attempts from this device. Every attempt, even with the "
+                    "right password, is refused for %(minutes)s more minute(s); try again "
+                    "then.", minutes=math.ceil(wait / 60)), "error")
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(wait)}
         if user is None:
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200

@@ -10,10 +10,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as FlaskResponse
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..administration.forms import ConfirmForm
 from ..auth.access import can_see, current_user, require_unit, role_required
 from ..codes import attachment
@@ -51,8 +52,26 @@ def counters(code: str) -> str:
     rows = list(session.scalars(select(Counter).where(Counter.unit_id == unit.id)
                                 .order_by(Counter.code)))
     return render_template("counters/counters.html", unit=unit, counters=rows,
+                           below=units_below(session, unit),
+                           parent_visible=unit.parent_id is not None
+                           and can_see(session, user, unit.parent_id),
                            formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
                            is_admin=user.role is Role.ADMIN)
+
+
+def units_below(session: Session, unit: Unit) -> list[tuple[Unit, int]]:
+    """The units directly below ``unit``, each with the number of counters in its subtree
+    (a province reaches its communes' counters through them)."""
+    from ..unit_tree import subtree_ids
+
+    out = []
+    for child in session.scalars(select(Unit).where(Unit.parent_id == unit.id)
+                                 .order_by(Unit.code)):
+        ids = subtree_ids(session, child.id)
+        count = session.scalar(select(func.count(Counter.id))
+                               .where(Counter.unit_id.in_(ids))) or 0
+        out.append((child, int(count)))
+    return out
 
 
 @bp.get("/counters/<int:counter_id>/poster.<fmt>")
@@ -83,6 +102,10 @@ def add_counter(code: str) -> Response:
     form = CounterForm(prefix="new")
     if not form.validate_on_submit():
         flash_refused("; ".join(f"{f.label.text}: {' '.join(f.errors)}" for f in form if f.errors))
+        return redirect(url_for("counters.counters", code=code), 303)
+    if not once.claim(session, once.posted_token()):
+        session.rollback()
+        flash(once.already_saved(), "info")
         return redirect(url_for("counters.counters", code=code), 303)
     try:
         create_counter(session, unit, code=form.code.data or "", name_vi=form.name_vi.data or "",

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..auth.access import (
     can_act,
     current_user,
@@ -73,13 +74,21 @@ def action_plans(code: str) -> str | Response:
     if request.method == "POST":
         if not can_act(user):
             abort(403)
+        token = once.posted_token()
+        if form.validate_on_submit() and not once.claim(session, token):
+            session.rollback()
+            flash(once.already_saved(), "info")
+            return redirect(url_for("actions.action_plans", code=code, survey=survey,
+                                    period=period))
         if form.validate_on_submit():
             try:
                 plans.create_action_plan(
                     session, unit=unit, survey_key=survey, index_id=form.index_id.data,
-                    baseline_period=period, owner=form.owner.data, deadline=form.deadline.data,
-                    description=form.description.data, user_id=user.id)
+                    baseline_period=plans.baseline_for(period), owner=form.owner.data,
+                    deadline=form.deadline.data, description=form.description.data,
+                    user_id=user.id)
             except plans.ActionPlanError as exc:
+                session.rollback()
                 flash(str(exc), "error")
             else:
                 flash(_("The remedy is recorded."), "info")

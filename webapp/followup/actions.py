@@ -26,13 +26,29 @@ class ActionPlanError(ValueError):
 
 @dataclass(frozen=True)
 class PlanProgress:
-    """A plan with its criterion in the baseline period and in a later period."""
+    """A plan with its criterion in the baseline period and in a later period (``after_period``
+    empty when the period shown is not after the baseline: there is no "after" yet)."""
 
     plan: ActionPlan
     label: str
     before: Figure | None
     after: Figure | None
     after_period: str
+
+
+def baseline_for(period: str, today: dt.date | None = None) -> str:
+    """The baseline of a plan recorded while ``period`` is shown: that period once it is over,
+    else the one before it (a period still running is no result to start from)."""
+    shown = parse_period(period)
+    today = today or dt.date.today()
+    if shown.months()[-1] >= f"{today.year:04d}-{today.month:02d}":
+        return str(shown.previous())
+    return str(shown)
+
+
+def later(period: str, than: str) -> bool:
+    """Whether ``period`` ends after ``than`` ends (an "after" figure exists)."""
+    return parse_period(period).months()[-1] > parse_period(than).months()[-1]
 
 
 def create_action_plan(session: Session, *, unit: Unit, survey_key: str, index_id: str,
@@ -99,7 +115,8 @@ def plan_progress(session: Session, plans: list[ActionPlan], after_period: str,
             rows = rows[rows["index_id"] == plan.index_id] if not rows.empty else rows
             return figure_of(rows.iloc[0], labels) if not rows.empty else None
 
+        after = after_period if later(after_period, plan.baseline_period) else ""
         out.append(PlanProgress(plan, labels.get(plan.index_id, plan.index_id),
-                                figure(plan.baseline_period), figure(after_period),
-                                after_period))
+                                figure(plan.baseline_period),
+                                figure(after) if after else None, after))
     return out

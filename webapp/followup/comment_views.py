@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from .. import once
 from ..auth.access import (
     can_act,
     can_see,
@@ -49,6 +50,13 @@ INBOX_ARGS = ("unit", "period", "field", "criterion", "status")
 def inbox_args() -> dict[str, str]:
     """The inbox filters of this request, and nothing else."""
     return {k: v for k in INBOX_ARGS if (v := request.args.get(k))}
+
+
+def _refusal(exc: service.CommentError) -> str:
+    """The service's refusal in the interface language."""
+    known = {"the reply is empty": _("The reply is empty: write it before saving it."),
+             "choose whom to assign the comment to": _("Choose whom to assign the comment to.")}
+    return known.get(str(exc), str(exc))
 
 
 def _back() -> Response:
@@ -132,12 +140,17 @@ def follow_up(comment_id: int) -> Response | str:
                                assignee=assignee, holder=session.get(User,
                                                                      comment.assigned_to_id),
                                form=form, args=inbox_args())
+    if not once.claim(session, once.posted_token()):
+        session.rollback()
+        flash(once.already_saved(), "info")
+        return _back()
     try:
         service.follow_up(session, comment, action=form.action.data or "", user_id=user.id,
                           reply=form.reply.data, assignee=assignee,
                           contact_handed_over=handover)
     except service.CommentError as exc:
-        flash(str(exc), "error")
+        session.rollback()
+        flash(_refusal(exc), "error")
     else:
         flash(_("Saved."), "info")
     return _back()

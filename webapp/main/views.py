@@ -14,10 +14,23 @@ from flask import (
 )
 from sqlalchemy import text
 
+from ..auth.access import current_user
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE
+from .menu import MenuItem, staff_menu
 
 bp = Blueprint("main", __name__, template_folder="templates")
+
+
+def _menu() -> list[MenuItem]:
+    user = current_user()
+    return staff_menu(get_session(), user) if user is not None else []
+
+
+@bp.app_context_processor
+def menu_helper() -> dict[str, object]:
+    """``staff_menu()`` in every template: the links the signed-in user may open."""
+    return {"staff_menu": _menu}
 
 
 @bp.get("/")

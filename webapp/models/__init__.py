@@ -11,6 +11,7 @@ from .fieldwork import (
     SamplingFrame,
 )
 from .followup import ActionPlan, UnitPublication
+from .forms import FormSubmission
 from .integration import ApiKey
 from .jobs import BlobChunk, Job, JobFile, JobStatus
 from .onestop import OnestopUnitScore
@@ -54,6 +55,7 @@ __all__ = [
     "DossierCount",
     "DossierToken",
     "FieldAnswer",
+    "FormSubmission",
     "FieldInterview",
     "FieldSample",
     "FrameContact",

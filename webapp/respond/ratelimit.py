@@ -45,6 +45,10 @@ class RateLimiter:
         """Count one hit of ``key``; True while at most ``limit`` hits fell in this window."""
         raise NotImplementedError
 
+    def seconds_left(self, window_seconds: int) -> float:
+        """Seconds until the current window ends and every count starts again."""
+        return self._window(window_seconds)[1]
+
 
 class MemoryRateLimiter(RateLimiter):
     """Counters in this process's memory (each gunicorn worker counts on its own)."""

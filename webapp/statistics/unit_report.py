@@ -267,8 +267,7 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
 
         report.tt01 = tt01_summary(spec, {f.index_id: f for f in figures},
                                    unit_scores(session, unit.id, str(current)), language)
-    pair = {str(previous): tables[str(previous)], str(current): now}
-    report.changes = _changes(pair, str(current), str(previous), unit.code)
+    report.changes = changes_between(tables, str(current), str(previous), unit.code)
     report.children = _children(session, unit, now, labels, report, language)
     wishes = blocks.get("expectations", {}).get(str(current))
     if wishes is not None:
@@ -299,13 +298,16 @@ def _only(table: IndexTable, codes: set[str]) -> IndexTable:
     return IndexTable(table.survey, table.period, rows, table.responses)
 
 
-def _changes(tables: dict[str, IndexTable], current: str, previous: str,
-             unit_code: str) -> dict[str, Change]:
-    frames = [unit_rows(t.results, unit_code) for t in tables.values()
+def changes_between(tables: dict[str, IndexTable], current: str, previous: str,
+                    unit_code: str) -> dict[str, Change]:
+    """Each index of ``unit_code`` from ``previous`` to ``current`` (``tables`` keyed by
+    period), flagged clear with Benjamini-Hochberg over the unit's indices."""
+    pair = {p: tables[p] for p in (previous, current) if p in tables}
+    frames = [unit_rows(t.results, unit_code) for t in pair.values()
               if not t.results.empty]
     if len(frames) < 2:
         return {}
-    scope = unit_rows(tables[current].results, unit_code)
+    scope = unit_rows(pair[current].results, unit_code)
     if scope.empty:
         return {}
     # Only this unit's rows: the flags below are computed over its indices, not across units.

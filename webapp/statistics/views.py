@@ -23,7 +23,14 @@ from werkzeug.wrappers import Response
 
 from analysis.unit_stats import SUPPRESS_BELOW
 
-from ..auth.access import can_act, current_user, login_required, require_unit, visible_unit_ids
+from ..auth.access import (
+    can_act,
+    can_see,
+    current_user,
+    login_required,
+    require_unit,
+    visible_unit_ids,
+)
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_engine, get_session
@@ -35,6 +42,7 @@ from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, latest_version, load_version, survey_keys
 from .default_period import default_period
 from .indices import IndicesError
+from .landing import landing
 from .onestop import UnitScoreError, save_unit_scores
 from .report_cache import cached_report
 from .report_jobs import find_or_start, report_request
@@ -62,7 +70,7 @@ def _choice() -> tuple[str, str | None]:
 @bp.get("/")
 @login_required
 def home() -> str | Response:
-    """Pick a survey, period and unit among those the user may see."""
+    """The landing page: each unit in scope with its headline per survey, and a picker."""
     session = get_session()
     user = current_user()
     assert user is not None
@@ -72,7 +80,9 @@ def home() -> str | Response:
     if unit:
         return redirect(url_for("dashboard.unit_page", code=unit, survey=survey, period=period))
     return render_template("dashboard/home.html", units=units, surveys=survey_keys(session),
-                           survey=survey, period=period)
+                           survey=survey, period=period, suppress_below=SUPPRESS_BELOW,
+                           landing=landing(session, visible_unit_ids(session, user),
+                                           str(get_locale())))
 
 
 @bp.get("/units/<code>")
@@ -84,10 +94,11 @@ def unit_page(code: str) -> str:
     assert user is not None
     unit = require_unit(session, user, code)
     survey, period = _choice()
+    parent_visible = unit.parent_id is not None and can_see(session, user, unit.parent_id)
     if not survey or not period:
         return render_template("dashboard/unit.html", unit=unit, report=None, survey=survey,
                                period=period, surveys=survey_keys(session),
-                               latest=None)
+                               latest=None, parent_visible=parent_visible)
     try:
         parse_period(period)
         report = cached_report(session, survey, period, unit, str(get_locale()))
@@ -98,7 +109,7 @@ def unit_page(code: str) -> str:
                            charts=unit_charts(report), can_act=can_act(user),
                            children=ranked_children(report),
                            latest=_latest(session, survey),
-                           suppress_below=SUPPRESS_BELOW)
+                           suppress_below=SUPPRESS_BELOW, parent_visible=parent_visible)
 
 
 @bp.get("/units/<code>/report.<fmt>")
