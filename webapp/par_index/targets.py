@@ -137,6 +137,44 @@ def verdicts(session: Session, result: AssessmentResult,
     return out
 
 
+@dataclass(frozen=True)
+class DomainRank:
+    """A domain's (lĩnh vực) points and rank among peers this year and last year."""
+
+    code: str
+    name: str
+    final: Decimal
+    maximum: Decimal
+    rank: int
+    out_of: int
+    previous_rank: int | None
+    previous_out_of: int | None
+
+    @property
+    def steps(self) -> int | None:
+        """Places gained (positive) or lost (negative) since last year; None without one."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def domain_ranks(session: Session, result: AssessmentResult,
+                 previous: AssessmentResult | None) -> list[DomainRank]:
+    """Rank of each domain among the peers of this year and of last year, in card order."""
+    peers = ranked(session, result.assessment.scorecard_version)
+    before = ranked(session, previous.assessment.scorecard_version) if previous else []
+    unit_id = result.assessment.unit_id
+    out = []
+    for code, item_result in result.items.items():
+        if item_result.item.kind != "domain":
+            continue
+        rank, out_of = _item_ranks(peers, code, unit_id)
+        old: tuple[int | None, int | None] = (None, None)
+        if previous is not None and code in previous.items:
+            old = _item_ranks(before, code, unit_id)
+        out.append(DomainRank(code, item_result.item.name.get("vi", code), item_result.final,
+                              item_result.item.max_points or Decimal(0), rank, out_of, *old))
+    return out
+
+
 def lost_points(session: Session, result: AssessmentResult,
                 previous: AssessmentResult | None) -> list[LostPoints]:
     """Scored items that lost points or fell since last year, worst first."""

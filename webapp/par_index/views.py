@@ -49,7 +49,7 @@ from .evidence import add_evidence
 from .history import history
 from .official import import_official, official_results
 from .report_content import build_report, vi_number
-from .report_docx import write_docx
+from .report_document import render_report
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
 from .targets import add_remedy, lost_points, previous_result, set_cause, set_target, verdicts
@@ -208,22 +208,24 @@ def evidence_file(file_id: int) -> Response:
     return response
 
 
-@bp.get("/<code>/<int:year>/report.docx")
+REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument."
+                         "wordprocessingml.document",
+                "pdf": "application/pdf"}
+
+
+@bp.get("/<code>/<int:year>/report.<fmt>")
 @login_required
-def report_docx(code: str, year: int) -> Response:
-    """The báo cáo (Nghị định 30/2020 format) as an editable DOCX."""
+def report_file(code: str, year: int, fmt: str) -> Response:
+    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content."""
+    if fmt not in REPORT_TYPES:
+        abort(404)
     session = get_session()
     unit = require_unit(session, _user(), code)
     _assessment(unit, year)
     content = build_report(session, unit, year, date=dt.date.today())
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bao-cao.docx"
-        write_docx(content, path)
-        data = path.read_bytes()
-    return send_file(io.BytesIO(data), as_attachment=True,
-                     download_name=f"bao-cao-{unit.code}-{year}.docx",
-                     mimetype="application/vnd.openxmlformats-officedocument."
-                              "wordprocessingml.document")
+    return send_file(io.BytesIO(render_report(content, fmt)), as_attachment=True,
+                     download_name=f"bao-cao-{unit.code}-{year}.{fmt}",
+                     mimetype=REPORT_TYPES[fmt])
 
 
 @bp.route("/official", methods=["GET", "POST"])
