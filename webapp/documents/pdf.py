@@ -105,13 +105,13 @@ def _text(value: str) -> str:
 class Rule(Flowable):
     """A solid horizontal line ``width`` long, centred in the space it is given."""
 
-    def __init__(self, width: float, gap: float = 2.0) -> None:
+    def __init__(self, width: float, gap: float = 4.0) -> None:
         super().__init__()
         self.line_width, self.gap = width, gap
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.avail = avail_width
-        return avail_width, self.gap + 1
+        return avail_width, self.gap * 2
 
     def draw(self) -> None:
         start = (self.avail - self.line_width) / 2
@@ -146,7 +146,8 @@ def _header(doc: OfficialDocument, width: float) -> list[Flowable]:
     if doc.language == "en":
         small = _style(11, italic=True, align=TA_CENTER, after=0)
         right += [_para(QUOC_HIEU_EN, small), _para(TIEU_NGU_EN, small)]
-    number = [_para(doc.number, _style(13, align=TA_CENTER, after=0))]
+    # The blank for the number is kept (spaces that do not collapse).
+    number = [_para(doc.number.replace(" ", "\u00a0"), _style(13, align=TA_CENTER, after=0))]
     place = [_para(doc.place_date, _style(14, italic=True, align=TA_CENTER, after=0))]
     table = RLTable([[left, right], [number, place]], colWidths=[left_w, right_w])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -191,13 +192,20 @@ def _picture(block: Picture, width: float) -> list[Flowable]:
 
 def _body(doc: OfficialDocument, width: float) -> list[Flowable]:
     out: list[Flowable] = []
-    for block in doc.blocks:
+    blocks = doc.blocks
+    for index, block in enumerate(blocks):
+        # A heading, or a sentence introducing a table or chart, stays with what follows.
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        keep = isinstance(block, Heading) or isinstance(following, Table | Picture)
         if isinstance(block, Heading):
-            out.append(_para(block.text, _style(BODY_PT, bold=True, align=TA_LEFT)))
+            style = _style(BODY_PT, bold=True, align=TA_LEFT)
+            style.keepWithNext = keep
+            out.append(_para(block.text, style))
         elif isinstance(block, Paragraph):
             style = _style(block.size or BODY_PT, bold=block.bold, italic=block.italic,
                            align=TA_CENTER if block.centre else TA_JUSTIFY,
                            indent=1.27 * cm if block.indent and not block.centre else 0.0)
+            style.keepWithNext = keep
             out.append(_para(block.text, style))
         elif isinstance(block, Table):
             out += [_table(block, width), Spacer(1, 8)]

@@ -39,7 +39,7 @@ def report_document(content: ReportContent) -> OfficialDocument:
                   [[r.index_key, str(r.year), r.component or "Toàn chỉ số", vi_number(r.score),
                     vi_number(r.maximum), f"{r.rank}/{r.out_of}" if r.rank else "-", r.source]
                    for r in content.official],
-                  widths=[0.1, 0.08, 0.2, 0.1, 0.1, 0.12, 0.3], numeric=NUMERIC | {4}))
+                  widths=[0.1, 0.08, 0.2, 0.1, 0.1, 0.12, 0.3], numeric=frozenset({3, 4})))
     add(Paragraph(f"Các tiêu chí đạt mục tiêu ({len(content.achieved)}):"))
     add(Table(ITEM_HEADER, [[i.code, i.name, i.actual, i.maximum, i.target, i.rank]
                             for i in content.achieved], widths=ITEM_WIDTHS, numeric=NUMERIC))

@@ -13,12 +13,13 @@ from ..auth.access import can_act, current_user, login_required, require_unit, v
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_session
+from ..documents.pdf import render_pdf
+from ..documents.unit_document import unit_document
 from ..periods import PeriodError, parse_period
-from ..survey_versions import default_survey, survey_keys
+from ..survey_versions import default_survey, survey_keys, survey_title
 from .default_period import default_period
 from .indices import IndicesError
 from .report_cache import cached_report
-from .report_pdf import report_pdf
 from .report_xlsx import report_workbook
 from .stat_cells import latest_month
 from .unit_charts import ranked_children, unit_charts
@@ -100,8 +101,14 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
-    render = report_workbook if fmt == "xlsx" else report_pdf
+    language = str(get_locale())
+    if fmt == "xlsx":
+        name_shown = unit.name_en if language == "en" and unit.name_en else unit.name_vi
+        data = report_workbook(report, name_shown, language,
+                               survey_title(session, survey, language))
+    else:
+        data = render_pdf(unit_document(session, report, unit, language))
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
-    return FlaskResponse(render(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
+    return FlaskResponse(data, mimetype=REPORT_TYPES[fmt],
                          headers={"Content-Disposition": attachment(name)})
 
