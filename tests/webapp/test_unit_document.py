@@ -185,3 +185,13 @@ def test_xlsx__vietnamese_sheets_headers_formatted_numbers(client: FlaskClient,
     assert about["Khảo sát"].value != "sipas"
     trend = [r[0] for r in book["Xu hướng"].iter_rows(min_row=2, values_only=True)]
     assert trend[-1] == "Tháng 5/2026"
+
+
+def test_font_missing__named_with_its_debian_package(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from webapp.documents import pdf
+
+    assert pdf.font_dir().is_dir()  # installed here (CI installs fonts-liberation)
+    monkeypatch.setattr(pdf, "FONT_DIRS", (tmp_path,))
+    with pytest.raises(pdf.FontMissing, match="fonts-liberation"):
+        pdf.font_dir()

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import can_see, current_user, login_required, require_unit, role_required
 from ..csv_input import ImportRejected
 from ..db import get_session
+from ..documents.pdf import FontMissing
 from ..models import (
     Assessment,
     CriterionScore,
@@ -223,7 +224,11 @@ def report_file(code: str, year: int, fmt: str) -> Response:
     unit = require_unit(session, _user(), code)
     _assessment(unit, year)
     content = build_report(session, unit, year, date=dt.date.today())
-    return send_file(io.BytesIO(render_report(content, fmt)), as_attachment=True,
+    try:
+        data = render_report(content, fmt)
+    except FontMissing as exc:
+        abort(503, str(exc))
+    return send_file(io.BytesIO(data), as_attachment=True,
                      download_name=f"bao-cao-{unit.code}-{year}.{fmt}",
                      mimetype=REPORT_TYPES[fmt])
 

@@ -13,7 +13,7 @@ from ..auth.access import can_act, current_user, login_required, require_unit, v
 from ..auth.staff_units import visible_units
 from ..codes import attachment
 from ..db import get_session
-from ..documents.pdf import render_pdf
+from ..documents.pdf import FontMissing, render_pdf
 from ..documents.unit_document import unit_document
 from ..periods import PeriodError, parse_period
 from ..survey_versions import default_survey, survey_keys, survey_title
@@ -107,7 +107,10 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         data = report_workbook(report, name_shown, language,
                                survey_title(session, survey, language))
     else:
-        data = render_pdf(unit_document(session, report, unit, language))
+        try:
+            data = render_pdf(unit_document(session, report, unit, language))
+        except FontMissing as exc:
+            abort(503, str(exc))
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
     return FlaskResponse(data, mimetype=REPORT_TYPES[fmt],
                          headers={"Content-Disposition": attachment(name)})
