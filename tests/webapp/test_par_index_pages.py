@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -54,3 +55,37 @@ def test_follow_up__assign_cause_remedy_target(app, client: FlaskClient,  # type
     # 2 + 2 + 2 of 10 = 60% >= 55: the whole index reaches its target.
     assert "60% · xếp thứ" in " ".join(client.get("/staff/parindex/A/2024")
                                          .get_data(as_text=True).split())
+
+
+def test_criterion_target_from_the_page__domain_ranks__refusal_in_vietnamese(
+        app, client: FlaskClient, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    build_world(session)
+    setup_par(session, tmp_path)
+    login(client, "manager")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    url = "/staff/parindex/A/2024/items/1.2/follow-up"
+    # The unit's own manager may not set its targets: refused, with the reason in Vietnamese.
+    refused = client.post(url, data={"csrf_token": token, "action": "target", "kind": "level",
+                                     "value": "3"})
+    assert refused.status_code == 403
+    text = " ".join(refused.get_data(as_text=True).split())
+    assert "mục tiêu do cấp trên đặt" in text
+    assert "targets are set by the level above" not in text
+    assert session.scalar(select(Target)) is None
+    admin = app.test_client()
+    login(admin, "admin")
+    token = token_in(admin.get("/staff/").get_data(as_text=True))
+    page = admin.get("/staff/parindex/A/2024").get_data(as_text=True)
+    assert 'id="target-kind-1.2"' in page  # the level above sees the criterion's target form
+    assert admin.post(url, data={"csrf_token": token, "action": "target", "kind": "level",
+                                 "value": "3,5"}).status_code == 302
+    target = session.scalar(select(Target))
+    assert target is not None and (target.item_code, target.kind, target.value) == (
+        "1.2", "level", Decimal("3.5"))
+    page = " ".join(admin.get("/staff/parindex/A/2024").get_data(as_text=True).split())
+    row = page.split("1.2. Hoàn thành kế hoạch")[1].split("</tr>")[0]
+    # 1.2 scored "half" = 2 points of 4, below the target of 3,5.
+    assert "chưa đạt" in row and "mục tiêu: đạt mức 3,5" in row
+    # A and A1 scored the same: each domain ranks 1 of 2; no 2023 assessment, so no change.
+    domains = page.split('id="domain-ranks"')[1].split("</table>")[0]
+    assert domains.count("1/2") == 2 and "Lĩnh vực" in domains

@@ -53,7 +53,15 @@ from .report_content import build_report, vi_number
 from .report_document import render_report
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
-from .targets import add_remedy, lost_points, previous_result, set_cause, set_target, verdicts
+from .targets import (
+    add_remedy,
+    domain_ranks,
+    lost_points,
+    previous_result,
+    set_cause,
+    set_target,
+    verdicts,
+)
 
 bp = Blueprint("par_index", __name__, url_prefix="/staff/parindex", template_folder="templates")
 
@@ -104,6 +112,7 @@ def unit_page(code: str, year: int) -> str:
         evidence.setdefault(file.criterion_score_id, []).append(file)
     context |= {"result": result, "verdicts": verdicts(session, result, previous),
                 "lost": lost_points(session, result, previous), "evidence": evidence,
+                "domains": domain_ranks(session, result, previous),
                 "can_appraise": can_appraise(session, user, assessment),
                 "can_follow": is_unit_manager(session, user, unit.id)
                 or can_appraise(session, user, assessment)}
