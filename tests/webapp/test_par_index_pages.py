@@ -89,3 +89,36 @@ def test_criterion_target_from_the_page__domain_ranks__refusal_in_vietnamese(
     # A and A1 scored the same: each domain ranks 1 of 2; no 2023 assessment, so no change.
     domains = page.split('id="domain-ranks"')[1].split("</table>")[0]
     assert domains.count("1/2") == 2 and "Lĩnh vực" in domains
+
+
+def test_scorecard_remedy__on_the_action_plans_page_and_marked_done(
+        client: FlaskClient, session: Session, tmp_path: Path) -> None:
+    from tests.webapp.staff_helpers import PERIOD
+
+    build_world(session)
+    setup_par(session, tmp_path)
+    analyst = USERS["analyst"][0]
+    login(client, "manager")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    assert client.post("/staff/parindex/A/2024/items/1.2/follow-up", data={
+        "csrf_token": token, "action": "remedy", "owner": analyst, "deadline": "2025-06-30",
+        "description": "Ban hành kế hoạch trước 15/12"}).status_code == 302
+    url = f"/staff/units/A/actions?survey=sipas&period={PERIOD}"
+    page = client.get(url).get_data(as_text=True)
+    table = page.split('id="scorecard-remedies"')[1].split("</table>")[0]
+    assert "1.2. Hoàn thành kế hoạch" in table and "Ban hành kế hoạch trước 15/12" in table
+    assert analyst in table and "30/06/2025" in table
+    # The remedy's key (the scorecard's) never appears as if it were a survey's criterion.
+    assert "test_xa" not in page
+    plan = session.scalar(select(ActionPlan).where(ActionPlan.index_id == "1.2"))
+    assert plan is not None
+    action = table.split('action="')[1].split('"')[0].replace("&amp;", "&")
+    done = client.post(action, data={"csrf_token": token, "status": "done"})
+    assert done.status_code == 302 and "survey=sipas" in done.headers["Location"]
+    session.refresh(plan)
+    assert plan.status == "done"
+    # Another commune's manager does not see A's remedies.
+    other = client.application.test_client()
+    login(other, "manager_b")
+    assert "Hoàn thành kế hoạch" not in other.get(
+        f"/staff/units/B/actions?survey=sipas&period={PERIOD}").get_data(as_text=True)
