@@ -10,7 +10,6 @@ Every number comes from the :class:`~webapp.statistics.unit_report.UnitReport` t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import unicodedata
 from collections import Counter
 
@@ -36,7 +35,6 @@ from .unit_words import words
 QUOTES = 5
 QUOTE_CHARS = 300
 HEADLINE_PT = 22.0
-_CHART_RC = {"text.parse_math": False, "font.family": "DejaVu Sans"}
 
 
 def _name(unit: Unit, language: str) -> str:
@@ -83,7 +81,6 @@ def _figure_row(f: Figure, nums: _Numbers) -> list[str]:
 
 
 def _trend_png(report: UnitReport, language: str, label: str) -> bytes | None:
-    import matplotlib
     from matplotlib.figure import Figure as MplFigure
 
     bars = [bar_of(p, f) for p, f in report.trend]
@@ -92,15 +89,12 @@ def _trend_png(report: UnitReport, language: str, label: str) -> bytes | None:
     base = scale_of(report)
     # Never a flat 0-100% axis: shares are cut to tenths around the intervals, points fitted.
     scale = zoomed(bars, base) if base.percent else fitted(bars, base)
-    with matplotlib.rc_context(_CHART_RC):
-        fig = MplFigure(figsize=(6.3, 2.6), facecolor="white")
-        ax = fig.add_axes((0.1, 0.15, 0.87, 0.75))
-        charts.draw_trend(ax, [period_label(p, language) for p, _ in report.trend], bars,
-                          scale, fontsize=8)
-        ax.set_title(label, loc="left", fontsize=9)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=200)
-    return buffer.getvalue()
+    fig = MplFigure(figsize=(6.3, 2.6), facecolor="white")
+    ax = fig.add_axes((0.1, 0.15, 0.87, 0.75))
+    charts.draw_trend(ax, [period_label(p, language) for p, _ in report.trend], bars, scale,
+                      fontsize=8)
+    ax.set_title(label, loc="left", fontsize=9)
+    return charts.figure_png(fig)
 
 
 def unit_document(session: Session, report: UnitReport, unit: Unit, language: str = "vi", *,
