@@ -142,7 +142,7 @@ def test_unit_pdf__trend_axis_is_not_flat_0_to_100(world: World, session: Sessio
     pictures = [b for b in doc.blocks if isinstance(b, Picture)]
     assert len(pictures) == 1
     assert "trục dọc không bắt đầu từ 0" in pictures[0].caption
-    assert doc.place_date == "Xã An, ngày 04 tháng 6 năm 2026"
+    assert doc.place_date == "An, ngày 04 tháng 6 năm 2026"
     from webapp.statistics.unit_charts import bar_of, scale_of, zoomed
 
     bars = [bar_of(p, f) for p, f in report.trend]
@@ -195,3 +195,13 @@ def test_font_missing__named_with_its_debian_package(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(pdf, "FONT_DIRS", (tmp_path,))
     with pytest.raises(pdf.FontMissing, match="fonts-liberation"):
         pdf.font_dir()
+
+
+@pytest.mark.parametrize(("name", "place"), [
+    ("Xã Đắk Song", "Đắk Song"), ("Thành phố Gia Nghĩa", "Gia Nghĩa"),
+    ("Thị trấn Đức An", "Đức An"), ("Tỉnh Lâm Đồng", "Lâm Đồng"), ("Xã", "Xã"),
+    ("Xãhội", "Xãhội"), ("Ban Quản lý", "Ban Quản lý")])
+def test_place_name__without_the_administrative_kind(name: str, place: str) -> None:
+    from webapp.documents.model import place_name
+
+    assert place_name(name) == place

@@ -11,6 +11,8 @@ TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 # An English copy keeps the Vietnamese heading and gives its translation underneath.
 QUOC_HIEU_EN = "SOCIALIST REPUBLIC OF VIET NAM"
 TIEU_NGU_EN = "Independence - Freedom - Happiness"
+# Longest first, so "Thành phố" is not cut as "Thành".
+PLACE_KINDS = ("Thành phố", "Thị trấn", "Thị xã", "Huyện", "Phường", "Quận", "Tỉnh", "Xã")
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,13 @@ class OfficialDocument:
             else:
                 lines.append(block.caption)
         return [line for line in lines if line]
+
+
+def place_name(unit_name: str) -> str:
+    """The địa danh of the date line: a unit's Vietnamese name without its administrative kind
+    ("Xã Đắk Song" -> "Đắk Song"), as Nghị định 30 writes the place."""
+    name = unit_name.strip()
+    for kind in PLACE_KINDS:
+        if name.lower().startswith(kind.lower() + " ") and len(name) > len(kind) + 1:
+            return name[len(kind) + 1:].strip()
+    return name

@@ -29,7 +29,7 @@ from ..statistics.unit_report import Figure, UnitReport, index_labels
 from ..survey_versions import latest_version, load_version, survey_title
 from ..template_helpers import number, pct, period_label, score
 from ..unit_tree import subtree_ids
-from .model import Heading, OfficialDocument, Paragraph, Picture, Table
+from .model import Heading, OfficialDocument, Paragraph, Picture, Table, place_name
 from .unit_words import words
 
 QUOTES = 5
@@ -65,14 +65,18 @@ class _Numbers:
         return f"{self.value(f.ci_low)} – {self.value(f.ci_high)}"
 
     def change(self, v: float | None) -> str:
-        """A change: percentage points for shares (a difference of two %), points for PAPI."""
+        """A change: percentage points for shares (a difference of two %; the column header
+        says so), points for PAPI."""
         if v is None:
             return "–"
         sign = "+" if v > 0 else "−" if v < 0 else ""
         if not self.percent:
             return sign + number(abs(v), 2, self.language)
-        unit = "pp" if self.language == "en" else "điểm %"
-        return f"{sign}{number(abs(v) * 100, 1, self.language)} {unit}"
+        return f"{sign}{number(abs(v) * 100, 1, self.language)}"
+
+    def count(self, v: int) -> str:
+        """A count with the reader's thousands separator (8.841 in Vietnamese)."""
+        return number(v, 0, self.language)
 
 
 def _figure_row(f: Figure, nums: _Numbers) -> list[str]:
@@ -110,7 +114,7 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
         language=language,
         parent_name=_name(parent, language).upper() if parent else "",
         issuer_name=name.upper(), number=w["number"],
-        place_date=f"{unit.name_vi}, {_date(today or dt.date.today(), language)}",
+        place_date=f"{place_name(unit.name_vi)}, {_date(today or dt.date.today(), language)}",
         kind=w["kind"], title=w["title"].format(survey=survey, period=period, unit=name),
         recipients=[w["parent_recipient"].format(parent=_name(parent, language))
                     if parent else w["parent_recipient"].format(parent=w["superior"]),
@@ -137,7 +141,7 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
                 add(Paragraph(w["small"], italic=True))
     rate = report.response_rate
     add(Paragraph(w["volume"].format(
-        responses=report.responses, dossiers=report.dossiers,
+        responses=nums.count(report.responses), dossiers=nums.count(report.dossiers),
         rate=w["rate"].format(rate=pct(rate, language=language)) if rate else "")))
     if report.components:
         add(Paragraph(w["components"]))
@@ -166,7 +170,7 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
         add(Table([w["h_aspect"], w["h_share"], w["h_ci"], w["h_n"]],
                   [[translated(e.labels, language), pct(e.estimate, language=language),
                     f"{pct(e.ci_low, language=language)} – {pct(e.ci_high, language=language)}",
-                    str(e.n)] for e in report.expectations],
+                    nums.count(e.n)] for e in report.expectations],
                   widths=[0.47, 0.14, 0.24, 0.15], numeric=frozenset({1, 3})))
     else:
         add(Paragraph(w["no_wishes"]))
@@ -177,7 +181,8 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
              if (c := report.changes.get(f.index_id)) is not None and c.change is not None]
     if shown:
         add(Paragraph(w["change_intro"].format(previous=previous)))
-        add(Table([w["h_item"], w["h_previous"], w["h_current"], w["h_change"], w["h_clear"]],
+        add(Table([w["h_item"], w["h_previous"], w["h_current"],
+                   w["h_change_pp"] if nums.percent else w["h_change"], w["h_clear"]],
                   [[f.label, nums.value(report.changes[f.index_id].previous),
                     nums.value(report.changes[f.index_id].current),
                     nums.change(report.changes[f.index_id].change),

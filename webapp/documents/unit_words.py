@@ -40,6 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
                         "kiểm soát tỷ lệ phát hiện sai (Benjamini-Hochberg, 5%) trên các chỉ "
                         "số của đơn vị; thay đổi của một tỷ lệ tính bằng điểm phần trăm.",
         "h_previous": "Kỳ trước", "h_current": "Kỳ này", "h_change": "Thay đổi",
+        "h_change_pp": "Thay đổi (điểm %)",
         "h_clear": "Rõ rệt", "yes": "Có", "no": "Không",
         "no_change": "Chưa có số liệu kỳ trước để so sánh.",
         "trend_caption": "Biểu đồ: {label} qua {count} kỳ gần nhất, vùng tô là khoảng tin cậy "
@@ -101,6 +102,7 @@ WORDS: dict[str, dict[str, str]] = {
                         "controlling the false discovery rate (Benjamini-Hochberg, 5%) across "
                         "the unit's indices; a change of a share is in percentage points (pp).",
         "h_previous": "Previous", "h_current": "Current", "h_change": "Change",
+        "h_change_pp": "Change (pp)",
         "h_clear": "Clear", "yes": "Yes", "no": "No",
         "no_change": "No figures of the previous period to compare with.",
         "trend_caption": "Chart: {label} over the last {count} periods; the band is the 95% "

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from ..documents.model import place_name
 from ..models import OfficialResult, Unit
 from .official import official_results
 from .results import AssessmentResult, find_assessment, result_for
@@ -102,7 +103,7 @@ def build_report(session: Session, unit: Unit, year: int, *, place: str | None =
     parent = unit.parent
     content = ReportContent(
         unit=unit, year=year, parent_name=parent.name_vi.upper() if parent else "",
-        issuer_name=unit.name_vi.upper(), place=place or unit.name_vi,
+        issuer_name=unit.name_vi.upper(), place=place or place_name(unit.name_vi),
         date=date or dt.date.today(),
         title=(f"Phân tích kết quả Chỉ số cải cách hành chính, SIPAS, PAPI năm {year} "
                f"của {unit.name_vi}"))
