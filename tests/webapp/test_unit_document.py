@@ -205,3 +205,15 @@ def test_place_name__without_the_administrative_kind(name: str, place: str) -> N
     from webapp.documents.model import place_name
 
     assert place_name(name) == place
+
+
+def test_xlsx__english_interface__english_sheets(client: FlaskClient, world: World) -> None:
+    login(client, "viewer")
+    client.get("/lang/en?next=/staff/")
+    book = load_workbook(io.BytesIO(client.get(f"/staff/units/A/report.xlsx?{Q}").data))
+    assert book.sheetnames == ["About", "Headline", "Criteria", "Wished improvements",
+                               "Units below", "Trend"]
+    assert book["Headline"]["A2"].value == "Overall index"
+    assert book["Headline"]["B2"].number_format == "0.0%"
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows(min_row=2)}
+    assert about["Unit"] == "An Commune" and about["Period"] == "May 2026"
