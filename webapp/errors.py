@@ -26,8 +26,11 @@ def _handle_http(exc: HTTPException):  # type: ignore[no-untyped-def]
     code = exc.code or 500
     if _wants_json():
         return jsonify(error=exc.name, message=exc.description), code
+    # A reason the view gave (e.g. why a scoring step was refused) is shown; werkzeug's own
+    # English default for the code is not.
+    reason = exc.description if exc.description != type(exc).description else None
     return render_template("error.html", code=code, name=exc.name,
-                           description=exc.description), code
+                           description=exc.description, reason=reason), code
 
 
 def log_unexpected(exc: BaseException) -> None:

@@ -50,7 +50,7 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/submit",
                    "/staff/parindex/<code>/<int:year>/items/<item>/appraise",
                    "/staff/parindex/evidence/<int:file_id>",
-                   "/staff/parindex/<code>/<int:year>/report.docx",
+                   "/staff/parindex/<code>/<int:year>/report.<fmt>",
                    "/staff/parindex/official",
                    "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
 # Rules the matrix covers; a new staff URL must be added above and here.
@@ -318,6 +318,7 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
     assert client.get("/staff/parindex/NOPE/2024").status_code == 404
     reads_a = 200 if "A" in SEES[who] else 403
     assert client.get("/staff/parindex/A/2024/report.docx").status_code == reads_a
+    assert client.get("/staff/parindex/A/2024/report.pdf").status_code == reads_a
     evidence = client.get(f"/staff/parindex/evidence/{ids['evidence']}")
     assert evidence.status_code == reads_a, who
     if reads_a == 200:

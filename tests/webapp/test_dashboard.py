@@ -144,19 +144,19 @@ def test_spreadsheet__same_numbers_as_page(client: FlaskClient, world: World) ->
     response = client.get(f"/staff/units/A/report.xlsx?survey=sipas&period={PERIOD}")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
-    headline = list(book["headline"].iter_rows(values_only=True))
-    assert headline[1][0] == "overall"
-    assert f'<p class="big">{_pct(headline[1][2])}</p>' in html
-    criteria = [r[2] for r in list(book["criteria"].iter_rows(values_only=True))[1:]]
+    headline = list(book["Chỉ số chung"].iter_rows(values_only=True))
+    assert headline[1][0] == "Chỉ số chung"
+    assert f'<p class="big">{_pct(headline[1][1])}</p>' in html
+    criteria = [r[1] for r in list(book["Tiêu chí"].iter_rows(values_only=True))[1:]]
     assert len(criteria) == 19 and criteria == sorted(criteria)
     # Shares stay numbers, shown as percentages (80,9% under a Vietnamese locale).
-    assert book["headline"]["C2"].number_format == "0.0%"
-    criteria_sheet = book["criteria"]
-    assert criteria_sheet["E3"].number_format == "0.0%"  # ci_high
-    assert criteria_sheet["F3"].number_format == "General"  # n stays a count
+    assert book["Chỉ số chung"]["B2"].number_format == "0.0%"
+    criteria_sheet = book["Tiêu chí"]
+    assert criteria_sheet["D3"].number_format == "0.0%"  # upper end of the interval
+    assert criteria_sheet["E3"].number_format == "0"  # n stays a count
 
 
-def test_pdf_report__two_pages_with_the_headline(client: FlaskClient, world: World) -> None:
+def test_pdf_report__official_document_with_the_headline(client: FlaskClient, world: World) -> None:
     login(client, "viewer")
     response = client.get(f"/staff/units/A/report.pdf?survey=sipas&period={PERIOD}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -54,3 +55,70 @@ def test_follow_up__assign_cause_remedy_target(app, client: FlaskClient,  # type
     # 2 + 2 + 2 of 10 = 60% >= 55: the whole index reaches its target.
     assert "60% · xếp thứ" in " ".join(client.get("/staff/parindex/A/2024")
                                          .get_data(as_text=True).split())
+
+
+def test_criterion_target_from_the_page__domain_ranks__refusal_in_vietnamese(
+        app, client: FlaskClient, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    build_world(session)
+    setup_par(session, tmp_path)
+    login(client, "manager")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    url = "/staff/parindex/A/2024/items/1.2/follow-up"
+    # The unit's own manager may not set its targets: refused, with the reason in Vietnamese.
+    refused = client.post(url, data={"csrf_token": token, "action": "target", "kind": "level",
+                                     "value": "3"})
+    assert refused.status_code == 403
+    text = " ".join(refused.get_data(as_text=True).split())
+    assert "mục tiêu do cấp trên đặt" in text
+    assert "targets are set by the level above" not in text
+    assert session.scalar(select(Target)) is None
+    admin = app.test_client()
+    login(admin, "admin")
+    token = token_in(admin.get("/staff/").get_data(as_text=True))
+    page = admin.get("/staff/parindex/A/2024").get_data(as_text=True)
+    assert 'id="target-kind-1.2"' in page  # the level above sees the criterion's target form
+    assert admin.post(url, data={"csrf_token": token, "action": "target", "kind": "level",
+                                 "value": "3,5"}).status_code == 302
+    target = session.scalar(select(Target))
+    assert target is not None and (target.item_code, target.kind, target.value) == (
+        "1.2", "level", Decimal("3.5"))
+    page = " ".join(admin.get("/staff/parindex/A/2024").get_data(as_text=True).split())
+    row = page.split("1.2. Hoàn thành kế hoạch")[1].split("</tr>")[0]
+    # 1.2 scored "half" = 2 points of 4, below the target of 3,5.
+    assert "chưa đạt" in row and "mục tiêu: đạt mức 3,5" in row
+    # A and A1 scored the same: each domain ranks 1 of 2; no 2023 assessment, so no change.
+    domains = page.split('id="domain-ranks"')[1].split("</table>")[0]
+    assert domains.count("1/2") == 2 and "Lĩnh vực" in domains
+
+
+def test_scorecard_remedy__on_the_action_plans_page_and_marked_done(
+        client: FlaskClient, session: Session, tmp_path: Path) -> None:
+    from tests.webapp.staff_helpers import PERIOD
+
+    build_world(session)
+    setup_par(session, tmp_path)
+    analyst = USERS["analyst"][0]
+    login(client, "manager")
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    assert client.post("/staff/parindex/A/2024/items/1.2/follow-up", data={
+        "csrf_token": token, "action": "remedy", "owner": analyst, "deadline": "2025-06-30",
+        "description": "Ban hành kế hoạch trước 15/12"}).status_code == 302
+    url = f"/staff/units/A/actions?survey=sipas&period={PERIOD}"
+    page = client.get(url).get_data(as_text=True)
+    table = page.split('id="scorecard-remedies"')[1].split("</table>")[0]
+    assert "1.2. Hoàn thành kế hoạch" in table and "Ban hành kế hoạch trước 15/12" in table
+    assert analyst in table and "30/06/2025" in table
+    # The remedy's key (the scorecard's) never appears as if it were a survey's criterion.
+    assert "test_xa" not in page
+    plan = session.scalar(select(ActionPlan).where(ActionPlan.index_id == "1.2"))
+    assert plan is not None
+    action = table.split('action="')[1].split('"')[0].replace("&amp;", "&")
+    done = client.post(action, data={"csrf_token": token, "status": "done"})
+    assert done.status_code == 302 and "survey=sipas" in done.headers["Location"]
+    session.refresh(plan)
+    assert plan.status == "done"
+    # Another commune's manager does not see A's remedies.
+    other = client.application.test_client()
+    login(other, "manager_b")
+    assert "Hoàn thành kế hoạch" not in other.get(
+        f"/staff/units/B/actions?survey=sipas&period={PERIOD}").get_data(as_text=True)

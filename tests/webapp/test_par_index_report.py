@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -97,7 +99,13 @@ def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunne
     official = tables["Chỉ số"]
     assert [c.text for c in official.rows[1].cells] == [
         "SIPAS", "2024", "Toàn chỉ số", "82,5", "100", "3/12", "Báo cáo 87/BC-SNV"]
-    achieved, not_achieved, lost = [t for t in doc.tables if t.rows[0].cells[0].text == "Mã"]
+    achieved, not_achieved, lost, domains = [t for t in doc.tables
+                                             if t.rows[0].cells[0].text == "Mã"]
+    # Rank per domain among the peers: 2024 XA1 and XA2 (domain 1 tied at 6, domain 2: 0,5
+    # against 4); 2023 XA1 alone.
+    assert [[c.text for c in r.cells] for r in domains.rows[1:]] == [
+        ["1", "Chỉ đạo, điều hành", "6/6", "1/2", "1/1", "không đổi"],
+        ["2", "Thủ tục hành chính", "0,5/4", "2/2", "1/1", "giảm 1 bậc"]]
     assert [r.cells[0].text for r in achieved.rows[1:]] == ["1.1", "1.2"]
     assert [c.text for c in not_achieved.rows[1].cells] == [
         "2.1", "Hồ sơ đúng hạn", "0,5", "4", "điểm tối đa", "2/2"]
@@ -107,6 +115,47 @@ def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunne
     assert ("- Tiêu chí 2.1: Rà soát, nhắc hạn hồ sơ hằng tuần (người thực hiện: o1@xa1.vn; "
             "hạn: 30/06/2025; đang thực hiện)." in body)
     assert doc.tables[-1].cell(0, 0).text.startswith("Nơi nhận:")
+
+    # The PDF is drawn from the same document model: the same words, the same numbers.
+    pdf_out = tmp_path / "bao-cao.pdf"
+    result = runner.invoke(main, ["report", "--unit", "XA1", "--year", "2024", "--format",
+                                  "pdf", "--out", str(pdf_out), "--place", "Đắk Song"])
+    assert result.exit_code == 0, result.output
+    pages = pdf_pages(pdf_out.read_bytes())
+    pdf_text = "\n".join(pages)
+    assert unicodedata.is_normalized("NFC", pdf_text)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0]
+    assert "Độc lập - Tự do - Hạnh phúc" in pages[0]
+    docx_words = Counter(docx_text(doc).split())
+    # Page numbers (from page 2) are the only words the PDF adds.
+    numbers = Counter(str(n) for n in range(2, len(pages) + 1))
+    assert Counter(pdf_text.split()) == docx_words + numbers
+    flat = " ".join(pdf_text.split())
+    for heading in ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II. TỒN TẠI, HẠN CHẾ", "III. NGUYÊN NHÂN",
+                    "IV. GIẢI PHÁP KHẮC PHỤC",
+                    "Tổng điểm năm 2024: 6,5/10 điểm, đạt 65%, xếp thứ 2/2, xếp loại Yếu.",
+                    "So với năm 2023 (8 điểm, 80%): giảm 1,5 điểm; thứ hạng giảm 1 bậc."):
+        assert heading in flat
+    assert flat.index("I. KẾT QUẢ") < flat.index("II. TỒN TẠI") < flat.index("IV. GIẢI PHÁP")
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, read back with pypdfium2."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def docx_text(document) -> str:  # type: ignore[no-untyped-def]
+    """Every paragraph and table cell of a DOCX (header table included), in order."""
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
 
 
 def test_report_cli__unit_without_assessment__exit_1(runner: FlaskCliRunner, session: Session,
@@ -126,7 +175,7 @@ def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_pat
     from tests.webapp.staff_helpers import build_world
     from webapp.models import Unit, User
     from webapp.par_index.report_content import build_report
-    from webapp.par_index.report_docx import write_docx
+    from webapp.par_index.report_document import write_docx
     from webapp.statistics import indices_cache
     from webapp.statistics.unit_report import unit_rows
 

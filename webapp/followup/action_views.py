@@ -18,6 +18,7 @@ from ..auth.access import (
 )
 from ..db import get_session
 from ..models import ActionPlan, Role
+from ..par_index.remedies import scorecard_remedies
 from ..periods import PeriodError, parse_period
 from ..statistics import unit_report as reports
 from ..statistics.default_period import default_period
@@ -94,9 +95,11 @@ def action_plans(code: str) -> str | Response:
                 flash(_("The remedy is recorded."), "info")
                 return redirect(url_for("actions.action_plans", code=code, survey=survey,
                                         period=period))
-    listed = plans.list_plans(session, visible_subtree(unit.id), survey)
+    subtree = visible_subtree(unit.id)
+    listed = plans.list_plans(session, subtree, survey)
     progress = plans.plan_progress(session, listed, period, language)
     return render_template("actions/plans.html", unit=unit, survey=survey, period=period,
+                           scorecard_remedies=scorecard_remedies(session, subtree, language),
                            form=form, progress=progress, can_act=can_act(user),
                            status_form=StatusForm(), percent=_percent(survey),
                            chart=plans_chart(progress, _percent(survey)))
@@ -129,6 +132,8 @@ def action_status(plan_id: int) -> Response:
         plans.set_plan_status(session, plan, status, user_id=user.id)
     except plans.ActionPlanError as exc:
         abort(400, str(exc))
+    # A scorecard's remedy is listed beside a survey's plans: back to the survey shown.
     return redirect(url_for("actions.action_plans", code=plan.unit.code,
-                            survey=plan.survey_key, period=request.args.get("period")))
+                            survey=request.args.get("survey") or plan.survey_key,
+                            period=request.args.get("period")))
 

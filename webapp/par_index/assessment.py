@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,8 +53,10 @@ def open_assessment(session: Session, unit: Unit, version: ScorecardVersion,
     card = scorecard_of(session, version)
     missing = [i.code for i in card.items() if i.max_points is None]
     if missing:
-        raise AssessmentError(f"the point table of {version.key} {version.version} is not "
-                              f"loaded (items without points: {', '.join(missing[:5])})")
+        raise AssessmentError(_l(
+            "the point table of %(card)s %(version)s is not loaded (items without points: "
+            "%(items)s)", card=version.key, version=version.version,
+            items=", ".join(missing[:5])))
     assessment = Assessment(unit_id=unit.id, scorecard_version_id=version.id,
                             year=version.year)
     session.add(assessment)
@@ -76,7 +79,8 @@ def score_row(session: Session, assessment: Assessment, item_code: str) -> Crite
     row = session.scalar(select(CriterionScore).where(
         CriterionScore.assessment_id == assessment.id, CriterionScore.item_code == item_code))
     if row is None:
-        raise AssessmentError(f"'{item_code}' is not a scored item of this scorecard")
+        raise AssessmentError(_l("'%(item)s' is not a scored item of this scorecard",
+                                 item=item_code))
     return row
 
 
@@ -93,10 +97,11 @@ def assign(session: Session, assessment: Assessment, item_code: str, *,
            responsible_unit: Unit, account: User, by: User) -> CriterionScore:
     """Make ``account`` of ``responsible_unit`` responsible for one item."""
     if not is_unit_manager(session, by, assessment.unit_id):
-        raise AssessmentError("only a manager of the unit assigns its criteria")
+        raise AssessmentError(_l("only a manager of the unit assigns its criteria"))
     if account.unit_id is None or account.unit_id not in subtree_ids(session,
                                                                     responsible_unit.id):
-        raise AssessmentError(f"{account.email} does not belong to {responsible_unit.name_vi}")
+        raise AssessmentError(_l("%(account)s does not belong to %(unit)s",
+                                 account=account.email, unit=responsible_unit.name_vi))
     row = score_row(session, assessment, item_code)
     row.responsible_unit_id, row.responsible_user_id = responsible_unit.id, account.id
     audit.record(session, "parindex.assign", target=_target(assessment, item_code),
@@ -116,38 +121,42 @@ def _points(item: Item, value: str) -> Decimal:
     declared: object
     if rule.type == "yesno":
         if value not in ("yes", "no"):
-            raise AssessmentError(f"'{item.code}' is answered yes or no")
+            raise AssessmentError(_l("'%(item)s' is answered yes or no", item=item.code))
         declared = value == "yes"
     elif rule.type == "levels":
         if value not in {level.id for level in rule.levels}:
-            raise AssessmentError(f"'{item.code}': choose one of the listed levels")
+            raise AssessmentError(_l("'%(item)s': choose one of the listed levels",
+                                     item=item.code))
         declared = value
     else:
         try:
             declared = Decimal(value.replace(",", "."))
         except InvalidOperation as exc:
-            raise AssessmentError(f"'{item.code}': {value!r} is not a number") from exc
+            raise AssessmentError(_l("'%(item)s': %(value)s is not a number", item=item.code,
+                                     value=repr(value))) from exc
         if not declared.is_finite():
-            raise AssessmentError(f"'{item.code}': {value!r} is not a number")
+            raise AssessmentError(_l("'%(item)s': %(value)s is not a number", item=item.code,
+                                     value=repr(value)))
     try:
         return rule.points(item.max_points, declared).quantize(Decimal("0.001"))
     except ValueError as exc:
-        raise AssessmentError(f"'{item.code}': {exc}") from exc
+        raise AssessmentError(_l("'%(item)s': %(why)s", item=item.code, why=str(exc))) from exc
 
 
 def self_score(session: Session, assessment: Assessment, item_code: str, *, value: str,
                explanation: str, user: User) -> CriterionScore:
     """Record the self-score of one item from its declared value (số liệu kê khai)."""
     if assessment.status != "draft":
-        raise AssessmentError("the self-assessment was submitted; it can no longer change")
+        raise AssessmentError(_l("the self-assessment was submitted; it can no longer change"))
     row = score_row(session, assessment, item_code)
     item = card_for(session, assessment).item(item_code)
     if item.self_scored_by == "none":
-        raise AssessmentError(f"'{item_code}' comes from a survey and is not self-scored")
+        raise AssessmentError(_l("'%(item)s' comes from a survey and is not self-scored",
+                                 item=item_code))
     if row.responsible_user_id != user.id and not is_unit_manager(session, user,
                                                                  assessment.unit_id):
-        raise AssessmentError("only the account assigned to this criterion or a manager "
-                              "of the unit may score it")
+        raise AssessmentError(_l("only the account assigned to this criterion or a manager of "
+                                 "the unit may score it"))
     row.self_score = _points(item, value)
     row.declared_value = value
     row.explanation = explanation.strip() or None
@@ -163,7 +172,7 @@ def set_survey_value(session: Session, assessment: Assessment, item_code: str,
     """Score a survey-based item from the unit's own index ``value`` by its tagged rule."""
     item = card_for(session, assessment).item(item_code)
     if item.rule is None or item.rule.type != "survey":
-        raise AssessmentError(f"'{item_code}' is not taken from a survey")
+        raise AssessmentError(_l("'%(item)s' is not taken from a survey", item=item_code))
     row = score_row(session, assessment, item_code)
     row.declared_value = str(value)
     row.appraised_score = _points(item, str(value))
@@ -179,9 +188,9 @@ def set_survey_value(session: Session, assessment: Assessment, item_code: str,
 def submit(session: Session, assessment: Assessment, user: User) -> Assessment:
     """Submit the self-assessment for appraisal once every item is scored and justified."""
     if not is_unit_manager(session, user, assessment.unit_id):
-        raise AssessmentError("only a manager of the unit submits its self-assessment")
+        raise AssessmentError(_l("only a manager of the unit submits its self-assessment"))
     if assessment.status != "draft":
-        raise AssessmentError("the self-assessment was already submitted")
+        raise AssessmentError(_l("the self-assessment was already submitted"))
     card = card_for(session, assessment)
     rows = session.scalars(select(CriterionScore).where(
         CriterionScore.assessment_id == assessment.id)).all()
@@ -198,10 +207,11 @@ def submit(session: Session, assessment: Assessment, user: User) -> Assessment:
     if unscored or unjustified:
         parts = []
         if unscored:
-            parts.append(f"not scored: {', '.join(unscored)}")
+            parts.append(str(_l("not scored: %(items)s", items=", ".join(unscored))))
         if unjustified:
-            parts.append(f"neither evidence nor explanation: {', '.join(unjustified)}")
-        raise AssessmentError("cannot submit; " + "; ".join(parts))
+            parts.append(str(_l("neither evidence nor explanation: %(items)s",
+                                items=", ".join(unjustified))))
+        raise AssessmentError(_l("cannot submit; %(why)s", why="; ".join(parts)))
     assessment.status, assessment.submitted_at = "submitted", utcnow()
     assessment.submitted_by_id = user.id
     audit.record(session, "parindex.submit", target=f"{assessment.unit.code}:{assessment.year}",
@@ -223,22 +233,25 @@ def appraise(session: Session, assessment: Assessment, item_code: str, *, review
              score: Decimal | None = None, reason: str = "") -> CriterionScore:
     """Accept the self-score (``score`` None) or adjust it to ``score`` with a ``reason``."""
     if not can_appraise(session, reviewer, assessment):
-        raise AssessmentError("only a reviewer of the unit above appraises")
+        raise AssessmentError(_l("only a reviewer of the unit above appraises"))
     if assessment.status != "submitted":
-        raise AssessmentError("only a submitted self-assessment is appraised")
+        raise AssessmentError(_l("only a submitted self-assessment is appraised"))
     row = score_row(session, assessment, item_code)
     item = card_for(session, assessment).item(item_code)
     if item.self_scored_by == "none":
-        raise AssessmentError(f"'{item_code}' comes from a survey and is not appraised")
+        raise AssessmentError(_l("'%(item)s' comes from a survey and is not appraised",
+                                 item=item_code))
     assert item.max_points is not None
     if score is None:
         row.appraised_score = row.self_score
         row.appraisal_reason = reason.strip() or None
     else:
         if not 0 <= score <= item.max_points:
-            raise AssessmentError(f"'{item_code}': {score} is outside 0..{item.max_points}")
+            raise AssessmentError(_l("'%(item)s': %(score)s is outside 0..%(max)s", item=item_code,
+                                     score=score, max=item.max_points))
         if score != row.self_score and not reason.strip():
-            raise AssessmentError(f"'{item_code}': an adjusted score needs a reason")
+            raise AssessmentError(_l("'%(item)s': an adjusted score needs a reason",
+                                     item=item_code))
         row.appraised_score, row.appraisal_reason = score, reason.strip() or None
     row.appraised_by_id, row.appraised_at = reviewer.id, utcnow()
     audit.record(session, "parindex.appraise", target=_target(assessment, item_code),
@@ -252,12 +265,12 @@ def appraise(session: Session, assessment: Assessment, item_code: str, *, review
 def finish_appraisal(session: Session, assessment: Assessment, reviewer: User) -> Assessment:
     """Close the appraisal once every self-scored item is appraised."""
     if not can_appraise(session, reviewer, assessment):
-        raise AssessmentError("only a reviewer of the unit above appraises")
+        raise AssessmentError(_l("only a reviewer of the unit above appraises"))
     open_items = [r.item_code for r in session.scalars(select(CriterionScore).where(
         CriterionScore.assessment_id == assessment.id, CriterionScore.self_score.is_not(None),
         CriterionScore.appraised_score.is_(None)))]
     if open_items:
-        raise AssessmentError(f"not appraised yet: {', '.join(open_items)}")
+        raise AssessmentError(_l("not appraised yet: %(items)s", items=", ".join(open_items)))
     assessment.status, assessment.appraised_at = "appraised", utcnow()
     assessment.appraised_by_id = reviewer.id
     audit.record(session, "parindex.appraised",

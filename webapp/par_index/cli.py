@@ -91,20 +91,19 @@ def official_import(file: str) -> None:
 @click.command("report")
 @click.option("--unit", "unit_code", required=True, help="Unit code.")
 @click.option("--year", required=True, type=click.IntRange(2000, 2100))
-@click.option("--format", "fmt", type=click.Choice(["docx"]), default="docx",
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx",
               show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 @click.option("--place", default=None, help="Địa danh on the date line (default: unit name).")
 @with_appcontext
 def report(unit_code: str, year: int, fmt: str, out: str, place: str | None) -> None:
-    """The unit's báo cáo for YEAR in the format of Nghị định 30/2020 (DOCX)."""
+    """The unit's báo cáo for YEAR in the format of Nghị định 30/2020 (DOCX or PDF)."""
     from sqlalchemy import select
 
     from ..models import Unit
     from .report_content import ReportError, build_report
-    from .report_docx import write_docx
+    from .report_document import write_report
 
-    del fmt  # only DOCX so far
     session = get_session()
     unit = session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
@@ -113,7 +112,7 @@ def report(unit_code: str, year: int, fmt: str, out: str, place: str | None) -> 
         content = build_report(session, unit, year, place=place)
     except ReportError as exc:
         _fail(str(exc))
-    write_docx(content, Path(out))
+    write_report(content, Path(out), fmt)
     click.echo(f"report written to {out}")
 
 

@@ -7,6 +7,7 @@ import hashlib
 import unicodedata
 from pathlib import PurePath
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -39,24 +40,27 @@ def add_evidence(session: Session, assessment: Assessment, row: CriterionScore, 
                  filename: str, data: bytes, user: User) -> EvidenceFile:
     """Store one evidence file for ``row`` after checking its type and size."""
     if assessment.status != "draft":
-        raise AssessmentError("the self-assessment was submitted; evidence can no longer change")
+        raise AssessmentError(_l("the self-assessment was submitted; evidence can no longer "
+                                 "change"))
     if row.responsible_user_id != user.id and not is_unit_manager(session, user,
                                                                  assessment.unit_id):
-        raise AssessmentError("only the account assigned to this criterion or a manager "
-                              "of the unit may add evidence")
+        raise AssessmentError(_l("only the account assigned to this criterion or a manager of "
+                                 "the unit may add evidence"))
     name = _clean_name(filename)
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED:
-        raise AssessmentError(f"{name}: files of type '{suffix or 'none'}' are not accepted; "
-                              f"send {', '.join(sorted(ALLOWED))}")
+        raise AssessmentError(_l("%(name)s: files of type '%(type)s' are not accepted; send "
+                                 "%(allowed)s", name=name, type=suffix or "-",
+                                 allowed=", ".join(sorted(ALLOWED))))
     if not data:
-        raise AssessmentError(f"{name}: the file is empty")
+        raise AssessmentError(_l("%(name)s: the file is empty", name=name))
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise AssessmentError(f"{name}: {len(data)} bytes; the limit is "
-                              f"{MAX_EVIDENCE_BYTES} bytes")
+        raise AssessmentError(_l("%(name)s: %(size)s bytes; the limit is %(limit)s bytes",
+                                 name=name, size=len(data), limit=MAX_EVIDENCE_BYTES))
     content_type, signatures = ALLOWED[suffix]
     if not any(data.startswith(sig) for sig in signatures):
-        raise AssessmentError(f"{name}: the content is not a {suffix} file")
+        raise AssessmentError(_l("%(name)s: the content is not a %(type)s file", name=name,
+                                 type=suffix))
     evidence = EvidenceFile(criterion_score_id=row.id, unit_id=assessment.unit_id,
                             filename=name, content_type=content_type, size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(), data=data,

@@ -8,10 +8,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from ..documents.model import place_name
 from ..models import OfficialResult, Unit
 from .official import official_results
 from .results import AssessmentResult, find_assessment, result_for
-from .targets import LostPoints, Verdict, lost_points, previous_result, verdicts
+from .targets import (
+    LostPoints,
+    Verdict,
+    domain_ranks,
+    lost_points,
+    previous_result,
+    verdicts,
+)
 
 TARGET_WORDS = {"level": "mức {value}", "no_worse": "không thấp hơn năm trước",
                 "top_half": "thuộc nửa trên bảng xếp hạng"}
@@ -61,6 +69,8 @@ class ReportContent:
     lost: list[LostPoints] = field(default_factory=list)
     citizens_worst: list[str] = field(default_factory=list)
     citizens_wanted: list[str] = field(default_factory=list)
+    # Per domain: code, name, points, rank, last year's rank, change in words.
+    domain_ranks: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
 
 class ReportError(Exception):
@@ -93,7 +103,7 @@ def build_report(session: Session, unit: Unit, year: int, *, place: str | None =
     parent = unit.parent
     content = ReportContent(
         unit=unit, year=year, parent_name=parent.name_vi.upper() if parent else "",
-        issuer_name=unit.name_vi.upper(), place=place or unit.name_vi,
+        issuer_name=unit.name_vi.upper(), place=place or place_name(unit.name_vi),
         date=date or dt.date.today(),
         title=(f"Phân tích kết quả Chỉ số cải cách hành chính, SIPAS, PAPI năm {year} "
                f"của {unit.name_vi}"))
@@ -127,8 +137,22 @@ def build_report(session: Session, unit: Unit, year: int, *, place: str | None =
         (content.achieved if verdict.achieved else content.not_achieved).append(
             _line(result, verdict))
     content.lost = lost_points(session, result, previous)
+    content.domain_ranks = [
+        (d.code, d.name, f"{vi_number(d.final)}/{vi_number(d.maximum)}", f"{d.rank}/{d.out_of}",
+         f"{d.previous_rank}/{d.previous_out_of}" if d.previous_rank else "-",
+         rank_change_words(d.steps))
+        for d in domain_ranks(session, result, previous)]
     content.citizens_worst, content.citizens_wanted = citizens_view(session, unit, year)
     return content
+
+
+def rank_change_words(steps: int | None) -> str:
+    """'tăng 2 bậc', 'giảm 1 bậc', 'không đổi' or '-' without last year's rank."""
+    if steps is None:
+        return "-"
+    if steps == 0:
+        return "không đổi"
+    return f"{'tăng' if steps > 0 else 'giảm'} {abs(steps)} bậc"
 
 
 def _percent(value: float) -> str:

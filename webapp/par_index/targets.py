@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,11 +37,11 @@ def set_target(session: Session, assessment: Assessment, item_code: str, kind: s
                by: User, value: Decimal | None = None) -> Target:
     """Set (or replace) the target of one item ('' for the whole index) of an assessment."""
     if not can_appraise(session, by, assessment):
-        raise AssessmentError("targets are set by the level above")
+        raise AssessmentError(_l("targets are set by the level above"))
     if kind not in KINDS:
-        raise AssessmentError(f"unknown target kind {kind!r}")
+        raise AssessmentError(_l("unknown target kind %(kind)s", kind=repr(kind)))
     if (kind == "level") != (value is not None):
-        raise AssessmentError("a 'level' target needs a value; the others take none")
+        raise AssessmentError(_l("a 'level' target needs a value; the others take none"))
     key = assessment.scorecard_version.key
     target = session.scalar(select(Target).where(
         Target.unit_id == assessment.unit_id, Target.year == assessment.year,
@@ -137,6 +138,44 @@ def verdicts(session: Session, result: AssessmentResult,
     return out
 
 
+@dataclass(frozen=True)
+class DomainRank:
+    """A domain's (lĩnh vực) points and rank among peers this year and last year."""
+
+    code: str
+    name: str
+    final: Decimal
+    maximum: Decimal
+    rank: int
+    out_of: int
+    previous_rank: int | None
+    previous_out_of: int | None
+
+    @property
+    def steps(self) -> int | None:
+        """Places gained (positive) or lost (negative) since last year; None without one."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def domain_ranks(session: Session, result: AssessmentResult,
+                 previous: AssessmentResult | None) -> list[DomainRank]:
+    """Rank of each domain among the peers of this year and of last year, in card order."""
+    peers = ranked(session, result.assessment.scorecard_version)
+    before = ranked(session, previous.assessment.scorecard_version) if previous else []
+    unit_id = result.assessment.unit_id
+    out = []
+    for code, item_result in result.items.items():
+        if item_result.item.kind != "domain":
+            continue
+        rank, out_of = _item_ranks(peers, code, unit_id)
+        old: tuple[int | None, int | None] = (None, None)
+        if previous is not None and code in previous.items:
+            old = _item_ranks(before, code, unit_id)
+        out.append(DomainRank(code, item_result.item.name.get("vi", code), item_result.final,
+                              item_result.item.max_points or Decimal(0), rank, out_of, *old))
+    return out
+
+
 def lost_points(session: Session, result: AssessmentResult,
                 previous: AssessmentResult | None) -> list[LostPoints]:
     """Scored items that lost points or fell since last year, worst first."""
@@ -178,7 +217,7 @@ def set_cause(session: Session, assessment: Assessment, item_code: str, cause: s
               user: User) -> None:
     """Record the cause (nguyên nhân) staff give for a criterion's lost points."""
     if not is_unit_manager(session, user, assessment.unit_id):
-        raise AssessmentError("only a manager of the unit records causes")
+        raise AssessmentError(_l("only a manager of the unit records causes"))
     row = score_row(session, assessment, item_code)
     row.cause = cause.strip() or None
     audit.record(session, "parindex.cause", target=f"{assessment.unit.code}:"
@@ -192,13 +231,15 @@ def add_remedy(session: Session, assessment: Assessment, item_code: str, *, owne
     tree, with a deadline (status 'open' until marked done on the action-plan page)."""
     if not is_unit_manager(session, by, assessment.unit_id) and not can_appraise(
             session, by, assessment):
-        raise AssessmentError("only a manager of the unit or of the level above adds remedies")
+        raise AssessmentError(_l("only a manager of the unit or of the level above adds "
+                                 "remedies"))
     score_row(session, assessment, item_code)
     if owner.unit_id is None or assessment.unit_id not in subtree_ids(session, owner.unit_id) \
             and owner.unit_id not in subtree_ids(session, assessment.unit_id):
-        raise AssessmentError(f"{owner.email} works outside this unit's tree")
+        raise AssessmentError(_l("%(account)s works outside this unit's tree",
+                                 account=owner.email))
     if not description.strip():
-        raise AssessmentError("a remedy needs a description")
+        raise AssessmentError(_l("a remedy needs a description"))
     plan = ActionPlan(unit_id=assessment.unit_id, survey_key=assessment.scorecard_version.key,
                       index_id=item_code, baseline_period=str(assessment.year),
                       owner=owner.email, deadline=deadline, description=description.strip(),

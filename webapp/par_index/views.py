@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import can_see, current_user, login_required, require_unit, role_required
 from ..csv_input import ImportRejected
 from ..db import get_session
+from ..documents.pdf import FontMissing
 from ..models import (
     Assessment,
     CriterionScore,
@@ -49,10 +50,18 @@ from .evidence import add_evidence
 from .history import history
 from .official import import_official, official_results
 from .report_content import build_report, vi_number
-from .report_docx import write_docx
+from .report_document import render_report
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
-from .targets import add_remedy, lost_points, previous_result, set_cause, set_target, verdicts
+from .targets import (
+    add_remedy,
+    domain_ranks,
+    lost_points,
+    previous_result,
+    set_cause,
+    set_target,
+    verdicts,
+)
 
 bp = Blueprint("par_index", __name__, url_prefix="/staff/parindex", template_folder="templates")
 
@@ -103,6 +112,7 @@ def unit_page(code: str, year: int) -> str:
         evidence.setdefault(file.criterion_score_id, []).append(file)
     context |= {"result": result, "verdicts": verdicts(session, result, previous),
                 "lost": lost_points(session, result, previous), "evidence": evidence,
+                "domains": domain_ranks(session, result, previous),
                 "can_appraise": can_appraise(session, user, assessment),
                 "can_follow": is_unit_manager(session, user, unit.id)
                 or can_appraise(session, user, assessment)}
@@ -208,22 +218,28 @@ def evidence_file(file_id: int) -> Response:
     return response
 
 
-@bp.get("/<code>/<int:year>/report.docx")
+REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument."
+                         "wordprocessingml.document",
+                "pdf": "application/pdf"}
+
+
+@bp.get("/<code>/<int:year>/report.<fmt>")
 @login_required
-def report_docx(code: str, year: int) -> Response:
-    """The báo cáo (Nghị định 30/2020 format) as an editable DOCX."""
+def report_file(code: str, year: int, fmt: str) -> Response:
+    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content."""
+    if fmt not in REPORT_TYPES:
+        abort(404)
     session = get_session()
     unit = require_unit(session, _user(), code)
     _assessment(unit, year)
     content = build_report(session, unit, year, date=dt.date.today())
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bao-cao.docx"
-        write_docx(content, path)
-        data = path.read_bytes()
+    try:
+        data = render_report(content, fmt)
+    except FontMissing as exc:
+        abort(503, str(exc))
     return send_file(io.BytesIO(data), as_attachment=True,
-                     download_name=f"bao-cao-{unit.code}-{year}.docx",
-                     mimetype="application/vnd.openxmlformats-officedocument."
-                              "wordprocessingml.document")
+                     download_name=f"bao-cao-{unit.code}-{year}.{fmt}",
+                     mimetype=REPORT_TYPES[fmt])
 
 
 @bp.route("/official", methods=["GET", "POST"])

@@ -265,6 +265,17 @@ def figure_svg(fig: Figure, title: str, desc: str) -> Markup:
     return Markup(head + body + text[head_end:])  # noqa: S704 - matplotlib output, texts escaped
 
 
+def figure_png(fig: Figure, dpi: int = 200) -> bytes:
+    """The figure as PNG bytes (for documents), drawn under the same lock and settings."""
+    buffer = io.BytesIO()
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    with _RENDER_LOCK, matplotlib.rc_context({"font.family": "DejaVu Sans",
+                                              "text.parse_math": False}):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def _figure(rows: int, *, row_in: float = 0.3, extra_in: float = 0.75,
             left: float = 0.42) -> tuple[Figure, Axes]:
     height = extra_in + row_in * max(rows, 1)

@@ -15,9 +15,12 @@ import io
 from typing import Any
 
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..documents.pdf import FontMissing, render_pdf
+from ..documents.unit_document import unit_document
 from ..jobs import blobs, store
 from ..jobs.queue import enqueue
 from ..jobs.runner import JobFailed, JobRun, register
@@ -26,7 +29,6 @@ from ..models.base import utcnow
 from .indices import IndicesError
 from .indices_cache import data_stamp
 from .report_cache import cached_report
-from .report_pdf import report_pdf
 
 KIND = "unit_report"
 # Jobs looked at when matching a request: a day's worth of this user's reports.
@@ -69,7 +71,11 @@ def run_report_job(run: JobRun) -> dict[str, Any]:
                                req["language"])
     except IndicesError as exc:
         raise JobFailed(str(exc)) from exc
-    data = report_pdf(report, unit.name_vi)
+    try:
+        with force_locale(req["language"]):
+            data = render_pdf(unit_document(run.session, report, unit, req["language"]))
+    except FontMissing as exc:
+        raise JobFailed(str(exc)) from exc
     blobs.store(run.session, run.job.id, req["name"], io.BytesIO(data),
                 content_type="application/pdf")
     run.session.commit()

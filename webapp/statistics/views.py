@@ -39,7 +39,13 @@ from ..jobs import blobs
 from ..jobs.queue import tidy
 from ..models import JobStatus, Unit, User
 from ..periods import PeriodError, parse_period
-from ..survey_versions import default_survey, latest_version, load_version, survey_keys
+from ..survey_versions import (
+    default_survey,
+    latest_version,
+    load_version,
+    survey_keys,
+    survey_title,
+)
 from .default_period import default_period
 from .indices import IndicesError
 from .landing import landing
@@ -130,11 +136,14 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
+    language = str(get_locale())
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
     if fmt == "pdf":  # seconds of drawing: a job of the worker (report_jobs)
         return _report_from_job(session, user, report_request(
-            session, unit, survey, period, str(get_locale()), name), unit)
-    return FlaskResponse(report_workbook(report, unit.name_vi), mimetype=REPORT_TYPES[fmt],
+            session, unit, survey, period, language, name), unit)
+    name_shown = unit.name_en if language == "en" and unit.name_en else unit.name_vi
+    data = report_workbook(report, name_shown, language, survey_title(session, survey, language))
+    return FlaskResponse(data, mimetype=REPORT_TYPES[fmt],
                          headers={"Content-Disposition": attachment(name)})
 
 
