@@ -40,6 +40,9 @@ SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encodi
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 SURVEY = {"respond.counter_survey", "respond.kiosk_survey", "respond.dossier_survey"}
 API = {"api.create_dossier_token"}
+# The interviewer's survey pages check the token themselves, as the citizen's do (so an expired
+# page keeps the answers): tests/webapp/test_fieldwork_interviews.py.
+FIELD_SURVEY = {"fieldwork.interview"}
 
 Case = tuple[str, dict[str, Any]]
 
@@ -102,6 +105,9 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "par_index.submit_view": lambda w, k, u: ("/staff/parindex/A/2024/submit", {}),
     "par_index.appraise_view": lambda w, k, u: ("/staff/parindex/A1/2024/items/1.2/appraise",
                                                 {"score": "1", "reason": "Thiếu kế hoạch"}),
+    "fieldwork.outcome": lambda w, k, u: (
+        f"/staff/fieldwork/interviews/{w.members['admin']}/outcome",
+        {"disposition": "2.20", "submission_id": "csrf-test"}),
     "export.create": lambda w, k, u: ("/staff/exports/", {"survey": "sipas",
                                                           "period": "2026-05",
                                                           "format": "csv", "k": "5"}),
@@ -112,8 +118,12 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
 def world(session: Session, tmp_path: Path) -> World:
     from tests.webapp.par_index_helpers import setup_par
 
+    from tests.webapp.fieldwork_helpers import setup_field
+
     world = build_world(session)
     world.versions["test_xa"] = setup_par(session, tmp_path)["version"]
+    field = setup_field(session, tmp_path, a=USERS["admin"][0], unit_code="A")
+    world.members["admin"] = field.members[field.a_ids[0]]
     plan = ActionPlan(unit_id=world.units["A"], survey_key="sipas", index_id="c9.r17",
                       baseline_period="2026-05", owner="Văn phòng",
                       deadline=dt.date(2026, 6, 30), description="Ghế")
@@ -128,7 +138,7 @@ def world(session: Session, tmp_path: Path) -> World:
 def test_every_state_changing_route__is_covered(app: Flask) -> None:
     found = {rule.endpoint for rule in app.url_map.iter_rules()
              if STATE_CHANGING & set(rule.methods or ())}
-    assert found == set(STAFF) | SURVEY | API
+    assert found == set(STAFF) | SURVEY | API | FIELD_SURVEY
 
 
 def _request(world: World, session: Session, endpoint: str) -> Case:

@@ -16,7 +16,15 @@ from analysis.errors import AnalysisError
 from analysis.sampling import MultiStageDesign, draw_multistage, draw_stratified
 from webapp.audit import record
 from webapp.fieldwork.frames import frame_table, latest_frame
-from webapp.models import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame, User
+from webapp.models import (
+    FieldSample,
+    FrameContact,
+    FrameUnit,
+    Role,
+    SampleMember,
+    SamplingFrame,
+    User,
+)
 
 DESIGN_COLUMNS = ["stratum", "psu", "prob", "base_weight", "role", "replacement_rank"]
 
@@ -111,6 +119,9 @@ def assign(session: Session, sample: FieldSample, interviewer: User,
     """Assign the members of the given PSUs to ``interviewer``; return how many."""
     if sample.closed_at is not None:
         raise SampleError(f"sample {sample.name!r} is closed")
+    if interviewer.role not in (Role.INTERVIEWER, Role.ADMIN) or not interviewer.active:
+        raise SampleError(f"account {interviewer.email!r} is not an active interviewer: "
+                          "an administrator gives it the interviewer role first")
     members = [m for m in sample.members if m.psu in set(psus)]
     unknown = set(psus) - {m.psu for m in members}
     if unknown:
@@ -127,10 +138,11 @@ def assign(session: Session, sample: FieldSample, interviewer: User,
 def contacts_for(session: Session, sample: FieldSample, interviewer: User) -> list[dict]:
     """Contact data of the members assigned to ``interviewer`` (nobody else's)."""
     rows = session.execute(
-        select(FrameUnit.unit_key, SampleMember.role, SampleMember.replacement_rank,
+        select(SampleMember.id.label("member_id"), FrameUnit.unit_key, SampleMember.role,
+               SampleMember.replacement_rank,
                FrameContact.name, FrameContact.address, FrameContact.phone)
         .join(SampleMember, SampleMember.frame_unit_id == FrameUnit.id)
-        .join(FrameContact, FrameContact.frame_unit_id == FrameUnit.id)
+        .outerjoin(FrameContact, FrameContact.frame_unit_id == FrameUnit.id)
         .where(SampleMember.sample_id == sample.id,
                SampleMember.interviewer_id == interviewer.id)
         .order_by(SampleMember.role, SampleMember.replacement_rank, FrameUnit.unit_key)).all()

@@ -7,6 +7,7 @@ from .fieldwork import (
     FieldSample,
     FrameContact,
     FrameUnit,
+    PaperEntry,
     SampleMember,
     SamplingFrame,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "FieldSample",
     "FrameContact",
     "FrameUnit",
+    "PaperEntry",
     "Procedure",
     "ProcedureField",
     "Response",
