@@ -116,9 +116,8 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> World:
-    from tests.webapp.par_index_helpers import setup_par
-
     from tests.webapp.fieldwork_helpers import setup_field
+    from tests.webapp.par_index_helpers import setup_par
 
     world = build_world(session)
     world.versions["test_xa"] = setup_par(session, tmp_path)["version"]
