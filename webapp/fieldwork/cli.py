@@ -71,11 +71,14 @@ def sample() -> None:
 @click.option("--replacements", type=click.IntRange(min=0), default=0,
               help="Ordered replacements per stratum (SRS).")
 @click.option("--seed", type=click.IntRange(min=0), required=True)
+@click.option("--survey", "survey_key", default="papi", show_default=True,
+              help="Survey asked in the field (interviewer mode, paper forms).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
 def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
                 strata: str | None, size: int, method: str, size_measure: str | None,
-                certainty: str | None, replacements: int, seed: int, out: str) -> None:
+                certainty: str | None, replacements: int, seed: int, survey_key: str,
+                out: str) -> None:
     """Draw a stratified SRS, systematic or PPS sample; write it (no contact data) to OUT."""
     try:
         drawn = draw_sample(get_session(), frame_name=frame_name, name=name, method=method,
@@ -95,14 +98,17 @@ def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
 @click.option("--design", default="papi", show_default=True, help="Design name or YAML file.")
 @click.option("--name", required=True)
 @click.option("--seed", type=click.IntRange(min=0), required=True)
+@click.option("--survey", "survey_key", default="papi", show_default=True,
+              help="Survey asked in the field (interviewer mode, paper forms).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
 def sample_draw_design(areas: str, persons: str, design: str, name: str, seed: int,
-                       out: str) -> None:
+                       survey_key: str, out: str) -> None:
     """Draw a multi-stage sample (e.g. the PAPI design) and write it to OUT."""
     try:
         drawn = draw_design_sample(get_session(), area_frame=areas, person_frame=persons,
-                                   design=design, name=name, seed=seed)
+                                   design=design, name=name, seed=seed,
+                                   survey_key=survey_key)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return
@@ -233,6 +239,36 @@ def fieldwork_form(definition: str, out: str) -> None:
         return
     write_field_xlsform(load_definition(path).definition, Path(out))
     click.echo(f"interviewer form written to {out}")
+
+
+@fieldwork.command("paper")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--replacements/--no-replacements", default=False,
+              help="Also print the replacements' forms.")
+@with_appcontext
+def fieldwork_paper(sample_name: str, out: str, replacements: bool) -> None:
+    """Print one paper form per sampled respondent (a separable cover sheet with the address,
+    answer pages with only the form code and its QR code) to OUT (PDF)."""
+    from webapp.fieldwork.paper import paper_forms
+    from webapp.survey_versions import latest_version, load_version
+
+    session = get_session()
+    try:
+        chosen = get_sample(session, sample_name)
+    except SampleError as exc:
+        _fail(f"error: {exc}")
+        return
+    if chosen.closed_at is not None:
+        _fail(f"error: fieldwork on sample {sample_name!r} is closed")
+        return
+    version = latest_version(session, chosen.survey_key)
+    if version is None:
+        _fail(f"error: survey {chosen.survey_key!r} is not published; publish it first")
+        return
+    pdf, count = paper_forms(session, chosen, load_version(version), replacements=replacements)
+    Path(out).write_bytes(pdf)
+    click.echo(f"{count} forms written to {out}")
 
 
 COMMANDS = (frames, sample, fieldwork)

@@ -42,11 +42,11 @@ class DrawnSample:
 
 
 def _store(session: Session, name: str, frame: SamplingFrame, method: str, seed: int,
-           parameters: dict, rows: pd.DataFrame) -> DrawnSample:
+           parameters: dict, rows: pd.DataFrame, survey_key: str = "papi") -> DrawnSample:
     if session.scalar(select(FieldSample.id).where(FieldSample.name == name)) is not None:
         raise SampleError(f"a sample named {name!r} exists already; choose another --name")
     sample = FieldSample(name=name, frame=frame, method=method, seed=seed,
-                         parameters=parameters)
+                         parameters=parameters, survey_key=survey_key)
     session.add(sample)
     for row in rows[["_frame_unit_id", *DESIGN_COLUMNS]].to_dict("records"):
         sample.members.append(SampleMember(
@@ -63,7 +63,8 @@ def _store(session: Session, name: str, frame: SamplingFrame, method: str, seed:
 def draw_sample(session: Session, *, frame_name: str, name: str | None, method: str,
                 size: int, seed: int, strata: str | None = None,
                 size_measure: str | None = None, certainty: str | None = None,
-                replacements: int = 0, frame_version: int | None = None) -> DrawnSample:
+                replacements: int = 0, frame_version: int | None = None,
+                survey_key: str = "papi") -> DrawnSample:
     """Draw a stratified single-stage sample from the frame and store it."""
     try:
         frame = latest_frame(session, frame_name, frame_version)
@@ -81,11 +82,11 @@ def draw_sample(session: Session, *, frame_name: str, name: str | None, method: 
                   "certainty": certainty, "replacements": replacements,
                   "frame_version": frame.version}
     return _store(session, name or f"{frame_name}-v{frame.version}-{method}-{seed}", frame,
-                  method, seed, parameters, rows)
+                  method, seed, parameters, rows, survey_key)
 
 
 def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, design: str,
-                       name: str, seed: int) -> DrawnSample:
+                       name: str, seed: int, survey_key: str = "papi") -> DrawnSample:
     """Draw a multi-stage sample (design file) of persons; members are person-frame units."""
     try:
         areas = latest_frame(session, area_frame)
@@ -103,7 +104,8 @@ def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, 
         raise SampleError(f"design {spec.name!r} has no person stage")
     parameters = {"design": spec.name, "area_frame": area_frame,
                   "area_version": areas.version, "person_version": people.version}
-    return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons)
+    return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons,
+                  survey_key)
 
 
 def get_sample(session: Session, name: str) -> FieldSample:
