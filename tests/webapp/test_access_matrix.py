@@ -51,7 +51,9 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
 # Field staff's pages (test_role__interviewer_pages below and tests/webapp/test_fieldwork*.py).
 FIELDWORK_RULES = {"/staff/fieldwork/assignments", "/staff/fieldwork/interviews/<int:member_id>",
-                   "/staff/fieldwork/interviews/<int:member_id>/outcome"}
+                   "/staff/fieldwork/interviews/<int:member_id>/outcome",
+                   "/staff/fieldwork/entry/", "/staff/fieldwork/entry/<int:member_id>",
+                   "/staff/fieldwork/entry/<int:member_id>/resolve"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions",
@@ -368,3 +370,9 @@ def test_role__interviewer_pages(client: FlaskClient, world: World, who: str | N
                          data={"csrf_token": token, "disposition": "2.11",
                                "submission_id": "x"})
     assert posted.status_code == (404 if who == "admin" else 403)
+    # Paper data entry: clerks (interviewers, analysts); resolving: analysts (and admins).
+    clerk = who in ("admin", "analyst")
+    assert client.get("/staff/fieldwork/entry/").status_code == (200 if clerk else 403), who
+    assert client.get("/staff/fieldwork/entry/1").status_code == (404 if clerk else 403), who
+    assert client.get("/staff/fieldwork/entry/1/resolve").status_code == (
+        404 if clerk else 403), who

@@ -74,6 +74,22 @@ def _label(labels: dict[str, str]) -> str:
     return unicodedata.normalize("NFC", labels.get("vi") or next(iter(labels.values()), ""))
 
 
+def item_numbers(definition: SurveyDefinition) -> dict[str, str]:
+    """The printed number of every answer id (``5``, or ``5.2`` for a grid's second row)."""
+    out: dict[str, str] = {}
+    number = 0
+    for q in definition.questions:
+        if q.from_context:
+            continue
+        number += 1
+        if q.type == "grid":
+            for i, row in enumerate(q.rows, start=1):
+                out[f"{q.id}.{row.id}"] = f"{number}.{i}"
+        else:
+            out[q.id] = str(number)
+    return out
+
+
 _WORDS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤", "and": "và", "or": "hoặc",
           "not": "không"}
 

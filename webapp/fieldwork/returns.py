@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -189,9 +190,9 @@ def record_return(session: Session, sample: FieldSample, member: SampleMember, *
     has at most one of those.
     """
     if sample.closed_at is not None:
-        raise ReturnRefused(f"fieldwork on sample {sample.name!r} is closed")
+        raise ReturnRefused(_("fieldwork on this sample is closed"))
     if member.sample_id != sample.id:
-        raise ReturnRefused(f"the respondent is not in sample {sample.name!r}")
+        raise ReturnRefused(_("the respondent is not in this sample"))
     try:
         category = classify(code)
     except AnalysisError as exc:
@@ -201,7 +202,7 @@ def record_return(session: Session, sample: FieldSample, member: SampleMember, *
         earlier = session.scalar(select(FieldInterview.sample_member_id).where(
             FieldInterview.sample_id == sample.id, FieldInterview.submission_key == key))
         if earlier is not None and earlier != member.id:
-            raise ReturnRefused(f"{key!r} was stored before for another respondent")
+            raise ReturnRefused(_("this submission was stored before for another respondent"))
         return earlier is not None
 
     if stored_before():
@@ -209,7 +210,7 @@ def record_return(session: Session, sample: FieldSample, member: SampleMember, *
     if category in ("I", "P") and session.scalar(select(FieldInterview.id).where(
             FieldInterview.sample_member_id == member.id,
             FieldInterview.disposition.in_(["1.1", "1.2"]))) is not None:
-        raise ReturnRefused("this respondent already has a completed interview")
+        raise ReturnRefused(_("this respondent already has a completed interview"))
     attributes = session.scalar(select(FrameUnit.attributes)
                                 .where(FrameUnit.id == member.frame_unit_id)) or {}
     _add_return(session, sample, member, attributes, key=key, code=code, minutes=minutes,
