@@ -20,16 +20,14 @@ def test_form_code__check_digits_catch_typing_errors() -> None:
     assert respondent_of(form_code("A-h03")) == "A-h03"
     assert respondent_of("HL:s:" + form_code("Bản-7")) == "Bản-7"  # as the QR code reads
     code = form_code("A-h03")
-    # Every single changed character and every swap of neighbours is refused.
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-*"
-    for i, ch in enumerate(code):
+    # Every single mistyped character is refused (the character differences within this
+    # alphabet are below 97, so they never cancel modulo 97), and every swap of neighbours.
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
+    for i in range(len(code)):
         for other in alphabet:
             typo = code[:i] + other + code[i + 1:]
             if typo != code:
-                assert respondent_of(typo) in (None, typo.rpartition("*")[0]), typo
-                if respondent_of(typo) is not None:
-                    # The only acceptable reading of a typo is one that changed nothing.
-                    assert typo.rpartition("*")[0] == "A-h03"
+                assert respondent_of(typo) is None, typo
     for i in range(len(code) - 1):
         swapped = code[:i] + code[i + 1] + code[i] + code[i + 2:]
         if swapped != code:
