@@ -60,8 +60,9 @@ def test_interview__stored_like_an_odk_return__once(app: Flask, session: Session
     member = session.get(SampleMember, field.members[respondent])
     assert member is not None and interview.sample_member_id == member.id
     stored = session.scalars(select(FieldAnswer)).one()
-    assert (stored.stratum, stored.psu, stored.base_weight) == (member.stratum, member.psu,
-                                                                member.base_weight)
+    assert (stored.stratum, stored.base_weight) == (member.stratum, member.base_weight)
+    # Single stage: the PSU is the household itself, so its label would name the respondent.
+    assert member.psu == respondent and stored.psu != respondent
     assert stored.attributes["village"] == "A"
     # The keys are the interviewer XLSForm's names, as an ODK/Kobo export carries them.
     write_field_xlsform(survey_defs.load_definition(

@@ -241,6 +241,44 @@ def fieldwork_form(definition: str, out: str) -> None:
     click.echo(f"interviewer form written to {out}")
 
 
+@fieldwork.command("export")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, writable=True),
+              required=True, help="Folder for field_answers.csv, design.R, design.do, README.")
+@click.option("--classes", default="", help="Weighting classes: frame columns, comma-separated.")
+@click.option("--margins", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV of population margins (variable, category, population) to rake to.")
+@click.option("--trim-upper", type=float, default=None)
+@click.option("--replicates", type=click.IntRange(min=2), default=200, show_default=True,
+              help="Bootstrap replicate weights (Rao-Wu).")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
+@with_appcontext
+def fieldwork_export(sample_name: str, out_dir: str, classes: str, margins: str | None,
+                     trim_upper: float | None, replicates: int, seed: int) -> None:
+    """Export the answers with stratum, PSU, base, final and replicate weights, and the R and
+    Stata scripts that declare the design."""
+    from analysis.errors import AnalysisError
+    from webapp.fieldwork.design_export import field_export, write_field_export
+    from webapp.survey_versions import latest_version, load_version
+
+    session = get_session()
+    try:
+        chosen = get_sample(session, sample_name)
+        version = latest_version(session, chosen.survey_key)
+        if version is None:
+            raise SampleError(f"survey {chosen.survey_key!r} is not published")
+        export = field_export(session, chosen, load_version(version),
+                              classes=[c for c in classes.split(",") if c],
+                              margins=Path(margins) if margins else None,
+                              trim_upper=trim_upper, replicates=replicates, seed=seed)
+    except (SampleError, AnalysisError) as exc:
+        _fail(f"error: {exc}")
+        return
+    written = write_field_export(export, chosen, Path(out_dir))
+    click.echo(f"{len(export.rows)} answers, {len(export.answers)} coded items, "
+               f"{replicates} replicate weights: " + ", ".join(p.name for p in written))
+
+
 @fieldwork.command("paper")
 @click.option("--sample", "sample_name", required=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)

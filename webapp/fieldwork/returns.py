@@ -93,6 +93,7 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
         .where(SampleMember.sample_id == sample.id)).all()
     members = {unit_key: member for member, unit_key, _ in rows}
     attributes = {member.id: attrs for member, _, attrs in rows}
+    unit_keys = {member.id: unit_key for member, unit_key, _ in rows}
     known = dict(session.execute(select(FieldInterview.submission_key,
                                         FieldInterview.sample_member_id)
                                  .where(FieldInterview.sample_id == sample.id)).all())
@@ -153,16 +154,24 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
     answered = 0
     for member, key, code, minutes, answers in new:
         answered += _add_return(session, sample, member, attributes[member.id], key=key,
-                                code=code, minutes=minutes, answers=answers, source=source)
+                                code=code, minutes=minutes, answers=answers, source=source,
+                                unit_key=unit_keys[member.id])
     record(session, "fieldwork.import", target=sample.name,
            detail={"file": filename, "interviews": len(new), "skipped": skipped})
     session.commit()
     return ReturnsReport(interviews=len(new), answers=answered, skipped=skipped, source=source)
 
 
+def answer_psu(member: SampleMember, unit_key: str) -> str:
+    """The PSU label stored with an answer. In a single-stage sample the PSU is the sampled
+    unit itself, and its label is the respondent id: stored as such it would tie the answer to
+    the person, so a random label (unique, which is all the variance needs) is stored instead."""
+    return f"u{secrets.token_hex(8)}" if member.psu == unit_key else member.psu
+
+
 def _add_return(session: Session, sample: FieldSample, member: SampleMember,
                 attributes: dict, *, key: str, code: str, minutes: float | None,
-                answers: dict[str, str], source: str) -> int:
+                answers: dict[str, str], source: str, unit_key: str) -> int:
     """Add one return: the visit's paradata, and (if any) the answers without the person."""
     session.add(FieldInterview(sample_id=sample.id, sample_member_id=member.id,
                                submission_key=key, disposition=code, source=source,
@@ -170,7 +179,7 @@ def _add_return(session: Session, sample: FieldSample, member: SampleMember,
     if not answers:
         return 0
     session.add(FieldAnswer(public_id=secrets.token_hex(16), sample_id=sample.id,
-                            stratum=member.stratum, psu=member.psu,
+                            stratum=member.stratum, psu=answer_psu(member, unit_key),
                             base_weight=member.base_weight, attributes=attributes,
                             answers=answers))
     return 1
@@ -211,10 +220,12 @@ def record_return(session: Session, sample: FieldSample, member: SampleMember, *
             FieldInterview.sample_member_id == member.id,
             FieldInterview.disposition.in_(["1.1", "1.2"]))) is not None:
         raise ReturnRefused(_("this respondent already has a completed interview"))
-    attributes = session.scalar(select(FrameUnit.attributes)
-                                .where(FrameUnit.id == member.frame_unit_id)) or {}
+    unit_key, attributes = session.execute(
+        select(FrameUnit.unit_key, FrameUnit.attributes)
+        .where(FrameUnit.id == member.frame_unit_id)).one()
     _add_return(session, sample, member, attributes, key=key, code=code, minutes=minutes,
-                answers=answers if category in ("I", "P") else {}, source=source)
+                answers=answers if category in ("I", "P") else {}, source=source,
+                unit_key=unit_key)
     record(session, "fieldwork.return", target=sample.name,
            detail={"source": source, "disposition": code})
     try:
