@@ -109,3 +109,33 @@ def test_export__r_script__svydesign_and_svrepdesign_equal_hailong(
     # The bootstrap and the linearisation measure the same thing: within sampling noise.
     ratio = r["se_bootstrap"] / r["se_taylor"]
     assert ((ratio > 0.5) & (ratio < 1.6)).all(), ratio
+
+
+def test_export__raked_and_trimmed__r_rakes_to_the_same_weights_and_se(
+        runner: FlaskCliRunner, session: Session, tmp_path: Path) -> None:
+    if shutil.which("Rscript") is None:
+        require_or_skip("Rscript with the survey package is not installed")
+    field = setup_field(session, tmp_path, size=7)
+    _returns(runner, tmp_path, field.a_ids, "A")
+    _returns(runner, tmp_path, field.b_ids, "B")
+    sample = get_sample(session, "s")
+    present = sorted({str(m.unit.attributes["members"]) for m in sample.members})
+    margins = tmp_path / "margins.csv"
+    with margins.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["variable", "category", "population"])
+        for i, category in enumerate(present):
+            writer.writerow(["members", category, 3 + i])
+    out = tmp_path / "export"
+    args = ["fieldwork", "export", "--sample", "s", "--out", str(out), "--classes", "village",
+            "--margins", str(margins), "--trim-upper", "3.5", "--replicates", "20"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    subprocess.run(["Rscript", str(out / "design.R")], check=True, capture_output=True,
+                   timeout=600)  # stops if R's raked and trimmed weights differ from ours
+    r = pd.read_csv(out / "design_estimates.csv").set_index("variable")
+    for item in ITEMS:
+        ours = estimate_mean(session, sample, item, classes=["village"], margins=margins,
+                             trim_upper=3.5).estimate
+        assert abs(r.loc[item, "estimate"] - ours.estimate) <= 1e-6, item
+        assert abs(r.loc[item, "se_taylor"] - ours.se) <= 1e-6, item

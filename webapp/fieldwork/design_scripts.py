@@ -30,20 +30,24 @@ file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
 here <- if (length(file_arg)) dirname(normalizePath(sub("^--file=", "", file_arg))) else "."
 data_file <- if (length(args) >= 1) args[1] else file.path(here, "field_answers.csv")
 out_file <- if (length(args) >= 2) args[2] else file.path(here, "design_estimates.csv")
-d <- read.csv(data_file, fileEncoding = "UTF-8", stringsAsFactors = FALSE,
-              colClasses = c(stratum = "character", psu = "character"))
 answers <- c({answers})
 margins_file <- {margins}
 trim_upper <- {trim}
-
-# Linearisation: PSUs within strata, weights after the non-response adjustment.
-taylor <- svydesign(ids = ~psu, strata = ~stratum, weights = ~nr_weight, data = d)
+# Margin variables are read as text, exactly as written (a category "4.0" stays "4.0").
+vars <- character(0)
 if (!is.na(margins_file)) {{
   m <- read.csv(file.path(here, margins_file), stringsAsFactors = FALSE,
                 colClasses = c(category = "character"))
   vars <- unique(m$variable)
-  for (v in vars) d[[v]] <- as.character(d[[v]])
-  taylor <- svydesign(ids = ~psu, strata = ~stratum, weights = ~nr_weight, data = d)
+}}
+d <- read.csv(data_file, fileEncoding = "UTF-8", stringsAsFactors = FALSE,
+              colClasses = c(stratum = "character", psu = "character",
+                             setNames(rep("character", length(vars)), vars)))
+
+# Linearisation: PSUs within strata, weights after the non-response adjustment, then raked
+# to the margins (the calibration enters the variance) and trimmed, as hailong does.
+taylor <- svydesign(ids = ~psu, strata = ~stratum, weights = ~nr_weight, data = d)
+if (length(vars)) {{
   margin <- function(v) {{
     x <- m[m$variable == v, ]
     out <- data.frame(x$category, x$population, stringsAsFactors = FALSE)
