@@ -178,3 +178,19 @@ def test_assign__only_to_interviewers(session: Session, tmp_path: Path) -> None:
     sample = get_sample(session, "s")
     with pytest.raises(SampleError, match="not an active interviewer"):
         assign(session, sample, viewer, [sample.members[0].psu])
+
+
+def test_users_create__interviewer_role_needs_a_unit(runner, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from webapp.cli import main
+    from webapp.models import Unit
+
+    session.add(Unit(code="FW", name_vi="Xã Thực Địa", unit_type="commune"))
+    session.commit()
+    result = runner.invoke(main, ["users", "create", "--email", "iv@t.vn", "--role",
+                                  "interviewer"])
+    assert result.exit_code != 0 and "scoped to a unit" in result.output
+    result = runner.invoke(main, ["users", "create", "--email", "iv@t.vn", "--role",
+                                  "interviewer", "--unit", "FW"])
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.email == "iv@t.vn")).one()
+    assert user.role is Role.INTERVIEWER and user.unit is not None and user.unit.code == "FW"
