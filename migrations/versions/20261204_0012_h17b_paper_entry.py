@@ -1,9 +1,13 @@
-"""Field surveys, part two: the survey asked per sample, and paper forms' double data entry.
+"""Field surveys, part two: the survey asked per sample, paper forms' double data entry, and
+random ids for field answers (a sequential id followed the order of the interview records,
+which name the sampled person).
 
 Revision ID: 0009_h17b
 Revises: 0008_h17_fieldwork
 Create Date: 2026-12-04 18:45:00
 """
+
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +19,23 @@ branch_labels = None
 depends_on = None
 
 
+def _random_answer_ids() -> None:
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        op.alter_column('field_answer', 'id', type_=sa.BigInteger(), existing_nullable=False)
+    taken: set[int] = set()
+    for (old,) in conn.execute(sa.text("SELECT id FROM field_answer ORDER BY id")).all():
+        while (new := secrets.randbelow(2**53 - 1) + 1) in taken:
+            pass
+        taken.add(new)
+        # Negative first, so a new id never meets an old one still in place.
+        conn.execute(sa.text("UPDATE field_answer SET id = :new WHERE id = :old"),
+                     {"new": -new, "old": old})
+    conn.execute(sa.text("UPDATE field_answer SET id = -id WHERE id < 0"))
+
+
 def upgrade() -> None:
+    _random_answer_ids()
     with op.batch_alter_table('field_sample', schema=None) as batch_op:
         batch_op.add_column(sa.Column('survey_key', sa.String(length=40),
                                       server_default='papi', nullable=False))
@@ -46,3 +66,5 @@ def downgrade() -> None:
     op.drop_table('paper_entry')
     with op.batch_alter_table('field_sample', schema=None) as batch_op:
         batch_op.drop_column('survey_key')
+    # Field answers keep their random ids (BIGINT on PostgreSQL): going back to sequential ids
+    # would recreate the link this revision removed.

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from flask.testing import FlaskCliRunner
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
@@ -78,6 +79,12 @@ def test_export__design_variables_and_replicates__no_person(exported: Path,
     respondents = {m.unit.unit_key for m in get_sample(session, "s").members}
     for value in (PHONE, "Hộ A", "Thôn", *respondents):
         assert value not in text, value
+    # Answer ids are random (sequential ones would follow the interview records, which name
+    # the person): twelve sequential ids would all be below 10**6; random ones, all above with
+    # probability 1 - 12e6/2**53.
+    from webapp.models import FieldAnswer
+
+    assert min(session.scalars(select(FieldAnswer.id))) > 10**6
     for name in ("design.R", "design.do", "README.txt"):
         assert (exported / name).exists()
     do = (exported / "design.do").read_text(encoding="utf-8")

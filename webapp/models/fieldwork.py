@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .anonymity import RandomIdType, random_row_id
 from .base import Base, JSONDocument, utcnow
 
 
@@ -143,7 +144,10 @@ class FieldAnswer(Base):
 
     __tablename__ = "field_answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, like a comment's id (``models.anonymity``): a sequential id would follow the
+    # order of the field_interview rows written with it, which name the sampled person.
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, autoincrement=False,
+                                    default=random_row_id)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
                                            index=True)
