@@ -150,3 +150,19 @@ def test_entry__viewers_and_managers_refused(app: Flask, session: Session,
     for path in ("/staff/fieldwork/entry/", f"/staff/fieldwork/entry/{member}",
                  f"/staff/fieldwork/entry/{member}/resolve"):
         assert viewer.get(path).status_code == 403, path
+
+
+def test_close__refused_while_forms_wait__then_discarded_on_request(
+        runner, app: Flask, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from webapp.cli import main
+
+    field = setup_field(session, tmp_path)
+    clerk = _client(app, "iv.a@t.vn")
+    _type(clerk, _open(clerk, field.a_ids[0]), FORM)
+    result = runner.invoke(main, ["fieldwork", "close", "--sample", "s"])
+    assert result.exit_code == 1 and "1 paper form(s)" in result.output
+    assert count(session, PaperEntry) == 1
+    result = runner.invoke(main, ["fieldwork", "close", "--sample", "s",
+                                  "--discard-unfinished-entries"])
+    assert result.exit_code == 0, result.output
+    assert count(session, PaperEntry) == 0

@@ -143,12 +143,15 @@ def fieldwork_assign(sample_name: str, interviewer: str, psus: tuple[str, ...]) 
 
 @fieldwork.command("close")
 @click.option("--sample", "sample_name", required=True)
+@click.option("--discard-unfinished-entries", is_flag=True,
+              help="Delete paper forms still waiting for double entry (else closing stops).")
 @with_appcontext
-def fieldwork_close(sample_name: str) -> None:
+def fieldwork_close(sample_name: str, discard_unfinished_entries: bool) -> None:
     """Close fieldwork on SAMPLE: every contact (name, address, phone) of its frame is deleted."""
     session = get_session()
     try:
-        deleted = close_fieldwork(session, get_sample(session, sample_name))
+        deleted = close_fieldwork(session, get_sample(session, sample_name),
+                                  discard_unfinished=discard_unfinished_entries)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.errors import AnalysisError
@@ -20,6 +20,7 @@ from webapp.models import (
     FieldSample,
     FrameContact,
     FrameUnit,
+    PaperEntry,
     Role,
     SampleMember,
     SamplingFrame,
@@ -151,8 +152,19 @@ def contacts_for(session: Session, sample: FieldSample, interviewer: User) -> li
     return [dict(row._mapping) for row in rows]
 
 
-def close_fieldwork(session: Session, sample: FieldSample) -> int:
-    """Close fieldwork: delete every contact of the sample's frame; return how many."""
+def close_fieldwork(session: Session, sample: FieldSample, *,
+                    discard_unfinished: bool = False) -> int:
+    """Close fieldwork: delete every contact of the sample's frame; return how many.
+
+    Paper forms still waiting for their second entry or for a supervisor would be lost, so
+    closing is refused while there are any, unless ``discard_unfinished`` (they are deleted)."""
+    pending = session.scalar(select(func.count(func.distinct(PaperEntry.sample_member_id)))
+                             .where(PaperEntry.sample_id == sample.id)) or 0
+    if pending and not discard_unfinished:
+        raise SampleError(f"{pending} paper form(s) of sample {sample.name!r} still wait for "
+                          "their second entry or a supervisor; finish them, or close with "
+                          "--discard-unfinished-entries")
+    session.execute(delete(PaperEntry).where(PaperEntry.sample_id == sample.id))
     unit_ids = select(FrameUnit.id).where(FrameUnit.frame_id == sample.frame_id)
     deleted = session.execute(delete(FrameContact)
                               .where(FrameContact.frame_unit_id.in_(unit_ids))).rowcount
