@@ -114,9 +114,15 @@ def write_field_export(export: FieldExport, sample: FieldSample, out_dir: Path) 
         margins_name = "margins.csv"
         shutil.copyfile(export.margins, out_dir / margins_name)
         written.append(out_dir / margins_name)
-    for name, text in (("design.R", r_script(export, margins_name)),
-                       ("design.do", stata_do(export, margins_name)),
-                       ("README.txt", readme(export, sample.name, margins_name))):
+    texts = {
+        "design.R": r_script(export.answers, export.replicates, margins_name,
+                             export.trim_upper),
+        "design.do": stata_do(export.answers, export.replicates, margins_name),
+        "README.txt": readme(sample.name, replicates=export.replicates, seed=export.seed,
+                             attributes=export.attributes, margins_name=margins_name,
+                             trim_upper=export.trim_upper),
+    }
+    for name, text in texts.items():
         (out_dir / name).write_text(text, encoding="utf-8")
         written.append(out_dir / name)
     return written

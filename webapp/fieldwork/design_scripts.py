@@ -13,10 +13,7 @@ linearisation does not rake, so with margins its SE is that of the final weights
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .design_export import FieldExport
+from collections.abc import Sequence
 
 R_TEMPLATE = r"""# Declare the design of a hailong field sample and estimate every answer's mean.
 #   Rscript design.R [DATA] [OUT.csv]
@@ -126,32 +123,34 @@ def _r_vector(names: list[str]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def r_script(export: FieldExport, margins_name: str | None) -> str:
+def r_script(answers: Sequence[str], replicates: int, margins_name: str | None,
+             trim_upper: float | None) -> str:
     """The R script (see the module docstring)."""
     return R_TEMPLATE.format(
-        replicates=export.replicates, answers=_r_vector(export.answers),
+        replicates=replicates, answers=_r_vector(list(answers)),
         margins=f'"{margins_name}"' if margins_name else "NA",
-        trim=repr(float(export.trim_upper)) if export.trim_upper is not None else "NA")
+        trim=repr(float(trim_upper)) if trim_upper is not None else "NA")
 
 
-def stata_do(export: FieldExport, margins_name: str | None) -> str:
+def stata_do(answers: Sequence[str], replicates: int, margins_name: str | None) -> str:
     """The Stata do-file (see the module docstring)."""
     note = ("the export was raked to margins.csv; this linearised SE treats final_weight as "
             "fixed." if margins_name else "no margins were used; nothing is lost.")
-    return STATA_TEMPLATE.format(replicates=export.replicates,
-                                 answers=" ".join(export.answers), rake_note=note)
+    return STATA_TEMPLATE.format(replicates=replicates, answers=" ".join(answers),
+                                 rake_note=note)
 
 
-def readme(export: FieldExport, sample: str, margins_name: str | None) -> str:
+def readme(sample: str, *, replicates: int, seed: int, attributes: Sequence[str],
+           margins_name: str | None, trim_upper: float | None) -> str:
     """The README listing the files and the design variables."""
     steps = ["nr_weight"]
     if margins_name:
         steps.append(f"raked to {margins_name}")
-    if export.trim_upper is not None:
-        steps.append(f"trimmed at {export.trim_upper:g}")
+    if trim_upper is not None:
+        steps.append(f"trimmed at {trim_upper:g}")
     return README.format(
-        sample=sample, replicates=export.replicates, seed=export.seed,
-        classes=f" ({', '.join(export.attributes)} available)" if export.attributes else "",
+        sample=sample, replicates=replicates, seed=seed,
+        classes=f" ({', '.join(attributes)} available)" if attributes else "",
         final=", ".join(steps) if len(steps) > 1 else "equal to nr_weight (no raking, no trim)",
         margins_line=(f"{margins_name}         the population margins raked to\n"
                       if margins_name else ""))
