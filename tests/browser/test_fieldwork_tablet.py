@@ -4,6 +4,8 @@ fits too. No page scrolls sideways."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from tests.webapp.fieldwork_helpers import PASSWORD, Field, setup_field
 from webapp.models import FieldAnswer
 
 pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("HAILONG_SCREENSHOTS")  # a directory: save screenshots there
 
 
 def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
@@ -36,9 +39,13 @@ def test_interviewer__tablet_and_phone__interview_stored(browser, live_server: s
         page.wait_for_url("**/staff/fieldwork/assignments")
         expect(page.locator("h1")).to_have_text("Danh sách phỏng vấn được phân công cho tôi")
         _fits(page, width)
+        if SHOTS:
+            page.screenshot(path=os.path.join(SHOTS, f"assignments_{width}.png"))
         page.locator("ol.people > li").first.get_by_text("Bắt đầu phỏng vấn").click()
         expect(page.locator("p.step")).to_contain_text("Phần 1")
         _fits(page, width)
+        if SHOTS:
+            page.screenshot(path=os.path.join(SHOTS, f"interview_{width}.png"))
         for _ in range(40):
             radios = page.locator("input[type=radio][value='1']")
             for i in range(radios.count()):
