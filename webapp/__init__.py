@@ -72,6 +72,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .counters.views import bp as counters_bp
     from .export.views import bp as export_bp
+    from .fieldwork.entry_views import bp as paper_entry_bp
     from .fieldwork.views import bp as fieldwork_bp
     from .followup.action_views import bp as actions_bp
     from .followup.comment_views import bp as comments_bp
@@ -97,6 +98,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.context_processor(staff_template_helpers)
     app.register_blueprint(par_index_bp)
     app.register_blueprint(fieldwork_bp)
+    app.register_blueprint(paper_entry_bp)
     app.add_template_filter(translated, "tr")
     for name, helper in TEMPLATE_FILTERS.items():
         app.add_template_filter(helper, name)

@@ -121,7 +121,7 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--role", required=True,
-              type=click.Choice(["admin", "unit_manager", "analyst", "viewer"]))
+              type=click.Choice(["admin", "unit_manager", "analyst", "viewer", "interviewer"]))
 @click.option("--unit", "unit_code", help="Unit code (required except for admin).")
 @click.option("--password", help="Generated and printed when omitted.")
 @with_appcontext

@@ -20,7 +20,8 @@ from .models import Role
 from .periods import Period, PeriodError, parse_period
 
 ROLE_LABELS = {Role.ADMIN: _l("Administrator"), Role.UNIT_MANAGER: _l("Unit manager"),
-               Role.ANALYST: _l("Analyst"), Role.VIEWER: _l("Viewer")}
+               Role.ANALYST: _l("Analyst"), Role.VIEWER: _l("Viewer"),
+               Role.INTERVIEWER: _l("Interviewer")}
 
 
 def role_label(role: Role) -> str:

@@ -49,6 +49,7 @@ class World:
     plans: dict[str, int] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
+    members: dict[str, int] = field(default_factory=dict)  # sampled people (fieldwork)
 
 
 def build_world(session: Session, *, responses_per_unit: int = 0, seed: int = 7) -> World:

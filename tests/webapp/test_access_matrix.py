@@ -53,6 +53,11 @@ PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/
                    "/staff/parindex/<code>/<int:year>/report.<fmt>",
                    "/staff/parindex/official",
                    "/staff/parindex/<code>/<int:year>/items/<item>/follow-up"}
+# Field staff's pages (test_role__interviewer_pages below and tests/webapp/test_fieldwork*.py).
+FIELDWORK_RULES = {"/staff/fieldwork/assignments", "/staff/fieldwork/interviews/<int:member_id>",
+                   "/staff/fieldwork/interviews/<int:member_id>/outcome",
+                   "/staff/fieldwork/entry/", "/staff/fieldwork/entry/<int:member_id>",
+                   "/staff/fieldwork/entry/<int:member_id>/resolve"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions", "/staff/units/<code>/onestop-scores",
@@ -66,7 +71,7 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/admin/units/<code>/edit", "/admin/counters/<int:counter_id>/edit",
            "/admin/counters/<int:counter_id>/retire-codes", "/admin/surveys/<int:version_id>",
            "/admin/surveys/<int:version_id>/<any(retire, activate):action>",
-           "/staff/fieldwork/assignments", *PAR_INDEX_RULES}
+           *PAR_INDEX_RULES, *FIELDWORK_RULES}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}
@@ -352,14 +357,30 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
 
 
 @pytest.mark.parametrize("who", [None, *sorted(USERS)])
-def test_role__interviewer_assignments(client: FlaskClient, world: World,
-                                       who: str | None) -> None:
-    """Any signed-in account may be an interviewer and sees only its own assignments (what
-    they hold: tests/webapp/test_fieldwork.py); nobody signed out reaches the page."""
+def test_role__interviewer_pages(client: FlaskClient, world: World, who: str | None) -> None:
+    """Field pages are for interviewers (and administrators, who hold every role); what an
+    interviewer sees and may not see: tests/webapp/test_fieldwork_interviews.py."""
     if who:
         login(client, who)
     reply = client.get("/staff/fieldwork/assignments")
     if who is None:
         assert reply.status_code == 302 and "/auth/login" in reply.headers["Location"]
-    else:
-        assert reply.status_code == 200 and reply.headers["Cache-Control"] == "no-store"
+        assert client.get("/staff/fieldwork/interviews/1").status_code == 302
+        return
+    assert reply.status_code == (200 if who == "admin" else 403), who
+    if who == "admin":
+        assert reply.headers["Cache-Control"] == "no-store"
+    # Nobody opens a member not assigned to them (here: none exists).
+    assert client.get("/staff/fieldwork/interviews/1").status_code == (
+        404 if who == "admin" else 403)
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    posted = client.post("/staff/fieldwork/interviews/1/outcome",
+                         data={"csrf_token": token, "disposition": "2.11",
+                               "submission_id": "x"})
+    assert posted.status_code == (404 if who == "admin" else 403)
+    # Paper data entry: clerks (interviewers, analysts); resolving: analysts (and admins).
+    clerk = who in ("admin", "analyst")
+    assert client.get("/staff/fieldwork/entry/").status_code == (200 if clerk else 403), who
+    assert client.get("/staff/fieldwork/entry/1").status_code == (404 if clerk else 403), who
+    assert client.get("/staff/fieldwork/entry/1/resolve").status_code == (
+        404 if clerk else 403), who

@@ -33,13 +33,16 @@ from tests.webapp.staff_helpers import USERS, World, build_world, login, token_i
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
 from webapp.administration.apikeys import create_api_key
 from webapp.administration.surveys import publish_definition
-from webapp.models import ActionPlan, SurveyVersion, User
+from webapp.models import ActionPlan, PaperEntry, SampleMember, SurveyVersion, User
 from webapp.respond.tokens import sign_counter_token
 
 SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 SURVEY = {"respond.counter_survey", "respond.kiosk_survey", "respond.dossier_survey"}
 API = {"api.create_dossier_token"}
+# The interviewer's survey pages check the token themselves, as the citizen's do (so an expired
+# page keeps the answers): tests/webapp/test_fieldwork_interviews.py.
+FIELD_SURVEY = {"fieldwork.interview"}
 
 Case = tuple[str, dict[str, Any]]
 
@@ -104,6 +107,15 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "par_index.submit_view": lambda w, k, u: ("/staff/parindex/A/2024/submit", {}),
     "par_index.appraise_view": lambda w, k, u: ("/staff/parindex/A1/2024/items/1.2/appraise",
                                                 {"score": "1", "reason": "Thiếu kế hoạch"}),
+    "fieldwork.outcome": lambda w, k, u: (
+        f"/staff/fieldwork/interviews/{w.members['admin']}/outcome",
+        {"disposition": "2.20", "submission_id": "csrf-test"}),
+    "paper_entry.type_form": lambda w, k, u: (
+        f"/staff/fieldwork/entry/{w.members['admin']}",
+        {"_disposition": "1.1", "used_certification": "1"}),
+    "paper_entry.resolve_form": lambda w, k, u: (
+        f"/staff/fieldwork/entry/{w.members['resolve']}/resolve",
+        {"pick-used_certification": "1"}),
     "export.create": lambda w, k, u: ("/staff/exports/", {"survey": "sipas",
                                                           "period": "2026-05",
                                                           "format": "csv", "k": "5"}),
@@ -112,11 +124,24 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> World:
+    from tests.webapp.fieldwork_helpers import setup_field
     from tests.webapp.par_index_helpers import setup_par
 
     world = build_world(session)
     publish_definition(session, Path(survey_defs.__file__).parent / "onestop.yaml")
     world.versions["test_xa"] = setup_par(session, tmp_path)["version"]
+    field = setup_field(session, tmp_path, a=USERS["admin"][0], unit_code="A")
+    world.members["admin"] = field.members[field.a_ids[0]]
+    # A paper form two clerks typed differently, waiting for a supervisor.
+    world.members["resolve"] = member = field.members[field.b_ids[0]]
+    sample_id = session.get(SampleMember, member).sample_id  # type: ignore[union-attr]
+    clerks = [session.scalar(select(User.id).where(User.email == email))
+              for email in (USERS["viewer"][0], USERS["analyst"][0])]
+    for number, (clerk, code) in enumerate(zip(clerks, ("1", "0"), strict=True), start=1):
+        session.add(PaperEntry(sample_id=sample_id, sample_member_id=member, entry_no=number,
+                               clerk_id=clerk, disposition="1.1",
+                               answers={"used_certification": code}))
+    session.commit()
     plan = ActionPlan(unit_id=world.units["A"], survey_key="sipas", index_id="c9.r17",
                       baseline_period="2026-05", owner="Văn phòng",
                       deadline=dt.date(2026, 6, 30), description="Ghế")
@@ -131,7 +156,7 @@ def world(session: Session, tmp_path: Path) -> World:
 def test_every_state_changing_route__is_covered(app: Flask) -> None:
     found = {rule.endpoint for rule in app.url_map.iter_rules()
              if STATE_CHANGING & set(rule.methods or ())}
-    assert found == set(STAFF) | SURVEY | API
+    assert found == set(STAFF) | SURVEY | API | FIELD_SURVEY
 
 
 def _request(world: World, session: Session, endpoint: str) -> Case:

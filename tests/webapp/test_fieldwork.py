@@ -131,7 +131,7 @@ def test_sample_draw__same_seed__same_units(session: Session, tmp_path: Path) ->
 
 
 def _interviewer(session: Session, email: str) -> User:
-    user = User(email=email, password_hash="!", role=Role.VIEWER)
+    user = User(email=email, password_hash="!", role=Role.INTERVIEWER)
     session.add(user)
     session.commit()
     return user

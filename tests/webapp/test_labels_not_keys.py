@@ -39,8 +39,8 @@ def test_survey_picker__titles_not_keys(client: FlaskClient, world: World, langu
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("vi", ["Quản trị viên", "Quản lý đơn vị", "Phân tích viên", "Người xem"]),
-    ("en", ["Administrator", "Unit manager", "Analyst", "Viewer"])])
+    ("vi", ["Quản trị viên", "Quản lý đơn vị", "Phân tích viên", "Người xem", "Điều tra viên"]),
+    ("en", ["Administrator", "Unit manager", "Analyst", "Viewer", "Interviewer"])])
 def test_user_form__role_words__viewer_by_default(client: FlaskClient, world: World,
                                                   language: str, words: list[str]) -> None:
     login(client, "admin")

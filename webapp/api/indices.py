@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ..administration.apikeys import authenticate_api_key
 from ..auth.access import current_user, visible_unit_ids
 from ..db import get_session
+from ..models import Role
 from ..periods import PeriodError, parse_period
 from ..statistics.indices import IndicesError
 from ..statistics.indices_cache import cached_indices
@@ -37,6 +38,8 @@ def _scope() -> tuple[set[int] | None, str | None]:
     if user is None:
         raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer <key>' "
                                             "or sign in as staff")
+    if user.role is Role.INTERVIEWER:
+        raise ApiError(403, "forbidden", "interviewers' accounts do not read indices")
     ids = visible_unit_ids(session, user)
     return ids, (user.unit.code if ids is not None and user.unit else None)
 

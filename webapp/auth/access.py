@@ -9,6 +9,9 @@ Rules
   stops working too (the cookie is signed, not stored: only the version can revoke it).
 * ``role_required(*roles)`` lets the listed roles through; administrators hold every
   permission, so they always pass.
+* Interviewers (field staff, often hired for one survey) open only the pages marked
+  :func:`open_to_interviewers` (their assignments, interviews, paper data entry); every other
+  staff page answers 403, and the staff home sends them to their assignments.
 * Every role but administrator is scoped to its unit's subtree: ``visible_unit_ids`` returns
   those ids (``None`` means every unit, for administrators), and ``require_unit`` answers 404
   for an unknown unit code and 403 for a unit outside the subtree.
@@ -90,15 +93,31 @@ def current_user() -> User | None:
     return user
 
 
+INTERVIEWER_OPEN = "_hailong_open_to_interviewers"
+INTERVIEWER_HOME = "fieldwork.assignments"
+
+
+def open_to_interviewers(view: F) -> F:
+    """Mark a view (below its access decorator) as one interviewers may open."""
+    setattr(view, INTERVIEWER_OPEN, True)
+    return view
+
+
 def login_required(view: F) -> F:
-    """Send anonymous visitors to the sign-in page (401 JSON for API paths)."""
+    """Send anonymous visitors to the sign-in page (401 JSON for API paths); refuse
+    interviewers every page not marked :func:`open_to_interviewers`."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
+        user = current_user()
+        if user is None:
             if request.path.startswith("/api/"):
                 abort(401)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if user.role is Role.INTERVIEWER and not getattr(view, INTERVIEWER_OPEN, False):
+            if request.endpoint == "dashboard.home":
+                return redirect(url_for(INTERVIEWER_HOME))
+            abort(403)
         return view(*args, **kwargs)
 
     return cast(F, wrapped)

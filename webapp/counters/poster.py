@@ -89,7 +89,7 @@ def _draw(fig: Figure | None, counter: Counter, url: str, size: str,
 
     qr_cm = QR_CM[size]
     if fig is not None:
-        _draw_code(fig, qr_matrix(url), (0.5 - qr_cm / width_cm / 2,
+        draw_code(fig, qr_matrix(url), (0.5 - qr_cm / width_cm / 2,
                                           1 - (cursor + qr_cm) / height_cm,
                                           qr_cm / width_cm, qr_cm / height_cm))
     cursor += qr_cm + 0.4 * scale
@@ -104,8 +104,9 @@ def _draw(fig: Figure | None, counter: Counter, url: str, size: str,
     return body_end
 
 
-def _draw_code(fig: Figure, matrix: list[list[bool]],
-               box: tuple[float, float, float, float]) -> None:
+def draw_code(fig: Figure, matrix: list[list[bool]],
+              box: tuple[float, float, float, float]) -> None:
+    """Draw a QR matrix as one filled path in ``box`` (figure fractions)."""
     ax = fig.add_axes(box)
     ax.set_axis_off()
     ax.set_xlim(0, len(matrix))

@@ -119,7 +119,7 @@ def load_demo_papi(session: Session, year: int, seed: int) -> int:
         import_frame(session, residents, name="demo-residents", kind="residents")
         drawn = draw_design_sample(session, area_frame="demo-villages",
                                    person_frame="demo-residents", design="papi",
-                                   name=f"papi-demo-{year}", seed=seed, survey="papi",
+                                   name=f"papi-demo-{year}", seed=seed, survey_key="papi",
                                    period=str(year))
         sampled = drawn.rows[drawn.rows["role"] == "sample"]
         items = [a for q in definition.questions for a in q.answer_ids]

@@ -71,11 +71,14 @@ def sample() -> None:
 @click.option("--replacements", type=click.IntRange(min=0), default=0,
               help="Ordered replacements per stratum (SRS).")
 @click.option("--seed", type=click.IntRange(min=0), required=True)
+@click.option("--survey", "survey_key", default="papi", show_default=True,
+              help="Survey asked in the field (interviewer mode, paper forms).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
 def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
                 strata: str | None, size: int, method: str, size_measure: str | None,
-                certainty: str | None, replacements: int, seed: int, out: str) -> None:
+                certainty: str | None, replacements: int, seed: int, survey_key: str,
+                out: str) -> None:
     """Draw a stratified SRS, systematic or PPS sample; write it (no contact data) to OUT."""
     try:
         drawn = draw_sample(get_session(), frame_name=frame_name, name=name, method=method,
@@ -95,17 +98,19 @@ def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
 @click.option("--design", default="papi", show_default=True, help="Design name or YAML file.")
 @click.option("--name", required=True)
 @click.option("--seed", type=click.IntRange(min=0), required=True)
+@click.option("--survey", "survey_key", default="papi", show_default=True,
+              help="Survey asked in the field (interviewer mode, paper forms).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
-@click.option("--survey", default=None, help="Survey whose unit pages read the answers (papi).")
-@click.option("--period", default=None, help="Period of those figures, e.g. 2026.")
+@click.option("--period", default=None,
+              help="Period whose unit pages read the answers, e.g. 2026 (none: not shown).")
 @with_appcontext
 def sample_draw_design(areas: str, persons: str, design: str, name: str, seed: int,
-                       out: str, survey: str | None, period: str | None) -> None:
+                       survey_key: str, out: str, period: str | None) -> None:
     """Draw a multi-stage sample (e.g. the PAPI design) and write it to OUT."""
     try:
         drawn = draw_design_sample(get_session(), area_frame=areas, person_frame=persons,
-                                   design=design, name=name, seed=seed, survey=survey,
-                                   period=period)
+                                   design=design, name=name, seed=seed,
+                                   survey_key=survey_key, period=period)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return
@@ -140,12 +145,15 @@ def fieldwork_assign(sample_name: str, interviewer: str, psus: tuple[str, ...]) 
 
 @fieldwork.command("close")
 @click.option("--sample", "sample_name", required=True)
+@click.option("--discard-unfinished-entries", is_flag=True,
+              help="Delete paper forms still waiting for double entry (else closing stops).")
 @with_appcontext
-def fieldwork_close(sample_name: str) -> None:
+def fieldwork_close(sample_name: str, discard_unfinished_entries: bool) -> None:
     """Close fieldwork on SAMPLE: every contact (name, address, phone) of its frame is deleted."""
     session = get_session()
     try:
-        deleted = close_fieldwork(session, get_sample(session, sample_name))
+        deleted = close_fieldwork(session, get_sample(session, sample_name),
+                                  discard_unfinished=discard_unfinished_entries)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return
@@ -236,6 +244,74 @@ def fieldwork_form(definition: str, out: str) -> None:
         return
     write_field_xlsform(load_definition(path).definition, Path(out))
     click.echo(f"interviewer form written to {out}")
+
+
+@fieldwork.command("export")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, writable=True),
+              required=True, help="Folder for field_answers.csv, design.R, design.do, README.")
+@click.option("--classes", default="", help="Weighting classes: frame columns, comma-separated.")
+@click.option("--margins", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSV of population margins (variable, category, population) to rake to.")
+@click.option("--trim-upper", type=float, default=None)
+@click.option("--replicates", type=click.IntRange(min=2), default=200, show_default=True,
+              help="Bootstrap replicate weights (Rao-Wu).")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True)
+@with_appcontext
+def fieldwork_export(sample_name: str, out_dir: str, classes: str, margins: str | None,
+                     trim_upper: float | None, replicates: int, seed: int) -> None:
+    """Export the answers with stratum, PSU, base, final and replicate weights, and the R and
+    Stata scripts that declare the design."""
+    from analysis.errors import AnalysisError
+    from webapp.fieldwork.design_export import field_export, write_field_export
+    from webapp.survey_versions import latest_version, load_version
+
+    session = get_session()
+    try:
+        chosen = get_sample(session, sample_name)
+        version = latest_version(session, chosen.survey_key)
+        if version is None:
+            raise SampleError(f"survey {chosen.survey_key!r} is not published")
+        export = field_export(session, chosen, load_version(version),
+                              classes=[c for c in classes.split(",") if c],
+                              margins=Path(margins) if margins else None,
+                              trim_upper=trim_upper, replicates=replicates, seed=seed)
+    except (SampleError, AnalysisError) as exc:
+        _fail(f"error: {exc}")
+        return
+    written = write_field_export(export, chosen, Path(out_dir))
+    click.echo(f"{len(export.rows)} answers, {len(export.answers)} coded items, "
+               f"{replicates} replicate weights: " + ", ".join(p.name for p in written))
+
+
+@fieldwork.command("paper")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--replacements/--no-replacements", default=False,
+              help="Also print the replacements' forms.")
+@with_appcontext
+def fieldwork_paper(sample_name: str, out: str, replacements: bool) -> None:
+    """Print one paper form per sampled respondent (a separable cover sheet with the address,
+    answer pages with only the form code and its QR code) to OUT (PDF)."""
+    from webapp.fieldwork.paper import paper_forms
+    from webapp.survey_versions import latest_version, load_version
+
+    session = get_session()
+    try:
+        chosen = get_sample(session, sample_name)
+    except SampleError as exc:
+        _fail(f"error: {exc}")
+        return
+    if chosen.closed_at is not None:
+        _fail(f"error: fieldwork on sample {sample_name!r} is closed")
+        return
+    version = latest_version(session, chosen.survey_key)
+    if version is None:
+        _fail(f"error: survey {chosen.survey_key!r} is not published; publish it first")
+        return
+    pdf, count = paper_forms(session, chosen, load_version(version), replacements=replacements)
+    Path(out).write_bytes(pdf)
+    click.echo(f"{count} forms written to {out}")
 
 
 COMMANDS = (frames, sample, fieldwork)

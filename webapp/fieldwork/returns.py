@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analysis.errors import AnalysisError
 from analysis.sampling.dispositions import classify, response_rates_by
+from survey_defs import SurveyDefinition
+from survey_defs.xlsform import xls_name
 from webapp.audit import record
 from webapp.csv_input import ImportProblem, ImportRejected, read_csv
 from webapp.models import FieldAnswer, FieldInterview, FieldSample, FrameUnit, SampleMember, User
@@ -89,6 +93,7 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
         .where(SampleMember.sample_id == sample.id)).all()
     members = {unit_key: member for member, unit_key, _ in rows}
     attributes = {member.id: attrs for member, _, attrs in rows}
+    unit_keys = {member.id: unit_key for member, unit_key, _ in rows}
     known = dict(session.execute(select(FieldInterview.submission_key,
                                         FieldInterview.sample_member_id)
                                  .where(FieldInterview.sample_id == sample.id)).all())
@@ -148,19 +153,104 @@ def import_returns(session: Session, sample: FieldSample, path: Path) -> Returns
         raise ImportRejected(filename, problems)
     answered = 0
     for member, key, code, minutes, answers in new:
-        session.add(FieldInterview(sample_id=sample.id, sample_member_id=member.id,
-                                   submission_key=key, disposition=code, source=source,
-                                   interview_minutes=minutes))
-        if answers:
-            session.add(FieldAnswer(public_id=secrets.token_hex(16), sample_id=sample.id,
-                                    stratum=member.stratum, psu=member.psu,
-                                    base_weight=member.base_weight,
-                                    attributes=attributes[member.id], answers=answers))
-            answered += 1
+        answered += _add_return(session, sample, member, attributes[member.id], key=key,
+                                code=code, minutes=minutes, answers=answers, source=source,
+                                unit_key=unit_keys[member.id])
     record(session, "fieldwork.import", target=sample.name,
            detail={"file": filename, "interviews": len(new), "skipped": skipped})
     session.commit()
     return ReturnsReport(interviews=len(new), answers=answered, skipped=skipped, source=source)
+
+
+def answer_psu(member: SampleMember, unit_key: str) -> str:
+    """The PSU label stored with an answer. In a single-stage sample the PSU is the sampled
+    unit itself, and its label is the respondent id: stored as such it would tie the answer to
+    the person, so a random label (unique, which is all the variance needs) is stored instead."""
+    return f"u{secrets.token_hex(8)}" if member.psu == unit_key else member.psu
+
+
+def _add_return(session: Session, sample: FieldSample, member: SampleMember,
+                attributes: dict, *, key: str, code: str, minutes: float | None,
+                answers: dict[str, str], source: str, unit_key: str) -> int:
+    """Add one return: the visit's paradata, and (if any) the answers without the person."""
+    session.add(FieldInterview(sample_id=sample.id, sample_member_id=member.id,
+                               submission_key=key, disposition=code, source=source,
+                               interview_minutes=minutes))
+    if not answers:
+        return 0
+    session.add(FieldAnswer(public_id=secrets.token_hex(16), sample_id=sample.id,
+                            stratum=member.stratum, psu=answer_psu(member, unit_key),
+                            base_weight=member.base_weight, attributes=attributes,
+                            answers=answers))
+    return 1
+
+
+class ReturnRefused(ValueError):
+    """A single return (interviewer mode, a resolved paper form) cannot be stored; says why."""
+
+
+def record_return(session: Session, sample: FieldSample, member: SampleMember, *, key: str,
+                  code: str, answers: dict[str, str], source: str,
+                  minutes: float | None = None) -> bool:
+    """Store one return, by the same rules as an imported file; False if ``key`` was stored
+    before for this respondent (a double submit stores nothing twice).
+
+    Answers are kept only for a complete or partial interview (AAPOR 1.1, 1.2); a respondent
+    has at most one of those.
+    """
+    if sample.closed_at is not None:
+        raise ReturnRefused(_("fieldwork on this sample is closed"))
+    if member.sample_id != sample.id:
+        raise ReturnRefused(_("the respondent is not in this sample"))
+    try:
+        category = classify(code)
+    except AnalysisError as exc:
+        raise ReturnRefused(str(exc)) from None
+
+    def stored_before() -> bool:
+        earlier = session.scalar(select(FieldInterview.sample_member_id).where(
+            FieldInterview.sample_id == sample.id, FieldInterview.submission_key == key))
+        if earlier is not None and earlier != member.id:
+            raise ReturnRefused(_("this submission was stored before for another respondent"))
+        return earlier is not None
+
+    if stored_before():
+        return False
+    if category in ("I", "P") and session.scalar(select(FieldInterview.id).where(
+            FieldInterview.sample_member_id == member.id,
+            FieldInterview.disposition.in_(["1.1", "1.2"]))) is not None:
+        raise ReturnRefused(_("this respondent already has a completed interview"))
+    unit_key, attributes = session.execute(
+        select(FrameUnit.unit_key, FrameUnit.attributes)
+        .where(FrameUnit.id == member.frame_unit_id)).one()
+    _add_return(session, sample, member, attributes, key=key, code=code, minutes=minutes,
+                answers=answers if category in ("I", "P") else {}, source=source,
+                unit_key=unit_key)
+    record(session, "fieldwork.return", target=sample.name,
+           detail={"source": source, "disposition": code})
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same key committed by a concurrent request (two clicks on two workers).
+        session.rollback()
+        if stored_before():
+            return False
+        raise
+    return True
+
+
+def xlsform_answers(definition: SurveyDefinition, answers: dict[str, object]) -> dict[str, str]:
+    """Answers of the web form as an ODK/Kobo export carries them: XLSForm names
+    (``c9.r15`` -> ``c9_r15``), every value text, multiple choices space-separated."""
+    names = {aid for q in definition.questions for aid in q.answer_ids}
+    out: dict[str, str] = {}
+    for answer_id, value in answers.items():
+        if answer_id not in names or value in (None, "", []):
+            continue
+        text = (" ".join(str(v) for v in value) if isinstance(value, list | tuple)
+                else str(value))
+        out[xls_name(answer_id)] = text
+    return out
 
 
 def monitoring(session: Session, sample: FieldSample, by: str) -> pd.DataFrame:

@@ -9,14 +9,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from analysis.errors import AnalysisError
 from analysis.sampling import MultiStageDesign, draw_multistage, draw_stratified
 from webapp.audit import record
 from webapp.fieldwork.frames import frame_table, latest_frame
-from webapp.models import FieldSample, FrameContact, FrameUnit, SampleMember, SamplingFrame, User
+from webapp.models import (
+    FieldSample,
+    FrameContact,
+    FrameUnit,
+    PaperEntry,
+    Role,
+    SampleMember,
+    SamplingFrame,
+    User,
+)
 from webapp.periods import PeriodError, parse_period
 
 DESIGN_COLUMNS = ["stratum", "psu", "prob", "base_weight", "role", "replacement_rank"]
@@ -35,11 +44,11 @@ class DrawnSample:
 
 
 def _store(session: Session, name: str, frame: SamplingFrame, method: str, seed: int,
-           parameters: dict, rows: pd.DataFrame) -> DrawnSample:
+           parameters: dict, rows: pd.DataFrame, survey_key: str = "papi") -> DrawnSample:
     if session.scalar(select(FieldSample.id).where(FieldSample.name == name)) is not None:
         raise SampleError(f"a sample named {name!r} exists already; choose another --name")
     sample = FieldSample(name=name, frame=frame, method=method, seed=seed,
-                         parameters=parameters)
+                         parameters=parameters, survey_key=survey_key)
     session.add(sample)
     for row in rows[["_frame_unit_id", *DESIGN_COLUMNS]].to_dict("records"):
         sample.members.append(SampleMember(
@@ -56,7 +65,8 @@ def _store(session: Session, name: str, frame: SamplingFrame, method: str, seed:
 def draw_sample(session: Session, *, frame_name: str, name: str | None, method: str,
                 size: int, seed: int, strata: str | None = None,
                 size_measure: str | None = None, certainty: str | None = None,
-                replacements: int = 0, frame_version: int | None = None) -> DrawnSample:
+                replacements: int = 0, frame_version: int | None = None,
+                survey_key: str = "papi") -> DrawnSample:
     """Draw a stratified single-stage sample from the frame and store it."""
     try:
         frame = latest_frame(session, frame_name, frame_version)
@@ -74,18 +84,16 @@ def draw_sample(session: Session, *, frame_name: str, name: str | None, method: 
                   "certainty": certainty, "replacements": replacements,
                   "frame_version": frame.version}
     return _store(session, name or f"{frame_name}-v{frame.version}-{method}-{seed}", frame,
-                  method, seed, parameters, rows)
+                  method, seed, parameters, rows, survey_key)
 
 
 def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, design: str,
-                       name: str, seed: int, survey: str | None = None,
+                       name: str, seed: int, survey_key: str = "papi",
                        period: str | None = None) -> DrawnSample:
     """Draw a multi-stage sample (design file) of persons; members are person-frame units.
 
-    ``survey`` and ``period`` (e.g. ``papi``, ``2026``) say which survey's figures the answers
-    feed: the unit pages of that survey and period read them (:mod:`.indices`)."""
-    if (survey is None) != (period is None):
-        raise SampleError("give both --survey and --period, or neither")
+    With ``period`` (e.g. ``2026``) the answers feed the unit pages of ``survey_key`` for that
+    period (:mod:`.indices`)."""
     if period is not None:
         try:
             period = str(parse_period(period))
@@ -107,9 +115,10 @@ def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, 
         raise SampleError(f"design {spec.name!r} has no person stage")
     parameters = {"design": spec.name, "area_frame": area_frame,
                   "area_version": areas.version, "person_version": people.version}
-    if survey is not None:
-        parameters.update(survey=survey, period=period)
-    return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons)
+    if period is not None:
+        parameters.update(survey=survey_key, period=period)
+    return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons,
+                  survey_key)
 
 
 def get_sample(session: Session, name: str) -> FieldSample:
@@ -125,6 +134,9 @@ def assign(session: Session, sample: FieldSample, interviewer: User,
     """Assign the members of the given PSUs to ``interviewer``; return how many."""
     if sample.closed_at is not None:
         raise SampleError(f"sample {sample.name!r} is closed")
+    if interviewer.role not in (Role.INTERVIEWER, Role.ADMIN) or not interviewer.active:
+        raise SampleError(f"account {interviewer.email!r} is not an active interviewer: "
+                          "an administrator gives it the interviewer role first")
     members = [m for m in sample.members if m.psu in set(psus)]
     unknown = set(psus) - {m.psu for m in members}
     if unknown:
@@ -141,18 +153,30 @@ def assign(session: Session, sample: FieldSample, interviewer: User,
 def contacts_for(session: Session, sample: FieldSample, interviewer: User) -> list[dict]:
     """Contact data of the members assigned to ``interviewer`` (nobody else's)."""
     rows = session.execute(
-        select(FrameUnit.unit_key, SampleMember.role, SampleMember.replacement_rank,
+        select(SampleMember.id.label("member_id"), FrameUnit.unit_key, SampleMember.role,
+               SampleMember.replacement_rank,
                FrameContact.name, FrameContact.address, FrameContact.phone)
         .join(SampleMember, SampleMember.frame_unit_id == FrameUnit.id)
-        .join(FrameContact, FrameContact.frame_unit_id == FrameUnit.id)
+        .outerjoin(FrameContact, FrameContact.frame_unit_id == FrameUnit.id)
         .where(SampleMember.sample_id == sample.id,
                SampleMember.interviewer_id == interviewer.id)
         .order_by(SampleMember.role, SampleMember.replacement_rank, FrameUnit.unit_key)).all()
     return [dict(row._mapping) for row in rows]
 
 
-def close_fieldwork(session: Session, sample: FieldSample) -> int:
-    """Close fieldwork: delete every contact of the sample's frame; return how many."""
+def close_fieldwork(session: Session, sample: FieldSample, *,
+                    discard_unfinished: bool = False) -> int:
+    """Close fieldwork: delete every contact of the sample's frame; return how many.
+
+    Paper forms still waiting for their second entry or for a supervisor would be lost, so
+    closing is refused while there are any, unless ``discard_unfinished`` (they are deleted)."""
+    pending = session.scalar(select(func.count(func.distinct(PaperEntry.sample_member_id)))
+                             .where(PaperEntry.sample_id == sample.id)) or 0
+    if pending and not discard_unfinished:
+        raise SampleError(f"{pending} paper form(s) of sample {sample.name!r} still wait for "
+                          "their second entry or a supervisor; finish them, or close with "
+                          "--discard-unfinished-entries")
+    session.execute(delete(PaperEntry).where(PaperEntry.sample_id == sample.id))
     unit_ids = select(FrameUnit.id).where(FrameUnit.frame_id == sample.frame_id)
     deleted = session.execute(delete(FrameContact)
                               .where(FrameContact.frame_unit_id.in_(unit_ids))).rowcount

@@ -7,6 +7,7 @@ from .fieldwork import (
     FieldSample,
     FrameContact,
     FrameUnit,
+    PaperEntry,
     SampleMember,
     SamplingFrame,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "FrameContact",
     "FrameUnit",
     "OnestopUnitScore",
+    "PaperEntry",
     "Procedure",
     "ProcedureField",
     "Response",

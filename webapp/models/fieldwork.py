@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .anonymity import RandomIdType, random_row_id
 from .base import Base, JSONDocument, utcnow
 
 
@@ -77,6 +78,8 @@ class FieldSample(Base):
     frame_id: Mapped[int] = mapped_column(ForeignKey("sampling_frame.id"), index=True)
     method: Mapped[str] = mapped_column(String(20))
     seed: Mapped[int] = mapped_column(BigInteger)
+    # The survey definition asked in the field (interviewer mode, paper forms).
+    survey_key: Mapped[str] = mapped_column(String(40), default="papi", server_default="papi")
     parameters: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
@@ -141,7 +144,10 @@ class FieldAnswer(Base):
 
     __tablename__ = "field_answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, like a comment's id (``models.anonymity``): a sequential id would follow the
+    # order of the field_interview rows written with it, which name the sampled person.
+    id: Mapped[int] = mapped_column(RandomIdType, primary_key=True, autoincrement=False,
+                                    default=random_row_id)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
                                            index=True)
@@ -150,3 +156,27 @@ class FieldAnswer(Base):
     base_weight: Mapped[float] = mapped_column(Float)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class PaperEntry(Base):
+    """One clerk's typing of one paper form (double data entry), kept until it is resolved.
+
+    Two entries of the same form (``entry_no`` 1 and 2, by different clerks) are compared item
+    by item; a supervisor resolves the differences, and only then does the form become a
+    :class:`FieldInterview` and a :class:`FieldAnswer`. The entries are deleted at resolution,
+    so no stored answer stays linked to the sampled person.
+    """
+
+    __tablename__ = "paper_entry"
+    __table_args__ = (UniqueConstraint("sample_member_id", "entry_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    sample_member_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_member.id", ondelete="CASCADE"), index=True)
+    entry_no: Mapped[int]
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    disposition: Mapped[str] = mapped_column(String(8))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     UNIT_MANAGER = "unit_manager"
     ANALYST = "analyst"
     VIEWER = "viewer"
+    # Field staff: interviews assigned respondents and types paper forms; opens no other page.
+    INTERVIEWER = "interviewer"
 
 
 class User(Base):

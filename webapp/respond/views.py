@@ -9,14 +9,12 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,20 +22,19 @@ from wtforms import ValidationError
 
 from ..auth.access import current_user, sign_out
 from ..db import get_session
-from ..extensions import LANGUAGE_COOKIE, csrf
+from ..extensions import csrf
 from ..models import Counter, Unit, UnitPublication
-from .context import SurveyContext, survey_context
+from .context import survey_context
 from .flow import (
-    CONTACT_INPUT,
-    FIELD_INPUT,
-    PHONE_INPUT,
     first_step,
 )
 from .fragments import question_fragment
-from .messages import answer_error_text, token_refused_text
+from .messages import token_refused_text
 from .ratelimit import allow_survey_request, get_rate_limiter
+from .rendering import render_page as _render
+from .rendering import too_many_text as _too_many_text
 from .responses import InvalidSubmission, Origin, store_response
-from .submission import Notice, ShowPage, decide, read_posted_page
+from .submission import ShowPage, decide, read_posted_page
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
@@ -156,11 +153,6 @@ def dossier_done():  # type: ignore[no-untyped-def]
     return _thanks(unit.id if unit else None, published_only=True)
 
 
-def _too_many_text() -> str:
-    return _("Too many answers are arriving from here right now. Your answers are kept: please "
-             "press the button again in a minute.")
-
-
 def _too_many():  # type: ignore[no-untyped-def]
     return render_template("respond/refused.html", message=_too_many_text()), 429
 
@@ -215,45 +207,3 @@ def _csrf_ok() -> bool:
     except (ValidationError, CSRFError):
         return False
     return True
-
-
-NOTICES = {
-    Notice.TOO_MANY: _too_many_text,
-    Notice.EXPIRED: lambda: _("Your answers are kept. The page had expired: please press the "
-                              "button again."),
-}
-
-
-def _render(ctx: SurveyContext, page: ShowPage):  # type: ignore[no-untyped-def]
-    step, answers, field_choice = page.step, page.answers, page.field_choice
-    notice = NOTICES[page.notice]() if page.notice else None
-    errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
-    if FIELD_INPUT in step.errors:
-        errors[FIELD_INPUT] = [_("Please choose the field of your procedure.")]
-    if CONTACT_INPUT in step.errors:
-        errors[CONTACT_INPUT] = [_("To be contacted, please write your comment and a phone "
-                                   "number such as 0912 345 678.")]
-    on_page = step.page.question_ids if step.page else frozenset()
-    carried = {aid: value for aid, value in answers.items()
-               if aid.split(".", 1)[0] not in on_page}
-
-    def render() -> str:
-        return render_template(
-            "respond/page.html", ctx=ctx, step=step, answers=answers, carried=carried,
-            errors=errors, field_choice=field_choice, submission_id=page.submission_id,
-            contact_wanted=bool(request.form.get(CONTACT_INPUT, "").strip()),
-            contact_phone=request.form.get(PHONE_INPUT, ""),
-            notice=notice, lang=str(get_locale()), show_field_picker=(
-                ctx.needs_field and step.position == 0),
-        )
-
-    if page.language:
-        with force_locale(page.language):
-            response = make_response(render())
-        response.set_cookie(LANGUAGE_COOKIE, page.language, max_age=365 * 24 * 3600,
-                            samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-    else:
-        response = make_response(render())
-    response.status_code = page.status or (422 if step.errors else 200)
-    return response
