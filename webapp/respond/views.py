@@ -34,12 +34,14 @@ from .flow import (
     first_step,
 )
 from .messages import answer_error_text, token_refused_text
+from .page_helpers import register as register_page_helpers
 from .ratelimit import allow_survey_request, get_rate_limiter
 from .responses import InvalidSubmission, Origin, record_response
 from .submission import Notice, ShowPage, decide, read_posted_page
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
+register_page_helpers(bp)
 
 OriginFinder = Callable[[Session, str], Origin]
 
