@@ -95,8 +95,10 @@ RELEASES: dict[str, Release] = {
     "public": Release(
         "public", _both("Tệp công khai", "Public-use file"), 5, VISIBLE_KEYS,
         (AGE_3, EDUCATION_3, OCCUPATION_3, ETHNICITY_2), coarsen_below=POOL_UNITS_BELOW,
-        note=_both("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng, dân tộc Kinh/thiểu số; k = 5.",
-                "For any user: age, education and occupation in broad groups, ethnicity as Kinh/minority; k = 5.")),
+        note=_both("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng, "
+                   "dân tộc Kinh/thiểu số; k = 5.",
+                   "For any user: age, education and occupation in broad groups, "
+                   "ethnicity as Kinh/minority; k = 5.")),
     "scientific": Release(
         "scientific", _both("Tệp cho nghiên cứu", "Scientific-use file"), 3, VISIBLE_KEYS,
         (), coarsen_below=0, needs_agreement=True,
