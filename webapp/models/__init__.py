@@ -11,6 +11,7 @@ from .fieldwork import (
     SamplingFrame,
 )
 from .followup import ActionPlan, UnitPublication
+from .inclusion import SurveyAudio, SurveyTranslation, UnitSurveyOptions
 from .integration import ApiKey
 from .par_index import (
     ActionPlanOwner,
@@ -56,6 +57,9 @@ __all__ = [
     "ProcedureField",
     "Response",
     "Role",
+    "SurveyAudio",
+    "SurveyTranslation",
+    "UnitSurveyOptions",
     "SampleMember",
     "SamplingFrame",
     "StatCell",

@@ -1,13 +1,55 @@
-"""Template helpers of the survey page (long lists, pictorial scales, listening), in one place."""
+"""Template helpers of the survey page (long lists, pictorial scale, listening), in one place.
+
+The unit's options and the version's recordings are read at most once per request (kept in
+``flask.g``), however many questions the page shows.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Sequence
 
+from flask import Blueprint, g, url_for
+
+from ..db import get_session
+from ..inclusion.items import choice_id
+from ..inclusion.pictorial import FACE_SYMBOLS, moods
+from ..inclusion.services import pictorial_scale, recordings
 from . import choice_groups
+from .context import SurveyContext
+
+
+def pictorial_on(ctx: SurveyContext) -> bool:
+    """Whether the unit shows its satisfaction scales as faces."""
+    if "hl_faces" not in g:
+        g.hl_faces = pictorial_scale(get_session(), ctx.unit.id)
+    return bool(g.hl_faces)
+
+
+def face_moods(ctx: SurveyContext, scale_id: str | None) -> dict[int, int]:
+    """Code -> mood for this scale when the unit shows faces, else empty."""
+    return moods(scale_id) if pictorial_on(ctx) else {}
+
+
+def recording_urls(ctx: SurveyContext, language: str, item_id: str,
+                   scale_id: str | None = None, codes: Sequence[int] = ()) -> list[str]:
+    """URLs to play for an item: its own recording, then its choices' (empty if the item
+    itself has none: the page then uses the phone's voice)."""
+    key = f"hl_rec_{language}"
+    if key not in g:
+        setattr(g, key, recordings(get_session(), ctx.version.id, language))
+    found: dict[str, int] = getattr(g, key)
+    if item_id not in found:
+        return []
+    ids = [found[item_id]] + [found[c] for c in (choice_id(scale_id, code) for code in codes)
+                              if scale_id and c in found]
+    return [url_for("inclusion.audio", audio_id=i) for i in ids]
 
 
 def register(bp: Blueprint) -> None:
     """Make the helpers available to the survey templates."""
     for name, helper in choice_groups.template_helpers().items():
         bp.add_app_template_global(helper, name)
+    bp.add_app_template_global(pictorial_on, "pictorial_on")
+    bp.add_app_template_global(face_moods, "face_moods")
+    bp.add_app_template_global(recording_urls, "recording_urls")
+    bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
