@@ -1,8 +1,9 @@
 """The labels of a survey version that can be heard or translated, each with a stable id.
 
 Ids: a question ``q``, its hint ``q:hint``, a grid row ``q.row``, a choice of a scale
-``scale=code``, the survey title ``:title``. The same ids name recordings (audio) and
-translated labels (spreadsheet rows), so a translator's sheet and a unit's recordings line up.
+``scale=code``, the survey title ``:title``, the language's own name ``:language``. The same
+ids name recordings (audio) and translated labels (spreadsheet rows), so a translator's sheet
+and a unit's recordings line up.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 from survey_defs import SurveyDefinition
 
 TITLE = ":title"
+# The name of the language in itself: the translator writes it in place of "Tiếng Việt", and
+# the survey's language switch shows it.
+LANGUAGE_NAME = ":language"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ def choice_id(scale_id: str, code: int) -> str:
 
 def label_items(definition: SurveyDefinition, *, hints: bool = True) -> Iterator[LabelItem]:
     """Every label of the definition in asking order, each scale's choices once."""
+    yield LabelItem(LANGUAGE_NAME, "language", {"vi": "Tiếng Việt", "en": "English"})
     yield LabelItem(TITLE, "title", dict(definition.title))
     seen_scales: set[str] = set()
     for q in definition.questions:

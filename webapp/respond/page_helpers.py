@@ -16,6 +16,7 @@ from ..inclusion.pictorial import FACE_SYMBOLS, moods
 from ..inclusion.services import pictorial_scale, recordings
 from . import choice_groups
 from .context import SurveyContext
+from .survey_language import language_choices
 
 
 def pictorial_on(ctx: SurveyContext) -> bool:
@@ -53,3 +54,4 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(face_moods, "face_moods")
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
+    bp.add_app_template_global(language_choices, "language_choices")

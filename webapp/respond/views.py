@@ -38,6 +38,7 @@ from .page_helpers import register as register_page_helpers
 from .ratelimit import allow_survey_request, get_rate_limiter
 from .responses import InvalidSubmission, Origin, record_response
 from .submission import Notice, ShowPage, decide, read_posted_page
+from .survey_language import interface_locale, localised, offered_languages, survey_language
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
@@ -189,7 +190,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         return _render(ctx, ShowPage(step, {}, None, uuid.uuid4().hex))
 
     posted = read_posted_page(ctx, request.form, csrf_ok=_csrf_ok(), within_limits=allowed)
-    outcome = decide(ctx, posted, languages=current_app.config["BABEL_SUPPORTED_LOCALES"],
+    outcome = decide(ctx, posted, languages=offered_languages(ctx),
                      fresh_id=uuid.uuid4().hex)
     if isinstance(outcome, ShowPage):
         return _render(ctx, outcome)
@@ -197,7 +198,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         record_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
                         origin=outcome.origin, answers=outcome.answers,
                         submission_id=outcome.submission_id, context=outcome.context,
-                        language=str(get_locale()), before_insert=consume,
+                        language=survey_language(ctx), before_insert=consume,
                         contact_phone=outcome.contact_phone)
     except InvalidToken as exc:
         return _refused(exc.reason)
@@ -222,6 +223,8 @@ NOTICES = {
 
 
 def _render(ctx: SurveyContext, page: ShowPage):  # type: ignore[no-untyped-def]
+    language = page.language or survey_language(ctx)
+    ctx = localised(ctx, language)
     step, answers, field_choice = page.step, page.answers, page.field_choice
     notice = NOTICES[page.notice]() if page.notice else None
     errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
@@ -240,12 +243,12 @@ def _render(ctx: SurveyContext, page: ShowPage):  # type: ignore[no-untyped-def]
             errors=errors, field_choice=field_choice, submission_id=page.submission_id,
             contact_wanted=bool(request.form.get(CONTACT_INPUT, "").strip()),
             contact_phone=request.form.get(PHONE_INPUT, ""),
-            notice=notice, lang=str(get_locale()), show_field_picker=(
+            notice=notice, lang=language, show_field_picker=(
                 ctx.needs_field and step.position == 0),
         )
 
     if page.language:
-        with force_locale(page.language):
+        with force_locale(interface_locale(page.language)):
             response = make_response(render())
         response.set_cookie(LANGUAGE_COOKIE, page.language, max_age=365 * 24 * 3600,
                             samesite="Lax", httponly=True,
