@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -95,7 +95,7 @@ def test_survey__third_language_offered_once_complete_and_recorded_with_the_answ
     switched = submit(client, counter_path, page, {}, f"lang:{TEST_LANGUAGE}")
     html = switched.get_data(as_text=True)
     assert f'<html lang="{TEST_LANGUAGE}">' in html
-    assert "[qaa] Phản hồi" in html and "[qaa] Hài lòng" in html
+    assert "[qaa] Phản hồi" in html and "[qaa] Đã từng/Có" in html  # a question and its choices
     assert "Tiếp tục" in html  # the interface stays in Vietnamese, the catalogue language
     for _ in range(12):
         labels_translated = "[qaa] " in html
@@ -108,3 +108,27 @@ def test_survey__third_language_offered_once_complete_and_recorded_with_the_answ
     session.expire_all()
     answer = session.scalars(select(Response)).one()
     assert answer.language == TEST_LANGUAGE
+
+
+def test_with_language__reaches_every_label_including_the_built_in_yes_no() -> None:
+    from survey_defs import SHIPPED_DIR, load_definition
+    from webapp.inclusion.items import label_items
+    from webapp.inclusion.translations import with_language
+
+    for file in ("sipas.yaml", "papi.yaml", "onestop.yaml", "sipas_2017.yaml"):
+        definition = load_definition(SHIPPED_DIR / file).definition
+        texts = {item.id: f"<{item.id}>" for item in label_items(definition)}
+        local = with_language(definition, "qaa", texts)
+        seen = {local.title["qaa"]}
+        for q in local.questions:
+            if q.from_context:
+                continue
+            seen.add(q.label["qaa"])
+            seen.update(r.label["qaa"] for r in q.rows)
+            scale = local.scale_of(q.id) if q.type != "number" and q.type != "text" else None
+            if scale is not None:
+                seen.update(c.label["qaa"] for c in scale.all_choices(True))
+        # Every label reached, and the Vietnamese text is untouched.
+        expected = {t for i, t in texts.items() if not i.endswith(":hint") and i != ":language"}
+        assert seen == expected, file
+        assert local.questions[0].label["vi"] == definition.questions[0].label["vi"]

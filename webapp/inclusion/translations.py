@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from survey_defs import SurveyDefinition
+from survey_defs.model import YESNO
 
 from .. import audit
 from ..csv_input import ImportProblem, ImportRejected
@@ -208,13 +209,19 @@ def _with_language(definition: SurveyDefinition, language: str,
     def add(labels: dict[str, str], item_id: str) -> dict[str, str]:
         return {**labels, language: found[item_id]} if item_id in found else labels
 
+    base_scales = dict(definition.scales)
+    yesno_without_scale = {q.id for q in definition.questions
+                           if q.type == "yesno" and q.scale is None}
+    if yesno_without_scale:
+        base_scales.setdefault(YESNO.id, YESNO)  # the built-in yes/no gets its labels too
     scales = {sid: replace(s, choices=tuple(replace(c, label=add(c.label, choice_id(sid, c.code)))
                                             for c in s.choices),
                            no_opinion=replace(s.no_opinion, label=add(
                                s.no_opinion.label, choice_id(sid, s.no_opinion.code)))
                            if s.no_opinion else None)
-              for sid, s in definition.scales.items()}
+              for sid, s in base_scales.items()}
     questions = tuple(replace(q, label=add(q.label, q.id), hint=add(q.hint, f"{q.id}:hint"),
+                              scale=YESNO.id if q.id in yesno_without_scale else q.scale,
                               rows=tuple(replace(r, label=add(r.label, f"{q.id}.{r.id}"))
                                          for r in q.rows))
                       for q in definition.questions)
