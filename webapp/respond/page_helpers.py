@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from flask import Blueprint, g, url_for
 
+from survey_defs import Question
+
 from ..db import get_session
 from ..inclusion.items import choice_id
 from ..inclusion.pictorial import FACE_SYMBOLS, moods
@@ -24,6 +26,11 @@ def pictorial_on(ctx: SurveyContext) -> bool:
     if "hl_faces" not in g:
         g.hl_faces = pictorial_scale(get_session(), ctx.unit.id)
     return bool(g.hl_faces)
+
+
+def page_faces(ctx: SurveyContext, questions: Sequence[Question]) -> bool:
+    """Whether this page shows any face (so the five pictures are drawn once for it)."""
+    return pictorial_on(ctx) and any(moods(q.scale) for q in questions)
 
 
 def face_moods(ctx: SurveyContext, scale_id: str | None) -> dict[int, int]:
@@ -52,6 +59,7 @@ def register(bp: Blueprint) -> None:
         bp.add_app_template_global(helper, name)
     bp.add_app_template_global(pictorial_on, "pictorial_on")
     bp.add_app_template_global(face_moods, "face_moods")
+    bp.add_app_template_global(page_faces, "page_faces")
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
