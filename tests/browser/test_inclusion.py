@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.survey_helpers import setup_counter
-from tests.webapp.translation_helpers import TEST_LANGUAGE, TEST_LANGUAGE_NAME, fill
+from tests.webapp.translation_helpers import TEST_LANGUAGE, fill
 from webapp.inclusion.services import save_audio, set_pictorial_scale
 from webapp.inclusion.translations import export_sheet, import_sheet
 from webapp.models import Response
