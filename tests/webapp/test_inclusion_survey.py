@@ -57,3 +57,66 @@ def test_ethnicity__kinh_first_then_53_groups_by_letter_and_the_code_is_stored(
     session.expire_all()
     stored = session.scalars(select(Response)).one()
     assert stored.answers["ethnicity"] == 20 and stored.language == "vi"
+
+
+def _grid_page(client: FlaskClient, path: str) -> tuple[str, str]:
+    """(HTML of the satisfaction grid page, the HTML posted before it)."""
+    html = client.get(path).get_data(as_text=True)
+    for _ in range(6):
+        if 'name="c9.r15"' in html:
+            return html, html
+        html = submit(client, path, html, answer_everything(html)).get_data(as_text=True)
+    raise AssertionError("no grid page")
+
+
+def test_grid__each_unanswered_row_marked_in_place_and_the_first_focused(
+        client: FlaskClient, counter_path: str) -> None:
+    grid, _ = _grid_page(client, counter_path)
+    rows = re.findall(r'name="(c9\.r\d+)"', grid)
+    rows = list(dict.fromkeys(rows))
+    answered = {rows[0]: "4", rows[2]: "5"}
+    response = submit(client, counter_path, grid, answered)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    missing = [r for r in rows if r not in answered]
+    # One line above the grid (not one per row), then a message inside each unanswered row.
+    assert page.count('class="err"') == 1 + 1 + len(missing)  # + the page's alert
+    assert f"Còn {len(missing)} dòng dưới đây chưa trả lời" in page
+    for row in missing:
+        anchor = row.replace(".", "-")
+        fieldset = page.split(f'aria-describedby="err-{anchor}"')[1].split("</fieldset>")[0]
+        assert f'<p class="err" id="err-{anchor}">' in fieldset
+    for row in answered:
+        assert f'aria-describedby="err-{row.replace(".", "-")}"' not in page
+    # Focus lands on the first unanswered row without any script.
+    assert page.count(" autofocus") == 1
+    assert re.search(rf'name="{re.escape(missing[0])}" value="\d+" autofocus', page)
+
+
+def test_grid__rows_under_their_element_heading(client: FlaskClient, counter_path: str) -> None:
+    grid, _ = _grid_page(client, counter_path)
+    heading = '<h3 class="element">Công chức trực tiếp giải quyết công việc</h3>'
+    assert grid.count('<h3 class="element">') == 4  # E1-E4 (E5 is the feedback grid)
+    assert grid.index('name="c9.r22"') < grid.index(heading) < grid.index('name="c9.r23"')
+
+
+@pytest.mark.parametrize("feedback", ["1", "0"])
+def test_part_count__stable_whatever_the_answers(client: FlaskClient, counter_path: str,
+                                                 feedback: str) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    counts = []
+    for _ in range(12):
+        counts.append(re.search(r"Phần (\d+)/(\d+)", html).groups())  # type: ignore[union-attr]
+        answers = answer_everything(html)
+        if "exp_feedback" in answers:
+            answers["exp_feedback"] = feedback
+        action = "send" if 'value="send"' in html else "next"
+        response = submit(client, counter_path, html, answers, action)
+        if response.status_code == 303:
+            break
+        html = response.get_data(as_text=True)
+    totals = {total for _n, total in counts}
+    parts = [int(n) for n, _t in counts]
+    assert len(totals) == 1 and parts == sorted(parts) and parts[0] == 1
+    # Answering "no" skips the feedback page: the count jumps over it instead of shrinking.
+    assert (len(parts) < int(totals.pop())) == (feedback == "0")

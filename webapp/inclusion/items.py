@@ -33,10 +33,30 @@ def choice_id(scale_id: str, code: int) -> str:
     return f"{scale_id}={code}"
 
 
+def element_id(element: str) -> str:
+    """The id of a scoring element's heading (shown above its rows on the survey page)."""
+    return f":element:{element}"
+
+
+def element_headings(definition: SurveyDefinition) -> dict[str, tuple[str, dict[str, str]]]:
+    """Answer id -> (element id, heading labels) for SIPAS-style elements of grid rows."""
+    spec = definition.scoring_spec()
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for element in spec.get("elements", []) if spec.get("method") == "sipas" else []:
+        for criterion in element["criteria"]:
+            out[criterion] = (element["id"], dict(element["label"]))
+    return out
+
+
 def label_items(definition: SurveyDefinition, *, hints: bool = True) -> Iterator[LabelItem]:
     """Every label of the definition in asking order, each scale's choices once."""
     yield LabelItem(LANGUAGE_NAME, "language", {"vi": "Tiếng Việt", "en": "English"})
     yield LabelItem(TITLE, "title", dict(definition.title))
+    headed: set[str] = set()
+    for element, labels in element_headings(definition).values():
+        if element not in headed:
+            headed.add(element)
+            yield LabelItem(element_id(element), "heading", labels)
     seen_scales: set[str] = set()
     for q in definition.questions:
         if q.from_context:

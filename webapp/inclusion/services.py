@@ -21,7 +21,7 @@ def audible_items(version: SurveyVersion) -> dict[str, str]:
     """Item id -> Vietnamese label of every label of the version that can be recorded."""
     return {item.id: item.labels.get("vi", "") for item in label_items(load_version(version),
                                                                        hints=False)
-            if item.kind != "language"}
+            if item.kind not in {"language", "heading"}}
 
 
 def save_audio(session: Session, version: SurveyVersion, *, item_id: str, language: str,

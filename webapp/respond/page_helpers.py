@@ -10,14 +10,17 @@ from collections.abc import Sequence
 
 from flask import Blueprint, g, url_for
 
-from survey_defs import Question
+from survey_defs import GridRow, Question
 
 from ..db import get_session
-from ..inclusion.items import choice_id
+from ..inclusion.items import choice_id, element_headings, element_id
 from ..inclusion.pictorial import FACE_SYMBOLS, moods
 from ..inclusion.services import pictorial_scale, recordings
+from ..inclusion.translations import stored_texts
 from . import choice_groups
 from .context import SurveyContext
+from .flow import Step
+from .pages import layout
 from .survey_language import language_choices
 
 
@@ -53,6 +56,60 @@ def recording_urls(ctx: SurveyContext, language: str, item_id: str,
     return [url_for("inclusion.audio", audio_id=i) for i in ids]
 
 
+def row_groups(ctx: SurveyContext, question: Question, language: str
+               ) -> list[tuple[str | None, list[GridRow]]]:
+    """A grid's rows in runs under their element's heading (None where rows have none), so
+    a row such as "Tận tình..." is read under "Công chức trực tiếp giải quyết công việc"."""
+    headings = element_headings(ctx.definition)
+    groups: list[tuple[str | None, list[GridRow]]] = []
+    current: str | None = "\0"
+    for row in question.rows:
+        found = headings.get(f"{question.id}.{row.id}")
+        element = found[0] if found else None
+        if element != current or not groups:
+            text = None
+            if found:
+                labels = found[1]
+                text = labels.get(language) or _translated(ctx, language).get(
+                    element_id(found[0])) or labels.get("vi")
+            groups.append((text, []))
+            current = element
+        groups[-1][1].append(row)
+    return groups
+
+
+def _translated(ctx: SurveyContext, language: str) -> dict[str, str]:
+    key = f"hl_texts_{language}"
+    if key not in g:
+        setattr(g, key, stored_texts(get_session(), ctx.version.id, language)
+                if language not in ("vi", "en") else {})
+    return dict(getattr(g, key))
+
+
+def part_count(ctx: SurveyContext, step: Step, field_choice: str | None) -> tuple[int, int]:
+    """(this part, all parts) counted over every page the survey can show, so the total
+    never changes with an answer: a page skipped by an answer is jumped over, not uncounted."""
+    pages = layout(ctx.definition, skip=ctx.skip(field_choice))
+    if step.page is None:
+        return len(pages), len(pages)
+    return step.page.index + 1, len(pages)
+
+
+def first_invalid(step: Step) -> str | None:
+    """The answer id of the first unanswered or invalid item on the page (focused on load)."""
+    if not step.errors or step.page is None:
+        return None
+    for question in step.page.questions:
+        for error in step.errors.get(question.id, []):
+            return error.answer_id
+    return None
+
+
+def invalid_answers(step: Step) -> frozenset[str]:
+    """Answer ids with an error on this page (each marked where it is)."""
+    return frozenset(e.answer_id for errs in step.errors.values() for e in errs)
+
+
 def register(bp: Blueprint) -> None:
     """Make the helpers available to the survey templates."""
     for name, helper in choice_groups.template_helpers().items():
@@ -63,3 +120,5 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
+    for helper in (row_groups, first_invalid, invalid_answers, part_count):
+        bp.add_app_template_global(helper, helper.__name__)
