@@ -120,3 +120,31 @@ def test_part_count__stable_whatever_the_answers(client: FlaskClient, counter_pa
     assert len(totals) == 1 and parts == sorted(parts) and parts[0] == 1
     # Answering "no" skips the feedback page: the count jumps over it instead of shrinking.
     assert (len(parts) < int(totals.pop())) == (feedback == "0")
+
+
+def test_oversized_comment__vietnamese_error_and_every_answer_kept(
+        client: FlaskClient, counter_path: str) -> None:
+    html = client.get(counter_path).get_data(as_text=True)
+    given: dict[str, str | list[str]] = {}
+    for _ in range(12):
+        if 'name="comment"' in html:
+            break
+        answers = answer_everything(html)
+        given.update(answers)
+        html = submit(client, counter_path, html, answers).get_data(as_text=True)
+    huge = "Quá dài. " * 350_000  # about 3 MB, past Werkzeug's own 500 KB form limit
+    response = submit(client, counter_path, html, {**answer_everything(html), "comment": huge},
+                      "send")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Xin vui lòng rút gọn câu trả lời" in page
+    assert len(page) < 100_000  # the 3 MB are not sent back to the phone
+    kept = [k for k in given if k != "_field"]
+    assert kept and all(f'name="{k}"' in page for k in kept)  # carried as hidden fields
+
+
+def test_post_beyond_the_request_limit__vietnamese_page(client: FlaskClient,
+                                                        counter_path: str) -> None:
+    response = client.post(counter_path, data={"comment": "x" * (9 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Quay lại" in response.get_data(as_text=True)
