@@ -50,3 +50,15 @@ def test_public_release__recodes_ethnicity_to_the_split_scientific_keeps_detail(
     assert public.isna().tolist()[-1]
     scientific = recode(frame, RELEASES["scientific"].recodes)["ethnicity"]
     assert scientific.tolist()[:6] == [1, 2, 12, 20, 28, 54]
+
+
+@pytest.mark.parametrize("file", ["sipas.yaml", "papi.yaml", "onestop.yaml", "sipas_2017.yaml"])
+def test_village_named__as_thon_bon_buon(file: str) -> None:
+    """In the Central Highlands a village is a bon (M'nông) or a buôn (Ê Đê), not only a thôn."""
+    import re
+
+    definition = load_definition(SHIPPED_DIR / file).definition
+    for q in definition.questions:
+        text = q.label.get("vi", "")
+        if re.search(r"\bthôn\b", text) and "Nông thôn" not in text:
+            assert "thôn, bon, buôn" in text, (file, q.id)

@@ -148,3 +148,7 @@ def test_post_beyond_the_request_limit__vietnamese_page(client: FlaskClient,
     response = client.post(counter_path, data={"comment": "x" * (9 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Quay lại" in response.get_data(as_text=True)
+
+
+def test_home_page__same_duration_as_the_poster(client: FlaskClient) -> None:
+    assert "khoảng 3 phút" in client.get("/").get_data(as_text=True)
