@@ -112,6 +112,22 @@ def test_citizen__hears_a_recording_answers_with_faces_in_a_third_language(
     context.close()
 
 
+def test_english_grid_with_faces__fits_360_pixels(browser, survey_url: str) -> None:  # type: ignore[no-untyped-def]
+    """English scale labels ("Dissatisfied") are longer than a fifth of a phone: they wrap."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(survey_url)
+    page.click('button[value="lang:en"]')
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    for part in (2, 3, 4):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        _answer_page(page)
+        page.click('button[value="next"]')
+        expect(page.locator(".step")).to_have_text(f"Part {part} of 6")
+    context.close()
+
+
 def test_first_page__one_request_under_30kb_without_javascript(
         browser, survey_url: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 360, "height": 740},
