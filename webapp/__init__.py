@@ -77,6 +77,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .followup.action_views import bp as actions_bp
     from .followup.comment_views import bp as comments_bp
     from .followup.transparency_views import bp as transparency_bp
+    from .inclusion.views import bp as inclusion_bp
     from .main.views import bp as main_bp
     from .par_index.views import bp as par_index_bp
     from .respond.views import bp as respond_bp
@@ -99,6 +100,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.register_blueprint(par_index_bp)
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(paper_entry_bp)
+    app.register_blueprint(inclusion_bp)
     app.add_template_filter(translated, "tr")
     for name, helper in TEMPLATE_FILTERS.items():
         app.add_template_filter(helper, name)

@@ -451,8 +451,10 @@ from .cli_backup import backup  # noqa: E402 - kept in its own module; registere
 main.add_command(backup)
 
 from .fieldwork.cli import COMMANDS as _FIELDWORK_COMMANDS  # noqa: E402
+from .inclusion.cli import COMMANDS as _INCLUSION_COMMANDS  # noqa: E402
 from .jobs.cli import COMMANDS as _JOB_COMMANDS  # noqa: E402
 from .par_index.cli import COMMANDS as _PAR_INDEX_COMMANDS  # noqa: E402
 
-for _command in (*_PAR_INDEX_COMMANDS, *_FIELDWORK_COMMANDS, *_JOB_COMMANDS):
+for _command in (*_PAR_INDEX_COMMANDS, *_FIELDWORK_COMMANDS, *_JOB_COMMANDS,
+                 *_INCLUSION_COMMANDS):
     main.add_command(_command)

@@ -78,6 +78,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Form text may use the whole request (Werkzeug's own limit is 500 KB): an over-long survey
+    # comment is then read, refused as too long and shown again with every other answer kept,
+    # instead of a bare 413 that loses them.
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     # Sites allowed to frame the kiosk survey (/k/), as CSP sources: "'self'" or
     # "'self' https://kiosk.example.gov.vn". Every other page refuses framing.
     HAILONG_KIOSK_FRAME_ANCESTORS = "'none'"

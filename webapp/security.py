@@ -1,8 +1,10 @@
 """Security headers on every response: content policy, framing, referrer, caching, HSTS.
 
 * Every HTML page gets a Content-Security-Policy without ``'unsafe-inline'``: the survey's
-  inlined stylesheet carries a per-request nonce (``csp_nonce()`` in templates); nothing
-  runs scripts, so ``default-src 'none'`` forbids them all.
+  inlined stylesheet carries a per-request nonce (``csp_nonce()`` in templates). Only a page
+  that inlines a script through ``script_nonce()`` (the survey's "Nghe" listening script) gets
+  ``script-src`` with that nonce and ``media-src 'self'``; every other page runs no script at
+  all under ``default-src 'none'``.
 * Survey pages (``/s/ /k/ /d/``) send ``Referrer-Policy: no-referrer`` so the token in their
   URL never reaches another site; other pages send ``same-origin``.
 * No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
@@ -38,12 +40,21 @@ def csp_nonce() -> str:
     return str(g.csp_nonce)
 
 
-def content_policy(nonce: str | None, frame_ancestors: str) -> str:
-    """The Content-Security-Policy: own stylesheets (and a nonce'd inline one), no scripts."""
+def script_nonce() -> str:
+    """The nonce for an inline script of ours; the page's policy then allows it (and audio)."""
+    g.csp_script = True
+    return csp_nonce()
+
+
+def content_policy(nonce: str | None, frame_ancestors: str, *, script: bool = False) -> str:
+    """The Content-Security-Policy: own stylesheets (and a nonce'd inline one); scripts only
+    with the nonce on a page that asked for one."""
     styles = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    scripts = [f"script-src 'nonce-{nonce}'", "media-src 'self'"] if script and nonce else []
     return "; ".join([
         "default-src 'none'",
         f"style-src {styles}",
+        *scripts,
         "img-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",
@@ -64,7 +75,8 @@ def _set_headers(response: Response) -> Response:
     survey = request.path.startswith(SURVEY_PREFIXES)
     headers.setdefault("Referrer-Policy", "no-referrer" if survey else "same-origin")
     if response.mimetype == "text/html":
-        headers["Content-Security-Policy"] = content_policy(g.get("csp_nonce"), ancestors)
+        headers["Content-Security-Policy"] = content_policy(g.get("csp_nonce"), ancestors,
+                                                         script=bool(g.get("csp_script")))
     elif response.mimetype == "image/svg+xml":
         # Posters and QR codes come from matplotlib/qrcode with inline styles; opened on their
         # own they may style themselves but never run a script.
@@ -99,5 +111,6 @@ def _refuse_nul() -> None:
 def init_app(app: Flask) -> None:
     """Add the headers to every response and offer ``csp_nonce()`` to templates."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["script_nonce"] = script_nonce
     app.before_request(_refuse_nul)
     app.after_request(_set_headers)

@@ -41,6 +41,9 @@ def answer_page(page) -> None:  # type: ignore[no-untyped-def]
             continue
         satisfied = page.locator(f'input[name="{name}"][value="4"]')
         target = satisfied if satisfied.count() else page.locator(f'input[name="{name}"]').first
+        folded = target.locator("xpath=ancestor::details[not(@open)]/summary")
+        if folded.count():
+            folded.click()  # a long list (the 54 ethnic groups) opens with a tap
         target.locator("xpath=..").click()  # tap the label, as a finger would
 
 

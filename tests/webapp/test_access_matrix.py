@@ -43,7 +43,10 @@ ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
                "/admin/apikeys/hlk_00000000/revoke", "/admin/dossiers", "/admin/units",
                "/admin/units/A/edit", "/admin/units/A/counters", "/admin/counters/1/edit",
                "/admin/counters/1/retire-codes", "/admin/surveys/1", "/admin/surveys/1/retire",
-               "/admin/surveys/1/activate"]
+               "/admin/surveys/1/activate", "/admin/surveys/1/listening",
+               "/admin/listening/1/delete", "/admin/units/A/pictorial"]
+# Administrators only, read: recordings of a survey version, the faces setting of every unit.
+ADMIN_READ = ["/admin/surveys/1/listening", "/admin/pictorial"]
 # Scorecard pages (test_role__scorecard_pages below).
 PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/<int:year>/open",
                    "/staff/parindex/<code>/<int:year>/items/<item>/score",
@@ -71,7 +74,9 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/admin/units/<code>/edit", "/admin/counters/<int:counter_id>/edit",
            "/admin/counters/<int:counter_id>/retire-codes", "/admin/surveys/<int:version_id>",
            "/admin/surveys/<int:version_id>/<any(retire, activate):action>",
-           *PAR_INDEX_RULES, *FIELDWORK_RULES}
+           "/admin/surveys/<int:version_id>/listening",
+           "/admin/listening/<int:audio_id>/delete", "/admin/pictorial",
+           "/admin/units/<code>/pictorial", *PAR_INDEX_RULES, *FIELDWORK_RULES}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}
@@ -115,6 +120,8 @@ PUBLIC = {"/", "/healthz", "/lang/<code>", "/static/<path:filename>", "/public/u
           "/s/<token>", "/s/<token>/<survey_key>", "/s/<token>/done", "/k/<token>",
           "/k/<token>/<survey_key>", "/k/<token>/done", "/k/<token>/<survey_key>/done",
           "/d/<token>", "/d/<token>/<survey_key>", "/d/done",
+          # A recording of a public survey label, for the survey's "Nghe" (listen) button.
+          "/nghe/<int:audio_id>",
           # Shortcuts people type: redirects to /auth/login and /staff/exports/ (which checks
           # the role; tested below), revealing nothing themselves.
           "/login", "/export/"}
@@ -209,6 +216,8 @@ def test_non_admin__administration_refused(client: FlaskClient, world: World, wh
     for template in ADMIN_WRITE:
         path = template.format(user=1)
         assert client.post(path, data={"csrf_token": token}).status_code == 403, (who, path)
+    for path in ADMIN_READ:
+        assert client.get(path).status_code == 403, (who, path)
 
 
 @pytest.mark.parametrize("who", sorted(USERS))

@@ -28,12 +28,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
+from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.db_snapshot import snapshot
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
 from webapp.administration.apikeys import create_api_key
 from webapp.administration.surveys import publish_definition
-from webapp.models import ActionPlan, PaperEntry, SampleMember, SurveyVersion, User
+from webapp.models import ActionPlan, PaperEntry, SampleMember, SurveyAudio, SurveyVersion, User
 from webapp.respond.tokens import sign_counter_token
 
 SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
@@ -116,6 +117,12 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "paper_entry.resolve_form": lambda w, k, u: (
         f"/staff/fieldwork/entry/{w.members['resolve']}/resolve",
         {"pick-used_certification": "1"}),
+    "inclusion.upload_audio": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/listening",
+                                               {"item": "exp_feedback", "language": "vi",
+                                                "file": _file(wav_tone(1.0), "cau-hoi.wav")}),
+    "inclusion.remove_audio": lambda w, k, u: (f"/admin/listening/{w.versions['audio']}/delete",
+                                               {}),
+    "inclusion.set_pictorial": lambda w, k, u: ("/admin/units/A/pictorial", {"pictorial": "y"}),
     "export.create": lambda w, k, u: ("/staff/exports/", {"survey": "sipas",
                                                           "period": "2026-05",
                                                           "format": "csv", "k": "5"}),
@@ -150,6 +157,12 @@ def world(session: Session, tmp_path: Path) -> World:
     world.plans["A"] = plan.id
     world.versions["sipas"] = session.scalar(
         select(SurveyVersion.id).where(SurveyVersion.survey_key == "sipas"))
+    audio = SurveyAudio(survey_version_id=world.versions["sipas"], item_id="c1",
+                        language="vi", media_type="audio/wav", size_bytes=4, duration_ms=500,
+                        sha256="0" * 64, data=b"RIFF")
+    session.add(audio)
+    session.commit()
+    world.versions["audio"] = audio.id
     return world
 
 

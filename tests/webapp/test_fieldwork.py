@@ -367,3 +367,24 @@ def test_assignments_page__contacts_only_for_the_assigned_interviewer(
     close_fieldwork(session, get_sample(session, "s"))
     html = client.get("/staff/fieldwork/assignments").get_data(as_text=True)
     assert NAME not in html and "Hộ A1" not in html
+
+
+def test_weighted_answers__ethnicity_also_as_the_kinh_minority_split(
+        runner: FlaskCliRunner, session: Session, tmp_path: Path) -> None:
+    """Weighting may use the official list (``ethnicity``) or the split (``ethnicity_split``)."""
+    from webapp.fieldwork.estimates import weighted_answers
+
+    import_frame(session, households(tmp_path), name="hh")
+    drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=6, seed=8,
+                        strata="village")
+    members = drawn.rows["unit_id"].tolist()[:4]
+    codes = ["1", "20", "12", ""]  # Kinh, Mnông, Ê-đê, not answered
+    _write(tmp_path / "odk.csv", [["respondent_id", "disposition", "ethnicity", "KEY"],
+                                  *[[r, "1.1", c, f"k{i}"]
+                                    for i, (r, c) in enumerate(zip(members, codes,
+                                                                   strict=True))]])
+    assert runner.invoke(main, ["fieldwork", "import", "--sample", "s",
+                                str(tmp_path / "odk.csv")]).exit_code == 0
+    frame = weighted_answers(session, get_sample(session, "s"), ["village"])
+    by_code = dict(zip(frame["ethnicity"].astype(str), frame["ethnicity_split"], strict=True))
+    assert by_code["1"] == 1 and by_code["20"] == 2 and by_code["12"] == 2

@@ -122,7 +122,8 @@ def test_poster_pdf__unit_name_text_and_decodable_code(app: Flask, counter: Coun
     text, image = pages[0]
     flat = " ".join(text.split())
     assert UNIT_NAME in flat and "Quầy số 1 – Đất đai" in flat
-    assert "Quét mã để đánh giá" in flat and "Scan to rate" in flat
+    assert "Quét mã để Ông/Bà đánh giá" in flat and "Scan to rate" in flat
+    assert "khoảng 3 phút" in flat and "bạn" not in flat  # polite form, one duration
     assert counter_url(counter, app.config) in flat
     assert decode(image) == [counter_url(counter, app.config)]
 

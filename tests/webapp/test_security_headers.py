@@ -54,7 +54,10 @@ def test_survey_page__strict_policy_with_the_inline_style_nonce(client: FlaskCli
     assert policy["style-src"] == ["'self'", f"'nonce-{nonce.group(1)}'"]
     assert policy["default-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
     assert not any("unsafe" in v for values in policy.values() for v in values)
-    assert "script-src" not in policy  # default-src 'none': no script at all
+    # The one script is the inlined "Nghe" (listen) script, allowed by the same nonce only.
+    assert policy["script-src"] == [f"'nonce-{nonce.group(1)}'"]
+    assert policy["media-src"] == ["'self'"]
+    assert f'<script nonce="{nonce.group(1)}">' in html and html.count("<script") == 1
     # A fresh nonce per response: a nonce seen once cannot be replayed by injected markup.
     again = client.get(f"/s/{token}").headers["Content-Security-Policy"]
     assert nonce.group(1) not in again

@@ -31,7 +31,7 @@ QR_CM = {"a4": 13.0, "a5": 10.5}  # quiet zone included: the code itself is ~8.5
 PNG_DPI = 150
 MIMETYPES = {"pdf": "application/pdf", "svg": "image/svg+xml", "png": "image/png"}
 
-INVITATION_VI = "Quét mã để đánh giá sự hài lòng của bạn"
+INVITATION_VI = "Quét mã để Ông/Bà đánh giá sự hài lòng"
 DETAIL_VI = "Khảo sát ẩn danh, khoảng 3 phút. Xin cảm ơn!"
 INVITATION_EN = "Scan to rate our service (anonymous, about 3 minutes)"
 

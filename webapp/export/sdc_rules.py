@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from survey_defs.ethnic_groups import split_recode_groups
+
 Labels = dict[str, str]
 
 
@@ -79,6 +81,10 @@ OCCUPATION_3 = Recode("occupation", {
     3: ((5, 6), _both("Làm công ăn lương (công hoặc tư)", "Employee (public or private)")),
 })
 
+# The 54 groups of the official list (and the older two-code scale) as Kinh / minority: with
+# 54 categories as a key, nearly every minority respondent in a commune would be unique.
+ETHNICITY_2 = Recode("ethnicity", split_recode_groups())
+
 # Published indices are suppressed below this many valid answers (analysis.units.SUPPRESS_BELOW),
 # so pooling smaller units costs no published figure.
 POOL_UNITS_BELOW = 10
@@ -88,9 +94,11 @@ VISIBLE_KEYS = ("gender", "age_band", "ethnicity", "residence")
 RELEASES: dict[str, Release] = {
     "public": Release(
         "public", _both("Tệp công khai", "Public-use file"), 5, VISIBLE_KEYS,
-        (AGE_3, EDUCATION_3, OCCUPATION_3), coarsen_below=POOL_UNITS_BELOW,
-        note=_both("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng; k = 5.",
-                "For any user: age, education and occupation in broad groups; k = 5.")),
+        (AGE_3, EDUCATION_3, OCCUPATION_3, ETHNICITY_2), coarsen_below=POOL_UNITS_BELOW,
+        note=_both("Cho mọi người dùng: tuổi, học vấn, nghề nghiệp theo nhóm rộng, "
+                   "dân tộc Kinh/thiểu số; k = 5.",
+                   "For any user: age, education and occupation in broad groups, "
+                   "ethnicity as Kinh/minority; k = 5.")),
     "scientific": Release(
         "scientific", _both("Tệp cho nghiên cứu", "Scientific-use file"), 3, VISIBLE_KEYS,
         (), coarsen_below=0, needs_agreement=True,

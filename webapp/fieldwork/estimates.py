@@ -24,6 +24,7 @@ from analysis.estimators import mean
 from analysis.results import Estimate
 from analysis.sampling.dispositions import classify
 from analysis.sampling.weights import field_design, read_margins
+from survey_defs.ethnic_groups import split
 from webapp.models import FieldAnswer, FieldInterview, FieldSample, FrameUnit, SampleMember
 
 
@@ -49,6 +50,10 @@ def weighted_answers(session: Session, sample: FieldSample,
         raise AnalysisError(f"sample {sample.name!r} has no imported answers")
     frame = pd.DataFrame([{**a.attributes, **a.answers, "stratum": a.stratum, "psu": a.psu,
                            "base_weight": a.base_weight} for a in answers])
+    if "ethnicity" in frame.columns:
+        # Weighting classes and margins may use the official list or the Kinh / minority split.
+        codes = pd.to_numeric(frame["ethnicity"], errors="coerce")
+        frame["ethnicity_split"] = codes.map(lambda c: split(int(c)) if pd.notna(c) else None)
     missing = [c for c in classes if c not in frame.columns]
     if missing:
         raise AnalysisError(f"weighting class column {missing[0]!r} is not a frame attribute")

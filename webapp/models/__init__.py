@@ -13,6 +13,7 @@ from .fieldwork import (
 )
 from .followup import ActionPlan, UnitPublication
 from .forms import FormSubmission
+from .inclusion import SurveyAudio, SurveyTranslation, UnitSurveyOptions
 from .integration import ApiKey
 from .jobs import BlobChunk, Job, JobFile, JobStatus
 from .onestop import OnestopUnitScore
@@ -67,6 +68,9 @@ __all__ = [
     "ProcedureField",
     "Response",
     "Role",
+    "SurveyAudio",
+    "SurveyTranslation",
+    "UnitSurveyOptions",
     "SampleMember",
     "SamplingFrame",
     "StatCell",

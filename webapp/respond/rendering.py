@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, make_response, render_template, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from .context import SurveyContext
 from .flow import CONTACT_INPUT, FIELD_INPUT, PHONE_INPUT
 from .messages import answer_error_text
 from .submission import Notice, ShowPage
+from .survey_language import interface_locale, localised, survey_language
 
 
 def too_many_text() -> str:
@@ -33,6 +34,8 @@ NOTICES = {
 def render_page(ctx: SurveyContext, page: ShowPage, *, template: str = "respond/page.html",
                 **extra: Any) -> Response:
     """The response showing ``page`` (status 422 with errors, 429 when throttled)."""
+    language = page.language or survey_language(ctx)
+    ctx = localised(ctx, language)
     step, answers, field_choice = page.step, page.answers, page.field_choice
     notice = NOTICES[page.notice]() if page.notice else None
     errors = {qid: [answer_error_text(e) for e in errs] for qid, errs in step.errors.items()}
@@ -51,12 +54,12 @@ def render_page(ctx: SurveyContext, page: ShowPage, *, template: str = "respond/
             errors=errors, field_choice=field_choice, submission_id=page.submission_id,
             contact_wanted=bool(request.form.get(CONTACT_INPUT, "").strip()),
             contact_phone=request.form.get(PHONE_INPUT, ""),
-            notice=notice, lang=str(get_locale()), show_field_picker=(
+            notice=notice, lang=language, show_field_picker=(
                 ctx.needs_field and step.position == 0), **extra,
         )
 
     if page.language:
-        with force_locale(page.language):
+        with force_locale(interface_locale(page.language)):
             response = make_response(render())
         response.set_cookie(LANGUAGE_COOKIE, page.language, max_age=365 * 24 * 3600,
                             samesite="Lax", httponly=True,

@@ -28,17 +28,18 @@ from .context import survey_context
 from .flow import (
     first_step,
 )
-from .fragments import question_fragment
 from .messages import token_refused_text
+from .page_helpers import register as register_page_helpers
 from .ratelimit import allow_survey_request, get_rate_limiter
 from .rendering import render_page as _render
 from .rendering import too_many_text as _too_many_text
 from .responses import InvalidSubmission, Origin, store_response
 from .submission import ShowPage, decide, read_posted_page
+from .survey_language import offered_languages, survey_language
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
-bp.add_app_template_global(question_fragment)
+register_page_helpers(bp)
 
 # The origin, and the counter when the token checked one (with its unit loaded): the
 # context is built from it without asking the database again.
@@ -184,7 +185,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         return _render(ctx, ShowPage(step, {}, None, uuid.uuid4().hex))
 
     posted = read_posted_page(ctx, request.form, csrf_ok=_csrf_ok(), within_limits=allowed)
-    outcome = decide(ctx, posted, languages=current_app.config["BABEL_SUPPORTED_LOCALES"],
+    outcome = decide(ctx, posted, languages=offered_languages(ctx),
                      fresh_id=uuid.uuid4().hex)
     if isinstance(outcome, ShowPage):
         return _render(ctx, outcome)
@@ -192,7 +193,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
         store_response(session, definition=ctx.definition, survey_version_id=ctx.version.id,
                        origin=outcome.origin, answers=outcome.answers,
                        submission_id=outcome.submission_id, context=outcome.context,
-                       language=str(get_locale()), before_insert=consume,
+                       language=survey_language(ctx), before_insert=consume,
                        contact_phone=outcome.contact_phone)
     except InvalidToken as exc:
         return _refused(exc.reason)

@@ -1,7 +1,7 @@
 """One-time tokens of staff create forms (issue 15): a double submit creates one record.
 
 Revision ID: 0009_h15p
-Revises: 0008_h17_fieldwork
+Revises: 0009_h15i
 Create Date: 2026-12-04 18:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_h15p"
-down_revision = "0008_h17_fieldwork"
+down_revision = '0009_h15i'
 branch_labels = None
 depends_on = None
 

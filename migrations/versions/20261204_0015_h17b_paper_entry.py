@@ -3,7 +3,7 @@ random ids for field answers (a sequential id followed the order of the intervie
 which name the sampled person).
 
 Revision ID: 0009_h17b
-Revises: 0008_h17_fieldwork
+Revises: 0009_h15p
 Create Date: 2026-12-04 18:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0009_h17b'
-down_revision = '0008_h17_fieldwork'
+down_revision = '0009_h15p'
 branch_labels = None
 depends_on = None
 

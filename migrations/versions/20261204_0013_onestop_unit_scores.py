@@ -1,7 +1,7 @@
 """One-stop indicators entered by a unit's staff (TT 01/2018 indicators 5, 8, 9).
 
 Revision ID: 0009_h15i
-Revises: 0008_h17_fieldwork
+Revises: 0009_h18q
 Create Date: 2026-12-04 19:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_h15i'
-down_revision = '0008_h17_fieldwork'
+down_revision = '0009_h18q'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Answering without reading: recorded audio, the pictorial scale, survey translations."""

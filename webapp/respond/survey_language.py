@@ -1,0 +1,68 @@
+"""The language a survey is answered in: Vietnamese, English, or a language whose translation
+of the version in force is complete (imported as data, see ``webapp.inclusion.translations``).
+
+The interface texts (buttons, messages) come from the Babel catalogues, which exist for
+Vietnamese and English; a survey answered in another language shows its labels in that
+language and its interface in Vietnamese. The choice is kept in the same cookie as the
+interface language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import current_app, request
+from flask_babel import get_locale
+
+from ..db import get_session
+from ..extensions import LANGUAGE_COOKIE
+from ..inclusion.items import LANGUAGE_NAME
+from ..inclusion.translations import complete_languages, stored_texts, with_language
+from .context import SurveyContext
+
+NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def interface_languages() -> list[str]:
+    """Languages of the interface catalogues."""
+    return list(current_app.config["BABEL_SUPPORTED_LOCALES"])
+
+
+def offered_languages(ctx: SurveyContext) -> list[str]:
+    """Every language a citizen may switch this survey to."""
+    return interface_languages() + [code for code in complete_languages(
+        get_session(), ctx.version) if code not in interface_languages()]
+
+
+def interface_locale(language: str) -> str:
+    """The catalogue used for the interface texts of a page in ``language``."""
+    return language if language in interface_languages() else \
+        str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def survey_language(ctx: SurveyContext) -> str:
+    """The language of this request: the cookie's translation if complete, else the locale."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if chosen and chosen not in interface_languages() and chosen in offered_languages(ctx):
+        return chosen
+    return str(get_locale())
+
+
+def localised(ctx: SurveyContext, language: str) -> SurveyContext:
+    """The context whose definition carries ``language`` (unchanged for vi and en)."""
+    if language in interface_languages():
+        return ctx
+    texts = stored_texts(get_session(), ctx.version.id, language)
+    return replace(ctx, definition=with_language(ctx.definition, language, texts))
+
+
+def language_choices(ctx: SurveyContext, current: str) -> list[tuple[str, str]]:
+    """(code, name in that language) of every other language offered."""
+    out = []
+    for code in offered_languages(ctx):
+        if code == current:
+            continue
+        name = NAMES.get(code) or stored_texts(get_session(), ctx.version.id, code).get(
+            LANGUAGE_NAME, code)
+        out.append((code, name))
+    return out
