@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tests.webapp.test_export import export, load, read_csv
 from tests.webapp.test_export_sdc import KEYS, violations
 from webapp.export.disclosure import scrub_text
-from webapp.models import Response
+from webapp.models import Response, SurveyVersion
 
 ITEMS = ["gender", "age_band", "ethnicity", "education", "occupation", "residence"]
 
@@ -40,7 +40,10 @@ def test_scrub_text__short_numbers_kept() -> None:
 def _add_text_responses(session: Session) -> None:
     """Copy three responses with comments holding a phone, an ID number and an e-mail, and
     contact keys a definition never asked for."""
-    base = session.scalar(select(Response).limit(1))
+    # A SIPAS response (the exported survey): the demo also holds other instruments.
+    base = session.scalar(select(Response).join(SurveyVersion)
+                          .where(SurveyVersion.survey_key == "sipas")
+                          .order_by(Response.id).limit(1))
     assert base is not None
     comments = ["Cán bộ nhiệt tình, gọi 0987654321 nếu cần",
                 "CCCD 079203001234 bị giữ lâu",

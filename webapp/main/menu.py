@@ -59,6 +59,8 @@ def has_assignments(session: Session, user: User) -> bool:
 
 def staff_menu(session: Session, user: User) -> list[MenuItem]:
     """The menu of ``user``: every link opens a page their role and unit may see."""
+    if user.role is Role.INTERVIEWER:  # interviewers open only their fieldwork pages
+        return _marked([(str(_l("Fieldwork")), url_for("fieldwork.assignments"))])
     unit = home_unit(session, user)
     entries: list[tuple[str, str]] = [(str(_l("Indices")), url_for("dashboard.home"))]
     entries.append((str(_l("Comments")), url_for("comments.inbox")))
@@ -72,10 +74,17 @@ def staff_menu(session: Session, user: User) -> list[MenuItem]:
                                              year=par_index_year(session, unit))))
     if has_assignments(session, user):
         entries.append((str(_l("Fieldwork")), url_for("fieldwork.assignments")))
+    elif user.role is Role.ANALYST:  # analysts type and resolve paper forms
+        entries.append((str(_l("Fieldwork")), url_for("paper_entry.entry")))
     if user.role in (Role.ADMIN, Role.ANALYST):
         entries.append((str(_l("Microdata export")), url_for("export.form")))
     if user.role is Role.ADMIN:
         entries.append((str(_l("Administration")), url_for("admin.index")))
+    return _marked(entries)
+
+
+def _marked(entries: list[tuple[str, str]]) -> list[MenuItem]:
+    """The items, the one whose page is shown marked current."""
     path = request.path
     current = max((url for _, url in entries if path.startswith(url.split("?")[0])),
                   key=len, default=None)

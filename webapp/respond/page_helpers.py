@@ -25,9 +25,11 @@ from .survey_language import language_choices
 
 
 def pictorial_on(ctx: SurveyContext) -> bool:
-    """Whether the unit shows its satisfaction scales as faces."""
+    """Whether the unit shows its satisfaction scales as faces (never in interviewer mode,
+    which has no unit of its own)."""
     if "hl_faces" not in g:
-        g.hl_faces = pictorial_scale(get_session(), ctx.unit.id)
+        unit_id = getattr(ctx.unit, "id", None)
+        g.hl_faces = unit_id is not None and pictorial_scale(get_session(), unit_id)
     return bool(g.hl_faces)
 
 
