@@ -49,7 +49,8 @@ def recording_urls(ctx: SurveyContext, language: str, item_id: str,
     itself has none: the page then uses the phone's voice)."""
     key = f"hl_rec_{language}"
     if key not in g:
-        setattr(g, key, recordings(get_session(), ctx.version.id, language))
+        setattr(g, key, recordings(get_session(), ctx.version.id, language,
+                                   getattr(ctx.unit, "id", None)))
     found: dict[str, int] = getattr(g, key)
     if item_id not in found:
         return []
