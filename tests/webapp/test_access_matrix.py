@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 import survey_defs
+from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.administration.surveys import publish_definition
-from tests.webapp.audio_helpers import wav_tone
 from webapp.inclusion.services import pictorial_scale, save_audio
 from webapp.models import ActionPlan, SurveyAudio, Unit
 from webapp.survey_versions import latest_version
