@@ -21,9 +21,9 @@ from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.staff_helpers import PASSWORD
 from tests.webapp.survey_helpers import setup_counter
 from tests.webapp.translation_helpers import TEST_LANGUAGE, fill
+from webapp.administration.users import PASSWORD_METHOD
 from webapp.inclusion.services import save_audio, set_pictorial_scale
 from webapp.inclusion.translations import export_sheet, import_sheet
-from webapp.administration.users import PASSWORD_METHOD
 from webapp.models import AuditEntry, Response, Role, SurveyAudio, Unit, User
 from webapp.respond.tokens import sign_counter_token
 from webapp.survey_versions import latest_version, load_version
