@@ -21,7 +21,6 @@ from babel.messages.extract import extract_from_file
 from babel.support import NullTranslations, Translations
 from flask import current_app
 from flask_babel import Domain, force_locale, get_domain, get_translations
-from jinja2.ext import babel_extract
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -52,7 +51,7 @@ def citizen_msgids() -> tuple[str, ...]:
     found: dict[str, None] = {}
     for name in CITIZEN_TEMPLATES:
         for _line, message, _c, _ctx in extract_from_file(
-                babel_extract, respond / "templates" / "respond" / name):
+                "jinja2.ext:babel_extract", respond / "templates" / "respond" / name):
             if isinstance(message, str):
                 found.setdefault(message)
     for name in CITIZEN_MODULES:
@@ -123,7 +122,7 @@ class _StoredCatalogue(NullTranslations):
         self._texts = texts
         self.add_fallback(fallback)
 
-    def gettext(self, message: str) -> str:  # type: ignore[override]
+    def gettext(self, message: str) -> str:
         found = self._texts.get(message)
         return found if found is not None else str(super().gettext(message))
 
