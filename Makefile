@@ -67,7 +67,7 @@ test: install
 # The staff guide's pictures (docs/img/vi, docs/img/en), taken by a browser test on demo data.
 screenshots: install
 	@command -v chromium >/dev/null || { echo "make screenshots needs chromium (apt-get install chromium)"; exit 1; }
-	HAILONG_SCREENSHOTS=docs/img $(BIN)/pytest tests/browser/test_guide.py -q -k sqlite
+	HAILONG_SCREENSHOTS=docs/img $(BIN)/pytest tests/browser/test_guide.py tests/browser/test_inclusion.py -q -k sqlite
 
 # Known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV online).
 # --strict fails when a package could not be checked, so an unreachable service never passes

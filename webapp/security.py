@@ -4,7 +4,9 @@
   inlined stylesheet carries a per-request nonce (``csp_nonce()`` in templates). Only a page
   that inlines a script through ``script_nonce()`` (the survey's "Nghe" listening script) gets
   ``script-src`` with that nonce and ``media-src 'self'``; every other page runs no script at
-  all under ``default-src 'none'``.
+  all under ``default-src 'none'``. One staff page records audio in the browser: its script
+  asks through ``recorder_nonce()``, allowed only on the listening pages (``RECORDER_PAGES``),
+  which adds ``blob:`` to ``media-src`` so the take can be heard before it is uploaded.
 * Survey pages (``/s/ /k/ /d/``) send ``Referrer-Policy: no-referrer`` so the token in their
   URL never reaches another site; other pages send ``same-origin``.
 * No page may be framed (``frame-ancestors 'none'``) except the kiosk survey, whose allowed
@@ -46,11 +48,27 @@ def script_nonce() -> str:
     return csp_nonce()
 
 
-def content_policy(nonce: str | None, frame_ancestors: str, *, script: bool = False) -> str:
+# Endpoints whose page may run the recorder script (the staff listening pages only).
+RECORDER_PAGES = frozenset({"inclusion.listening", "inclusion.upload_audio",
+                            "inclusion.unit_listening", "inclusion.unit_upload_audio"})
+
+
+def recorder_nonce() -> str:
+    """The nonce for the listening page's recorder script; the policy then also lets the page
+    play its own recording (``blob:``). Any other page asking is a programming error."""
+    if request.endpoint not in RECORDER_PAGES:
+        raise RuntimeError(f"{request.endpoint} may not run the recorder script")
+    g.csp_media_blob = True
+    return script_nonce()
+
+
+def content_policy(nonce: str | None, frame_ancestors: str, *, script: bool = False,
+                   media_blob: bool = False) -> str:
     """The Content-Security-Policy: own stylesheets (and a nonce'd inline one); scripts only
     with the nonce on a page that asked for one."""
     styles = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
-    scripts = [f"script-src 'nonce-{nonce}'", "media-src 'self'"] if script and nonce else []
+    media = "media-src 'self'" + (" blob:" if media_blob else "")
+    scripts = [f"script-src 'nonce-{nonce}'", media] if script and nonce else []
     return "; ".join([
         "default-src 'none'",
         f"style-src {styles}",
@@ -76,7 +94,8 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer" if survey else "same-origin")
     if response.mimetype == "text/html":
         headers["Content-Security-Policy"] = content_policy(g.get("csp_nonce"), ancestors,
-                                                         script=bool(g.get("csp_script")))
+                                                         script=bool(g.get("csp_script")),
+                                                         media_blob=bool(g.get("csp_media_blob")))
     elif response.mimetype == "image/svg+xml":
         # Posters and QR codes come from matplotlib/qrcode with inline styles; opened on their
         # own they may style themselves but never run a script.
@@ -112,5 +131,6 @@ def init_app(app: Flask) -> None:
     """Add the headers to every response and offer ``csp_nonce()`` to templates."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["script_nonce"] = script_nonce
+    app.jinja_env.globals["recorder_nonce"] = recorder_nonce
     app.before_request(_refuse_nul)
     app.after_request(_set_headers)

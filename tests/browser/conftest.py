@@ -49,7 +49,10 @@ def browser() -> Iterator[object]:
             executable_path=executable,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+                  "--disable-sync",
+                  # A generated tone stands in for the microphone, granted without a prompt
+                  # (the listening page's recorder); no other page asks for it.
+                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
         )
         yield instance
         instance.close()

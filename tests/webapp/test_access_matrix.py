@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 import survey_defs
+from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.staff_helpers import USERS, World, build_world, login, token_in
 from webapp.administration.surveys import publish_definition
-from webapp.models import ActionPlan
+from webapp.inclusion.services import pictorial_scale, save_audio
+from webapp.models import ActionPlan, SurveyAudio, Unit
+from webapp.survey_versions import latest_version
 
 UNITS = ("P", "A", "A1", "B")
 SEES = {"admin": set(UNITS), "manager": {"A", "A1"}, "analyst": {"A", "A1"},
@@ -43,10 +46,10 @@ ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
                "/admin/apikeys/hlk_00000000/revoke", "/admin/dossiers", "/admin/units",
                "/admin/units/A/edit", "/admin/units/A/counters", "/admin/counters/1/edit",
                "/admin/counters/1/retire-codes", "/admin/surveys/1", "/admin/surveys/1/retire",
-               "/admin/surveys/1/activate", "/admin/surveys/1/listening",
-               "/admin/listening/1/delete", "/admin/units/A/pictorial"]
-# Administrators only, read: recordings of a survey version, the faces setting of every unit.
-ADMIN_READ = ["/admin/surveys/1/listening", "/admin/pictorial"]
+               "/admin/surveys/1/activate", "/admin/surveys/1/listening"]
+# Administrators only, read: the survey-wide recordings of a survey version. (A unit's own
+# recordings and faces: test_role__units_record_and_choose_faces_inside below.)
+ADMIN_READ = ["/admin/surveys/1/listening"]
 # Scorecard pages (test_role__scorecard_pages below).
 PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/<int:year>/open",
                    "/staff/parindex/<code>/<int:year>/items/<item>/score",
@@ -76,7 +79,9 @@ COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/admin/surveys/<int:version_id>/<any(retire, activate):action>",
            "/admin/surveys/<int:version_id>/listening",
            "/admin/listening/<int:audio_id>/delete", "/admin/pictorial",
-           "/admin/units/<code>/pictorial", *PAR_INDEX_RULES, *FIELDWORK_RULES}
+           "/admin/units/<code>/pictorial",
+           "/admin/units/<code>/surveys/<int:version_id>/listening",
+           *PAR_INDEX_RULES, *FIELDWORK_RULES}
 # Microdata exports: administrators and analysts only (scoping: tests/webapp/test_export_web.py).
 EXPORT_READ = ["/staff/exports/", "/staff/exports/no-such-job", "/staff/exports/no-such-job/x.csv"]
 EXPORTERS = {"admin", "analyst"}
@@ -208,6 +213,44 @@ def test_role__counters_and_posters_for_managers_inside(client: FlaskClient, wor
             assert client.get(path).status_code == (200 if allowed else 403), (who, path)
 
 
+@pytest.mark.parametrize("who", sorted(USERS))
+def test_role__units_record_and_choose_faces_inside(app, client: FlaskClient, world: World,  # type: ignore[no-untyped-def]
+                                                    session: Session, who: str) -> None:
+    """Managers (and administrators) record for, and choose faces of, the units they see;
+    survey-wide recordings stay the administrators'."""
+    version = latest_version(session, "sipas")
+    assert version is not None
+    with app.test_request_context():
+        shared = save_audio(session, version, item_id="exp_feedback", language="vi",
+                            data=wav_tone(0.5), filename="chung.wav", user_id=None)
+        own = {code: save_audio(session, version, item_id="exp_feedback", language="vi",
+                                data=wav_tone(0.5), filename=f"{code}.wav", user_id=None,
+                                unit=session.get(Unit, world.units[code])).id
+               for code in UNITS}
+    session.commit()
+    login(client, who)
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    pictorial = client.get("/admin/pictorial")
+    assert pictorial.status_code == (200 if who in ACTS else 403), who
+    for code in UNITS:
+        allowed = who in ACTS and code in SEES[who]
+        page = client.get(f"/admin/units/{code}/surveys/{version.id}/listening")
+        assert page.status_code == (200 if allowed else 403), (who, code)
+        if who in ACTS:  # the faces page lists exactly the units the manager may set
+            listed = f"/admin/units/{code}/pictorial" in pictorial.get_data(as_text=True)
+            assert listed == allowed, (who, code)
+        reply = client.post(f"/admin/units/{code}/pictorial",
+                            data={"csrf_token": token, "pictorial": "y"})
+        assert reply.status_code == (303 if allowed else 403), (who, code)
+        reply = client.post(f"/admin/listening/{own[code]}/delete", data={"csrf_token": token})
+        assert reply.status_code == (303 if allowed else 403), (who, code)
+        session.expire_all()
+        assert (session.get(SurveyAudio, own[code]) is None) == allowed, (who, code)
+        assert pictorial_scale(session, world.units[code]) == allowed, (who, code)
+    reply = client.post(f"/admin/listening/{shared.id}/delete", data={"csrf_token": token})
+    assert reply.status_code == (303 if who == "admin" else 403), who
+
+
 @pytest.mark.parametrize("who", ["manager", "analyst", "viewer", "manager_b"])
 def test_non_admin__administration_refused(client: FlaskClient, world: World, who: str,
                                            session: Session) -> None:
@@ -275,8 +318,10 @@ REACHABLE = {"dashboard.home", "dashboard.unit_page", "actions.action_plans",
 REACHABLE_BY = {
     "admin": REACHABLE | {"export.form", "admin.index", "counters.counters", "counters.poster",
                           "admin_edit.edit_unit", "counters.edit_counter"},
-    "manager": REACHABLE | {"counters.counters", "counters.poster"},
-    "manager_b": REACHABLE | {"counters.counters", "counters.poster"},
+    "manager": REACHABLE | {"counters.counters", "counters.poster",
+                            "inclusion.pictorial_units", "inclusion.unit_listening"},
+    "manager_b": REACHABLE | {"counters.counters", "counters.poster",
+                              "inclusion.pictorial_units", "inclusion.unit_listening"},
     "analyst": REACHABLE | {"export.form"},
     "viewer": REACHABLE,
 }

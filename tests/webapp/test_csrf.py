@@ -123,6 +123,9 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "inclusion.remove_audio": lambda w, k, u: (f"/admin/listening/{w.versions['audio']}/delete",
                                                {}),
     "inclusion.set_pictorial": lambda w, k, u: ("/admin/units/A/pictorial", {"pictorial": "y"}),
+    "inclusion.unit_upload_audio": lambda w, k, u: (
+        f"/admin/units/A/surveys/{w.versions['sipas']}/listening",
+        {"item": "exp_feedback", "language": "vi", "file": _file(wav_tone(1.0), "xa-an.wav")}),
     "export.create": lambda w, k, u: ("/staff/exports/", {"survey": "sipas",
                                                           "period": "2026-05",
                                                           "format": "csv", "k": "5"}),

@@ -53,7 +53,7 @@ def test_recording__stored_in_the_database_served_and_offered_on_the_page(
     assert "exp_feedback" not in re.sub(r'value="[^"]*"', "", page)  # labels, never ids
     wav = wav_tone(1.5)
     response = _upload(client, version.id, wav, "cau-hoi-1.wav")
-    assert response.status_code == 302
+    assert response.status_code == 303
     audio = session.scalars(select(SurveyAudio)).one()
     assert (audio.media_type, audio.duration_ms, audio.size_bytes) == ("audio/wav", 1500,
                                                                        len(wav))
@@ -75,7 +75,7 @@ def test_recording__stored_in_the_database_served_and_offered_on_the_page(
     english_html = english.get_data(as_text=True)
     assert 'lang="en"' in english_html and 'data-audio="' not in english_html
     # Replacing keeps one recording per item and language.
-    assert _upload(client, version.id, wav_tone(2.0), "lai.wav").status_code == 302
+    assert _upload(client, version.id, wav_tone(2.0), "lai.wav").status_code == 303
     assert _count(session) == 1
 
 
@@ -135,7 +135,7 @@ def test_pictorial_scale__chosen_per_unit_audited_and_scored_identically(
     assert "Xã An" in client.get("/admin/pictorial").get_data(as_text=True)
     response = client.post("/admin/units/A/pictorial", data={
         "csrf_token": csrf_token(client, "/admin/pictorial"), "pictorial": "y"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "unit.pictorial_scale"))
     assert entry is not None and entry.target == "A" and entry.detail == {"before": False,
                                                                            "after": True}

@@ -12,6 +12,10 @@ from flask_babel import gettext as _
 MAX_AUDIO_BYTES = 1024 * 1024  # a question read aloud is seconds long: 1 MB is ample
 MAX_AUDIO_SECONDS = 60.0
 MIN_AUDIO_SECONDS = 0.3
+# The browser recorder writes 16 kHz 16-bit mono WAV (ample for speech): at 32 KB a second the
+# size limit, not the length limit, decides how long a take may last.
+RECORDER_RATE = 16000
+RECORD_SECONDS = int(min(MAX_AUDIO_SECONDS, (MAX_AUDIO_BYTES - 44) / (2 * RECORDER_RATE)))
 
 
 class AudioRejected(ValueError):

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from webapp.csv_input import ImportRejected
 from webapp.db import get_session
+from webapp.inclusion.interface_texts import interface_coverage
 from webapp.inclusion.translations import coverage, export_sheet, import_sheet
 
 
@@ -44,19 +45,30 @@ def translations_import(file: str) -> None:
     except ImportRejected as exc:
         click.echo(f"{exc}\n{len(exc.problems)} problem(s); nothing was imported.", err=True)
         sys.exit(1)
-    click.echo(f"{report.survey_key} v{report.version}: {report.labels} labels in "
-               f"{report.language} imported")
+    click.echo(f"{report.survey_key} v{report.version}: {report.labels} labels and "
+               f"{report.interface} interface texts and field names in {report.language} "
+               "imported")
 
 
 @translations.command("coverage")
 @with_appcontext
 def translations_coverage() -> None:
-    """Translated labels per survey version and language (complete ones are offered)."""
+    """Translated labels per survey version and language, and interface texts per language (a
+    survey is offered in a language when both are complete)."""
     rows = coverage(get_session())
-    if not rows:
+    interface = {language: (done, total)
+                 for language, done, total in interface_coverage(get_session())}
+    if not rows and not interface:
         click.echo("no translations imported yet")
+    for language, (done, total) in sorted(interface.items()):
+        state = "complete" if done == total else "incomplete: no survey offered in it"
+        click.echo(f"interface {language}: {done}/{total} ({state})")
     for survey_key, version, language, done, total in rows:
-        state = "complete, offered to citizens" if done == total else "incomplete, not offered"
+        ui_done, ui_total = interface.get(language, (0, 1))
+        offered = done == total and ui_done == ui_total
+        state = ("complete, offered to citizens" if offered else
+                 "labels complete, interface incomplete: not offered" if done == total else
+                 "incomplete, not offered")
         click.echo(f"{survey_key} v{version} {language}: {done}/{total} ({state})")
 
 

@@ -1,13 +1,15 @@
 """Survey labels in more languages, as data from translators (never invented in code).
 
 Workflow: ``hailong translations export`` writes every label of a survey version to a
-spreadsheet (id, kind, Vietnamese source, English, an empty column for the target language);
+spreadsheet (id, kind, Vietnamese source, English, an empty column for the target language),
+followed by the interface texts of the citizen's pages and the procedure fields' names
+(``webapp.inclusion.interface_texts``);
 a translator fills the last column; ``hailong translations import`` checks the whole file
 (every id present once, nothing extra, no empty cell, placeholders as in the source) and
 stores it all or nothing, attached to that survey version. Text is stored in NFC.
 
 A language is offered to citizens only where every label of the version in force has its
-translation (:func:`complete_languages`).
+translation (:func:`complete_languages`) and so has every interface text.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from survey_defs.model import YESNO
 
 from .. import audit
 from ..csv_input import ImportProblem, ImportRejected
-from ..models import SurveyTranslation, SurveyVersion
+from ..models import InterfaceTranslation, SurveyTranslation, SurveyVersion
 from ..spreadsheet_safety import neutralise
 from ..survey_versions import latest_version, load_version
+from .interface_texts import CatalogueRow, catalogue_rows, stored_catalogue
 from .items import TITLE, choice_id, label_items
 
 BUILT_IN = ("vi", "en")  # carried by the definitions themselves
@@ -63,6 +66,11 @@ def export_sheet(session: Session, survey_key: str, language: str, out: Path) ->
         sheet.append([item.id, item.kind, neutralise(item.labels.get("vi", "")),
                       neutralise(item.labels.get("en", "")), neutralise(done.get(item.id, ""))])
         rows += 1
+    catalogue = stored_catalogue(session, language)
+    for row in catalogue_rows(session):
+        sheet.append([row.key, row.kind, neutralise(row.vi), neutralise(row.en),
+                      neutralise(catalogue.get(row.key, ""))])
+        rows += 1
     for column, width in zip("ABCDE", (24, 10, 60, 60, 60), strict=True):
         sheet.column_dimensions[column].width = width
     about = book.create_sheet(ABOUT)
@@ -81,6 +89,7 @@ class ImportReport:
     version: int
     language: str
     labels: int
+    interface: int = 0  # interface texts and field names
 
 
 def _text(value: object) -> str:
@@ -108,7 +117,9 @@ def import_sheet(session: Session, path: Path, *, user_id: int | None = None) ->
     if version is None or not valid_language(language) or language in BUILT_IN:
         raise ImportRejected(name, [ImportProblem(0, ABOUT, "survey, version or language "
                                                   "unknown: export the sheet again")])
-    sources = {item.id: item for item in label_items(load_version(version))}
+    labels = {item.id: item.labels.get("vi", "") for item in label_items(load_version(version))}
+    catalogue: dict[str, CatalogueRow] = {row.key: row for row in catalogue_rows(session)}
+    sources = {**labels, **{key: row.vi for key, row in catalogue.items()}}
     rows = book[SHEET].iter_rows(values_only=True)
     header = [_text(c) for c in next(rows, ())]
     problems: list[ImportProblem] = []
@@ -133,7 +144,7 @@ def import_sheet(session: Session, path: Path, *, user_id: int | None = None) ->
         if not target:
             problems.append(ImportProblem(line, language, "no translation"))
             continue
-        source = sources[item_id].labels.get("vi", "")
+        source = sources[item_id]
         if Counter(_PLACEHOLDER.findall(source)) != Counter(_PLACEHOLDER.findall(target)):
             problems.append(ImportProblem(line, language, "placeholders differ from the "
                                           f"Vietnamese: {_PLACEHOLDER.findall(source)}"))
@@ -143,19 +154,27 @@ def import_sheet(session: Session, path: Path, *, user_id: int | None = None) ->
     for item_id in sources:
         if item_id not in seen:
             problems.append(ImportProblem(0, "id", f"{item_id!r} is missing (Vietnamese: "
-                                          f"{sources[item_id].labels.get('vi', '')!r})"))
+                                          f"{sources[item_id]!r})"))
     if problems:
         raise ImportRejected(name, problems)
     session.execute(delete(SurveyTranslation).where(
         SurveyTranslation.survey_version_id == version.id,
         SurveyTranslation.language == language))
     session.add_all(SurveyTranslation(survey_version_id=version.id, language=language,
-                                      label_id=i, text=t) for i, t in texts.items())
+                                      label_id=i, text=t) for i, t in texts.items()
+                    if i in labels)
+    # The interface texts and field names are shared by every survey: the newest sheet's win.
+    session.execute(delete(InterfaceTranslation).where(
+        InterfaceTranslation.language == language))
+    session.add_all(InterfaceTranslation(language=language, key=i, text=t)
+                    for i, t in texts.items() if i in catalogue)
     audit.record(session, "survey_translation.import", user_id=user_id,
                  target=f"{version.survey_key} v{version.version}",
-                 detail={"language": language, "labels": len(texts), "file": name})
+                 detail={"language": language, "labels": len(labels),
+                         "interface": len(catalogue), "file": name})
     session.commit()
-    return ImportReport(version.survey_key, version.version, language, len(texts))
+    return ImportReport(version.survey_key, version.version, language, len(labels),
+                        len(catalogue))
 
 
 def stored_texts(session: Session, version_id: int, language: str) -> dict[str, str]:

@@ -70,6 +70,8 @@ def staff_menu(session: Session, user: User) -> list[MenuItem]:
         if can_act(user):
             entries.append((str(_l("Counters and QR posters")),
                             url_for("counters.counters", code=unit.code)))
+            entries.append((str(_l("Listening and faces")),
+                            url_for("inclusion.pictorial_units")))
         entries.append(("PAR INDEX", url_for("par_index.unit_page", code=unit.code,
                                              year=par_index_year(session, unit))))
     if has_assignments(session, user):

@@ -13,7 +13,7 @@ from .fieldwork import (
 )
 from .followup import ActionPlan, UnitPublication
 from .forms import FormSubmission
-from .inclusion import SurveyAudio, SurveyTranslation, UnitSurveyOptions
+from .inclusion import InterfaceTranslation, SurveyAudio, SurveyTranslation, UnitSurveyOptions
 from .integration import ApiKey
 from .jobs import BlobChunk, Job, JobFile, JobStatus
 from .onestop import OnestopUnitScore
@@ -68,6 +68,7 @@ __all__ = [
     "ProcedureField",
     "Response",
     "Role",
+    "InterfaceTranslation",
     "SurveyAudio",
     "SurveyTranslation",
     "UnitSurveyOptions",

@@ -13,10 +13,12 @@ from flask import Blueprint, g, url_for
 from survey_defs import GridRow, Question
 
 from ..db import get_session
+from ..inclusion.interface_texts import field_names
 from ..inclusion.items import choice_id, element_headings, element_id
 from ..inclusion.pictorial import FACE_SYMBOLS, moods
 from ..inclusion.services import pictorial_scale, recordings
 from ..inclusion.translations import stored_texts
+from ..models import ProcedureField
 from . import choice_groups
 from .context import SurveyContext
 from .flow import Step
@@ -49,13 +51,26 @@ def recording_urls(ctx: SurveyContext, language: str, item_id: str,
     itself has none: the page then uses the phone's voice)."""
     key = f"hl_rec_{language}"
     if key not in g:
-        setattr(g, key, recordings(get_session(), ctx.version.id, language))
+        setattr(g, key, recordings(get_session(), ctx.version.id, language,
+                                   getattr(ctx.unit, "id", None)))
     found: dict[str, int] = getattr(g, key)
     if item_id not in found:
         return []
     ids = [found[item_id]] + [found[c] for c in (choice_id(scale_id, code) for code in codes)
                               if scale_id and c in found]
     return [url_for("inclusion.audio", audio_id=i) for i in ids]
+
+
+def field_name(field: ProcedureField, language: str) -> str:
+    """A procedure field's name in the page's language (Vietnamese where none is given)."""
+    if language == "en":
+        return field.name_en or field.name_vi
+    if language == "vi":
+        return field.name_vi
+    key = f"hl_fields_{language}"
+    if key not in g:
+        setattr(g, key, field_names(get_session(), language))
+    return str(getattr(g, key).get(field.code) or field.name_vi)
 
 
 def row_groups(ctx: SurveyContext, question: Question, language: str
@@ -122,5 +137,5 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
-    for helper in (row_groups, first_invalid, invalid_answers, part_count):
+    for helper in (field_name, row_groups, first_invalid, invalid_answers, part_count):
         bp.add_app_template_global(helper, helper.__name__)

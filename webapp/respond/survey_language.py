@@ -1,10 +1,11 @@
 """The language a survey is answered in: Vietnamese, English, or a language whose translation
 of the version in force is complete (imported as data, see ``webapp.inclusion.translations``).
 
-The interface texts (buttons, messages) come from the Babel catalogues, which exist for
-Vietnamese and English; a survey answered in another language shows its labels in that
-language and its interface in Vietnamese. The choice is kept in the same cookie as the
-interface language.
+The interface texts (buttons, messages) come from the Babel catalogues for Vietnamese and
+English, and from the translators' stored texts for any other language
+(``webapp.inclusion.interface_texts``); a language is offered only when both its survey labels
+and its interface texts are complete. The choice is kept in the same cookie as the interface
+language.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from flask_babel import get_locale
 
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE
+from ..inclusion.interface_texts import complete_interface_languages, interface_complete
 from ..inclusion.items import LANGUAGE_NAME
-from ..inclusion.translations import complete_languages, stored_texts, with_language
+from ..inclusion.translations import (
+    complete_languages,
+    stored_texts,
+    valid_language,
+    with_language,
+)
 from .context import SurveyContext
 
 NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -30,14 +37,20 @@ def interface_languages() -> list[str]:
 
 def offered_languages(ctx: SurveyContext) -> list[str]:
     """Every language a citizen may switch this survey to."""
-    return interface_languages() + [code for code in complete_languages(
-        get_session(), ctx.version) if code not in interface_languages()]
+    session = get_session()
+    translated = set(complete_languages(session, ctx.version)) & complete_interface_languages(
+        session)
+    return interface_languages() + sorted(translated - set(interface_languages()))
 
 
-def interface_locale(language: str) -> str:
-    """The catalogue used for the interface texts of a page in ``language``."""
-    return language if language in interface_languages() else \
-        str(current_app.config["BABEL_DEFAULT_LOCALE"])
+def cookie_language() -> str:
+    """The language of a page outside a survey (thank-you, refusals): the cookie's translated
+    language when its interface texts are complete, else the interface locale."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    if chosen and chosen not in interface_languages() and valid_language(chosen) \
+            and interface_complete(get_session(), chosen):
+        return chosen
+    return str(get_locale())
 
 
 def survey_language(ctx: SurveyContext) -> str:

@@ -23,6 +23,7 @@ from wtforms import ValidationError
 from ..auth.access import current_user, sign_out
 from ..db import get_session
 from ..extensions import csrf
+from ..inclusion.interface_texts import interface_texts
 from ..models import Counter, Unit, UnitPublication
 from .context import survey_context
 from .flow import (
@@ -35,7 +36,7 @@ from .rendering import render_page as _render
 from .rendering import too_many_text as _too_many_text
 from .responses import InvalidSubmission, Origin, store_response
 from .submission import ShowPage, decide, read_posted_page
-from .survey_language import offered_languages, survey_language
+from .survey_language import cookie_language, offered_languages, survey_language
 from .tokens import InvalidToken, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
@@ -121,8 +122,10 @@ def _thanks(unit_id: int | None, restart_url: str | None = None, *,
         if publication is not None and (publication.published or not published_only):
             english = str(get_locale()) == "en"
             note = (publication.note_en if english else None) or publication.note_vi
-    return render_template("respond/thanks.html", restart_url=restart_url, note=note,
-                           kiosk=restart_url is not None)
+    language = cookie_language()
+    with interface_texts(get_session(), language):
+        return render_template("respond/thanks.html", restart_url=restart_url, note=note,
+                               kiosk=restart_url is not None, lang=language)
 
 
 def _counter_unit(token: str) -> int | None:
@@ -155,12 +158,18 @@ def dossier_done():  # type: ignore[no-untyped-def]
 
 
 def _too_many():  # type: ignore[no-untyped-def]
-    return render_template("respond/refused.html", message=_too_many_text()), 429
+    language = cookie_language()
+    with interface_texts(get_session(), language):
+        return render_template("respond/refused.html", message=_too_many_text(),
+                               lang=language), 429
 
 
 def _refused(reason: str):  # type: ignore[no-untyped-def]
     status = 410 if reason in {"used", "expired", "retired"} else 404
-    return render_template("respond/refused.html", message=token_refused_text(reason)), status
+    language = cookie_language()
+    with interface_texts(get_session(), language):
+        return render_template("respond/refused.html", message=token_refused_text(reason),
+                               lang=language), status
 
 
 def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
