@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import func, select

@@ -3,8 +3,8 @@ worker``, not in the web request: the first request starts a job, the page reloa
 the file is ready, then the same address serves it from the database, on any instance.
 
 A job is keyed on its owner and everything the file depends on (format, unit, survey, period,
-language and the data stamp), so asking again while it runs, or after it is done, finds the same job;
-new data gives a new stamp and so a new file.
+language and the data stamp), so asking again while it runs, or after it is done, finds the
+same job; new data gives a new stamp and so a new file.
 """
 
 from __future__ import annotations
