@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import Session, aliased, contains_eager, defer
 
 from survey_defs import SurveyDefinition
@@ -118,14 +119,24 @@ def counter_and_survey(session: Session, counter_id: int, survey_key: str
     one statement (a survey request's reads before it stores). The counter is None when it
     does not exist; the caller checks that it is still in force (``tokens.counter_in_force``).
     """
-    version_row = _in_force(survey_key)
-    rows = session.execute(
-        select(Counter, version_row, ProcedureField).join(Counter.unit)
-        .outerjoin(version_row, true()).outerjoin(ProcedureField, true())
-        .where(Counter.id == counter_id)
-        .options(contains_eager(Counter.unit), defer(version_row.definition_text))
-        .order_by(ProcedureField.name_vi, ProcedureField.id)).all()
+    rows = session.execute(_counter_and_survey_statement(),
+                           {"counter_id": counter_id, "survey_key": survey_key}).all()
     if not rows:
         return None, (None, ())
     counter, version = rows[0][0], rows[0][1]
     return counter, (version, tuple(field for _, _, field in rows if field is not None))
+
+
+@functools.cache
+def _counter_and_survey_statement() -> Any:
+    # Built once per process with bound parameters (building it cost more than running it).
+    in_force = (select(SurveyVersion)
+                .where(SurveyVersion.survey_key == bindparam("survey_key"),
+                       SurveyVersion.retired_at.is_(None))
+                .order_by(SurveyVersion.version.desc()).limit(1).subquery())
+    version_row = aliased(SurveyVersion, in_force)
+    return (select(Counter, version_row, ProcedureField).join(Counter.unit)
+            .outerjoin(version_row, true()).outerjoin(ProcedureField, true())
+            .where(Counter.id == bindparam("counter_id"))
+            .options(contains_eager(Counter.unit), defer(version_row.definition_text))
+            .order_by(ProcedureField.name_vi, ProcedureField.id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale
 
 from ..db import get_session
@@ -29,9 +29,14 @@ def interface_languages() -> list[str]:
 
 
 def offered_languages(ctx: SurveyContext) -> list[str]:
-    """Every language a citizen may switch this survey to."""
-    return interface_languages() + [code for code in complete_languages(
-        get_session(), ctx.version) if code not in interface_languages()]
+    """Every language a citizen may switch this survey to (asked once per request: the
+    decision, the page's language menu and the stored response all need it)."""
+    memo: dict[int, list[str]] = g.setdefault("hailong_offered_languages", {})
+    if ctx.version.id not in memo:
+        memo[ctx.version.id] = interface_languages() + [
+            code for code in complete_languages(get_session(), ctx.version)
+            if code not in interface_languages()]
+    return list(memo[ctx.version.id])
 
 
 def interface_locale(language: str) -> str:
