@@ -91,6 +91,9 @@ class Config:
     HAILONG_JOBS_IMMEDIATE = False
     HAILONG_JOB_STALE_SECONDS = 60.0
     HAILONG_JOB_FILE_TTL_HOURS = 7 * 24.0
+    # Seconds a job may stay queued, untaken, before its queue message is sent again (a lost
+    # message: Redis restarted without persistence).
+    HAILONG_JOB_REQUEUE_SECONDS = 300.0
 
     def __init__(self, environ: Mapping[str, str] | None = None,
                  instance_path: Path = DEFAULT_INSTANCE) -> None:
@@ -114,7 +117,8 @@ class Config:
             env.get("HAILONG_KIOSK_FRAME_ANCESTORS", self.HAILONG_KIOSK_FRAME_ANCESTORS))
         if "HAILONG_JOBS_IMMEDIATE" in env:
             self.HAILONG_JOBS_IMMEDIATE = parse_boolean(env["HAILONG_JOBS_IMMEDIATE"])
-        for name in ("HAILONG_JOB_STALE_SECONDS", "HAILONG_JOB_FILE_TTL_HOURS"):
+        for name in ("HAILONG_JOB_STALE_SECONDS", "HAILONG_JOB_FILE_TTL_HOURS",
+                     "HAILONG_JOB_REQUEUE_SECONDS"):
             if env.get(name):
                 setattr(self, name, _positive(name, env[name]))
         if "HAILONG_HTTPS" in env:

@@ -29,7 +29,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every request. A connection cut by a database
+    # restart fails its first statement instead; SQLAlchemy then discards every pooled
+    # connection of that age, the request answers 503 with Retry-After (errors.py), nothing
+    # half-stored, and the next request opens a fresh connection.
+    return create_engine(url)
 
 
 def init_app(app: Flask) -> None:

@@ -33,9 +33,11 @@ def jobs() -> None:
 @jobs.command("reap")
 @with_appcontext
 def jobs_reap() -> None:
-    """Requeue or fail running jobs whose worker stopped answering."""
+    """Requeue or fail running jobs whose worker stopped answering; send again queued jobs
+    that no worker took (their queue message lost)."""
     done = tidy(current_app._get_current_object(), clean=False)  # type: ignore[attr-defined]
-    click.echo(f"jobs retried: {len(done.retried)}, failed: {len(done.failed)}")
+    click.echo(f"jobs retried: {len(done.retried)}, failed: {len(done.failed)}, "
+               f"queued jobs sent again: {len(done.resent)}")
 
 
 @jobs.command("cleanup")

@@ -63,18 +63,22 @@ def enqueue(app: Flask, job_id: int) -> None:
 
 
 def tidy(app: Flask, *, job_ids: list[int] | None = None, clean: bool = True) -> Tidied:
-    """Reap stale jobs (requeueing those with attempts left) and delete expired files."""
+    """Reap stale jobs (requeueing those with attempts left), send again the queued jobs whose
+    message was lost, and delete expired files."""
     done = reap_and_clean(app, lambda job_id: enqueue(app, job_id), job_ids=job_ids,
                           clean=clean)
-    if done.retried or done.failed or done.expired:
-        log.warning("jobs: %d retried, %d failed (worker gone), %d expired",
-                    len(done.retried), len(done.failed), done.expired)
+    if done.retried or done.failed or done.expired or done.resent:
+        log.warning("jobs: %d retried, %d failed (worker gone), %d expired, "
+                    "%d queued but untaken sent again", len(done.retried), len(done.failed),
+                    done.expired, len(done.resent))
     return done
 
 
 def run_worker(app: Flask, threads: int = 1) -> None:
     """Run a Huey consumer for the app's queue until SIGTERM or SIGINT."""
-    tidy(app)  # jobs left running by a worker that died before this one started
+    # Jobs left running by a worker that died before this one started, and queued jobs whose
+    # message was lost while no worker ran (Redis restarted without persistence).
+    tidy(app)
     consumer = queue_of(app).create_consumer(workers=threads, worker_type="thread",
                                              periodic=True, check_worker_health=True)
     consumer.run()

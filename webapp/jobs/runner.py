@@ -11,7 +11,7 @@ import logging
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -143,16 +143,27 @@ class Tidied:
     retried: list[int]
     failed: list[int]
     expired: int
+    resent: list[int] = field(default_factory=list)  # queued, untaken: message sent again
+
+
+def requeue_seconds(app: Flask) -> float:
+    """How long a job may stay queued and untaken before it is put on the queue again."""
+    return float(app.config.get("HAILONG_JOB_REQUEUE_SECONDS")
+                 or store.DEFAULT_REQUEUE_SECONDS)
 
 
 def reap_and_clean(app: Flask, enqueue: Callable[[int], None], *,
                    job_ids: list[int] | None = None, clean: bool = True) -> Tidied:
-    """Requeue or fail stale running jobs, and delete the files of expired ones."""
+    """Requeue or fail stale running jobs, put again on the queue the queued jobs no worker
+    took (their message lost), and delete the files of expired ones."""
     with app.app_context(), app.extensions["hailong.sessionmaker"]() as session:
         reaped = store.reap(session, stale_seconds(app), job_ids=job_ids)
         for job in reaped:
             if job.retried:
                 enqueue(job.job_id)
+        resent = store.lost_queued(session, requeue_seconds(app), job_ids=job_ids)
+        for job_id in resent:
+            enqueue(job_id)
         gone = 0
         if clean:
             for job_id in store.expired(session):
@@ -160,4 +171,4 @@ def reap_and_clean(app: Flask, enqueue: Callable[[int], None], *,
                 session.commit()
                 gone += store.mark_expired(session, job_id)
         return Tidied([j.job_id for j in reaped if j.retried],
-                      [j.job_id for j in reaped if not j.retried], gone)
+                      [j.job_id for j in reaped if not j.retried], gone, resent)

@@ -3,7 +3,10 @@
 Every transition is one guarded ``UPDATE`` (``WHERE status = … AND worker = …``), so two
 processes never both move a job: a worker whose job was reaped (its heartbeat went stale) finds
 its later updates refused and stops. A running job whose heartbeat is older than the stale limit
-is put back on the queue while it has attempts left, else failed with the reason.
+is put back on the queue while it has attempts left, else failed with the reason. A queued job
+that no worker has taken for a while (its queue message lost, e.g. Redis restarted without
+persistence) is put on the queue again; a second message for a job is harmless, since only one
+``claim`` can move it from queued to running.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Job, JobStatus
@@ -23,6 +26,9 @@ from ..models.base import utcnow
 
 JOB_ID_BYTES = 12
 DEFAULT_STALE_SECONDS = 60
+# A queued job untaken this long gets a new queue message (a backlog only adds a duplicate,
+# which its claim turns away).
+DEFAULT_REQUEUE_SECONDS = 300
 
 
 class JobGone(RuntimeError):
@@ -126,14 +132,35 @@ def reap(session: Session, stale_seconds: float, *, now: dt.datetime | None = No
         seen = beat.strftime("%Y-%m-%d %H:%M:%S UTC") if beat else "?"
         reason = f"the worker {worker} stopped answering (last heartbeat {seen})"
         if attempts < max_attempts:
+            # A queued job's heartbeat_at is when it was last put on the queue.
             moved = _move(session, job_id, guard, status=JobStatus.QUEUED, worker=None,
-                          heartbeat_at=None, error=f"{reason}; tried again")
+                          heartbeat_at=now, error=f"{reason}; tried again")
         else:
             moved = _move(session, job_id, guard, status=JobStatus.FAILED,
                           finished_at=now,
                           error=f"{reason}; gave up after {attempts} attempts")
         if moved:
             out.append(Reaped(job_id, public_id, attempts < max_attempts))
+    return out
+
+
+def lost_queued(session: Session, after_seconds: float, *, now: dt.datetime | None = None,
+                job_ids: list[int] | None = None) -> list[int]:
+    """Queued jobs put on the queue more than ``after_seconds`` ago and still untaken: stamp
+    each as put on the queue now (one guarded ``UPDATE``, so of several reapers only one
+    re-sends it) and return their ids for the caller to put on the queue again."""
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(seconds=after_seconds)
+    sent = func.coalesce(Job.heartbeat_at, Job.created_at)
+    query = select(Job.id, Job.heartbeat_at).where(Job.status == JobStatus.QUEUED,
+                                                   sent < cutoff).order_by(Job.id)
+    if job_ids is not None:
+        query = query.where(Job.id.in_(job_ids))
+    out = []
+    for job_id, stamp in session.execute(query).all():
+        same = Job.heartbeat_at.is_(None) if stamp is None else Job.heartbeat_at == stamp
+        if _move(session, job_id, [Job.status == JobStatus.QUEUED, same], heartbeat_at=now):
+            out.append(job_id)
     return out
 
 

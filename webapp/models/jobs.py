@@ -50,7 +50,8 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=2)
-    # The worker running it (host:pid) and when it last said it was alive.
+    # The worker running it (host:pid) and when it last said it was alive; for a queued job,
+    # when it was last put on the queue (None: once, at ``created_at``).
     worker: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -30,6 +30,9 @@ class Step:
     total: int
     errors: dict[str, list[AnswerError]] = field(default_factory=dict)
     done: bool = False
+    # When done and no answer anywhere is in error: the validated answers, so storing them
+    # need not validate again.
+    clean: dict[str, object] | None = None
 
 
 def read_answers(definition: SurveyDefinition, form: MultiDict[str, str]) -> dict[str, object]:
@@ -54,12 +57,20 @@ def _errors_on(page: Page, errors: list[AnswerError]) -> dict[str, list[AnswerEr
     return by_question
 
 
+def _validated(definition: SurveyDefinition, answers: Mapping[str, object], *,
+               context: Mapping[str, object], skip: frozenset[str]
+               ) -> tuple[list[Page], dict[str, object], list[AnswerError]]:
+    """The pages shown for these answers, the validated answers and their errors."""
+    clean, errors = validate_answers(definition, answers, context=context)
+    return visible_pages(definition, layout(definition, skip=skip), clean), clean, errors
+
+
 def _shown(definition: SurveyDefinition, answers: Mapping[str, object], *,
            context: Mapping[str, object],
            skip: frozenset[str]) -> tuple[list[Page], list[AnswerError]]:
     """The pages shown for these answers, and the answers' errors."""
-    clean, errors = validate_answers(definition, answers, context=context)
-    return visible_pages(definition, layout(definition, skip=skip), clean), errors
+    shown, _, errors = _validated(definition, answers, context=context, skip=skip)
+    return shown, errors
 
 
 def advance(definition: SurveyDefinition, answers: Mapping[str, object], *,
@@ -67,7 +78,7 @@ def advance(definition: SurveyDefinition, answers: Mapping[str, object], *,
             action: str) -> Step:
     """Decide the next step after the citizen pressed ``action`` (next, back, send) on page
     ``current`` (an index into the full layout)."""
-    shown, errors = _shown(definition, answers, context=context, skip=skip)
+    shown, clean, errors = _validated(definition, answers, context=context, skip=skip)
     indices = [p.index for p in shown]
     position = _position(indices, current)
     if action == "back":
@@ -85,7 +96,7 @@ def advance(definition: SurveyDefinition, answers: Mapping[str, object], *,
             return Step(page, i, len(shown), page_errors)
     if position + 1 < len(shown):
         return Step(shown[position + 1], position + 1, len(shown))
-    return Step(None, len(shown), len(shown), done=True)
+    return Step(None, len(shown), len(shown), done=True, clean=None if errors else clean)
 
 
 def first_step(definition: SurveyDefinition, *, context: Mapping[str, object],

@@ -102,6 +102,7 @@ def store_response(
     before_insert: Callable[[Session], None] | None = None,
     period: str | None = None,
     contact_phone: str | None = None,
+    validated: Mapping[str, object] | None = None,
 ) -> tuple[int, bool]:
     """Validate and store one response; return its id and whether it was new.
 
@@ -117,12 +118,19 @@ def store_response(
     by the submission id (``ON CONFLICT DO NOTHING``): one statement, one round trip, instead
     of a look-up of the submission id, an insert and a re-check of the token. A guard that
     fails raises :class:`InvalidToken` ``retired``.
+
+    ``validated``: ``answers`` as :func:`survey_defs.validate_answers` returned them without
+    errors for this definition and context (the survey's flow has just done so): not
+    validated a second time.
     """
     if origin.channel not in CHANNELS:
         raise ValueError(f"unknown channel {origin.channel!r}")
     if not valid_submission_id(submission_id):
         raise InvalidSubmission([], "the submission id must be 16-64 letters, digits or dashes")
-    clean, errors = validate_answers(definition, answers, context=context)
+    if validated is not None:
+        clean, errors = dict(validated), []
+    else:
+        clean, errors = validate_answers(definition, answers, context=context)
     if errors:
         if (stored := _stored_id(session, submission_id)) is not None:
             return stored, False

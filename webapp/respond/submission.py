@@ -78,6 +78,8 @@ class RecordResponse:
     context: dict[str, object]
     contact_phone: str | None
     refused: ShowPage
+    # The answers as validated by the decision (None: let the store validate them).
+    clean: dict[str, object] | None = None
 
 
 Outcome = ShowPage | RecordResponse
@@ -144,7 +146,8 @@ def decide(ctx: SurveyContext, posted: PostedPage, *, languages: Collection[str]
     return RecordResponse(origin=ctx.with_field(choice), answers=answers,
                           submission_id=submission_id, context=context,
                           contact_phone=contact,
-                          refused=ShowPage(again(), answers, choice, submission_id))
+                          refused=ShowPage(again(), answers, choice, submission_id),
+                          clean=step.clean)
 
 
 def has_comment(ctx: SurveyContext) -> bool:

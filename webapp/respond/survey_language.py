@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale
 
 from ..db import get_session
@@ -36,11 +36,17 @@ def interface_languages() -> list[str]:
 
 
 def offered_languages(ctx: SurveyContext) -> list[str]:
-    """Every language a citizen may switch this survey to."""
-    session = get_session()
-    translated = set(complete_languages(session, ctx.version)) & complete_interface_languages(
-        session)
-    return interface_languages() + sorted(translated - set(interface_languages()))
+    """Every language a citizen may switch this survey to: the interface languages, and a
+    translated language whose survey labels and interface texts are both complete (asked once
+    per request: the decision, the page's language menu and the stored response all need it)."""
+    memo: dict[int, list[str]] = g.setdefault("hailong_offered_languages", {})
+    if ctx.version.id not in memo:
+        session = get_session()
+        translated = set(complete_languages(session, ctx.version)) & \
+            complete_interface_languages(session)
+        memo[ctx.version.id] = interface_languages() + sorted(
+            translated - set(interface_languages()))
+    return list(memo[ctx.version.id])
 
 
 def cookie_language() -> str:

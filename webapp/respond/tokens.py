@@ -28,6 +28,7 @@ entry. Changing ``SECRET_KEY`` itself retires every poster signed with a derived
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -98,6 +99,14 @@ def _secret_key(config: Mapping[str, Any]) -> str:
 def counter_keyring(config: Mapping[str, Any]) -> Keyring:
     """Build the counter-token keyring from ``HAILONG_QR_KEYS``, else from ``SECRET_KEY``."""
     spec = (config.get("HAILONG_QR_KEYS") or "").strip() or f"{DEFAULT_VERSION}:{DERIVED}"
+    secret = config.get("SECRET_KEY") if DERIVED in spec else None
+    return _keyring(spec, str(secret) if secret else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _keyring(spec: str, secret_key: str | None) -> Keyring:
+    # Parsed once per process and setting (every survey request checks a token with it).
+    config = {"SECRET_KEY": secret_key}
     keys: list[tuple[str, bytes]] = []
     for entry in spec.split(","):
         version, sep, secret = entry.strip().partition(":")
@@ -148,6 +157,15 @@ def verify_counter_token(session: Session, token: str, config: Mapping[str, Any]
     a key no longer in the ring; ``unknown``: no such counter; ``retired``: the counter's codes
     were retired (generation bumped) or the counter is inactive.
     """
+    counter_id, generation = signed_counter(token, config)
+    # The unit comes in the same round trip: the survey needs it next.
+    counter = session.get(Counter, counter_id, options=[joinedload(Counter.unit)])
+    return counter_in_force(counter, generation)
+
+
+def signed_counter(token: str, config: Mapping[str, Any]) -> tuple[int, int]:
+    """The counter id and generation a token is signed for, checked without the database;
+    raise InvalidToken (``malformed``, ``bad_signature``) otherwise."""
     match = _TOKEN_RE.fullmatch(token or "")
     if match is None:
         raise InvalidToken("malformed")
@@ -160,8 +178,12 @@ def verify_counter_token(session: Session, token: str, config: Mapping[str, Any]
     key = counter_keyring(config).get(version)
     if key is None or not hmac.compare_digest(mac, _mac(key, version, counter_id, generation)):
         raise InvalidToken("bad_signature")
-    # The unit comes in the same round trip: the survey needs it next.
-    counter = session.get(Counter, counter_id, options=[joinedload(Counter.unit)])
+    return counter_id, generation
+
+
+def counter_in_force(counter: Counter | None, generation: int) -> Counter:
+    """The counter a signed token names, if it still opens surveys; raise InvalidToken
+    (``unknown``, ``retired``) otherwise."""
     if counter is None:
         raise InvalidToken("unknown")
     if generation != counter.token_generation or not counter.active:

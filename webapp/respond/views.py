@@ -25,7 +25,8 @@ from ..db import get_session
 from ..extensions import csrf
 from ..inclusion.interface_texts import interface_texts
 from ..models import Counter, Unit, UnitPublication
-from .context import survey_context
+from ..survey_versions import DEFAULT_SURVEY
+from .context import VersionAndFields, counter_and_survey, survey_context
 from .flow import (
     first_step,
 )
@@ -37,31 +38,35 @@ from .rendering import too_many_text as _too_many_text
 from .responses import InvalidSubmission, Origin, store_response
 from .submission import ShowPage, decide, read_posted_page
 from .survey_language import cookie_language, offered_languages, survey_language
-from .tokens import InvalidToken, verify_counter_token
+from .tokens import InvalidToken, counter_in_force, signed_counter, verify_counter_token
 
 bp = Blueprint("respond", __name__, template_folder="templates")
 register_page_helpers(bp)
 
-# The origin, and the counter when the token checked one (with its unit loaded): the
-# context is built from it without asking the database again.
-OriginFinder = Callable[[Session, str], tuple[Origin, Counter | None]]
+# The origin; the counter when the token checked one (with its unit loaded), and the
+# survey's version and fields when read in the same statement: the context is built from
+# them without asking the database again.
+Found = tuple[Origin, Counter | None, VersionAndFields | None]
+OriginFinder = Callable[[Session, str, str], Found]
 
 
 def _counter_origin(channel: str) -> OriginFinder:
-    def find(session: Session, token: str) -> tuple[Origin, Counter | None]:
-        counter = verify_counter_token(session, token, current_app.config)
+    def find(session: Session, token: str, survey_key: str) -> Found:
+        counter_id, generation = signed_counter(token, current_app.config)
+        counter, loaded = counter_and_survey(session, counter_id, survey_key)
+        counter = counter_in_force(counter, generation)
         return Origin(unit_id=counter.unit_id, channel=channel, counter_id=counter.id,
-                      counter_generation=counter.token_generation), counter
+                      counter_generation=counter.token_generation), counter, loaded
     return find
 
 
-def _dossier_origin(session: Session, token: str) -> tuple[Origin, Counter | None]:
+def _dossier_origin(session: Session, token: str, _survey_key: str) -> Found:
     from .dossier_tokens import peek_dossier_token
 
     found = peek_dossier_token(session, token)
     return Origin(unit_id=found.unit_id, channel="dossier", counter_id=found.counter_id,
                   field_id=found.field_id, procedure_id=found.procedure_id,
-                  on_time=found.on_time), None
+                  on_time=found.on_time), None, None
 
 
 def _consume_dossier(token: str) -> Callable[[Session], None]:
@@ -180,10 +185,11 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
     allowed = allow_survey_request(get_rate_limiter(current_app), token=token,
                                    client=request.remote_addr)
     try:
-        origin, counter = find_origin(session, token)
+        origin, counter, loaded = find_origin(session, token, survey_key or DEFAULT_SURVEY)
     except InvalidToken as exc:
         return _refused(exc.reason) if allowed else _too_many()
-    ctx = survey_context(session, origin, survey_key, kiosk=kiosk, counter=counter)
+    ctx = survey_context(session, origin, survey_key, kiosk=kiosk, counter=counter,
+                         loaded=loaded)
     if ctx is None:
         abort(404)
     if request.method == "GET":
@@ -203,7 +209,7 @@ def _survey(find_origin: OriginFinder, token: str, survey_key: str | None, *,
                        origin=outcome.origin, answers=outcome.answers,
                        submission_id=outcome.submission_id, context=outcome.context,
                        language=survey_language(ctx), before_insert=consume,
-                       contact_phone=outcome.contact_phone)
+                       contact_phone=outcome.contact_phone, validated=outcome.clean)
     except InvalidToken as exc:
         return _refused(exc.reason)
     except InvalidSubmission:

@@ -44,22 +44,18 @@ from ..survey_versions import (
     latest_version,
     load_version,
     survey_keys,
-    survey_title,
 )
 from .default_period import default_period
 from .indices import IndicesError
 from .landing import landing
 from .onestop import UnitScoreError, save_unit_scores
 from .report_cache import cached_report
-from .report_jobs import find_or_start, report_request
-from .report_xlsx import report_workbook
+from .report_jobs import CONTENT_TYPES, find_or_start, report_request
 from .stat_cells import latest_month
 from .unit_charts import ranked_children, unit_charts
 
 bp = Blueprint("dashboard", __name__, url_prefix="/staff", template_folder="templates")
 
-REPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "pdf": "application/pdf"}
 
 
 def _choice() -> tuple[str, str | None]:
@@ -122,7 +118,7 @@ def unit_page(code: str) -> str:
 @login_required
 def unit_report_file(code: str, fmt: str) -> FlaskResponse:
     """The unit page as a spreadsheet or a printable PDF, for the monthly meeting."""
-    if fmt not in REPORT_TYPES:
+    if fmt not in CONTENT_TYPES:
         abort(404)
     session = get_session()
     user = current_user()
@@ -136,15 +132,10 @@ def unit_report_file(code: str, fmt: str) -> FlaskResponse:
         report = cached_report(session, survey, period, unit, str(get_locale()))
     except (PeriodError, IndicesError) as exc:
         abort(400, str(exc))
-    language = str(get_locale())
     name = f"hailong-{unit.code}-{survey}-{report.period}.{fmt}"
-    if fmt == "pdf":  # seconds of drawing: a job of the worker (report_jobs)
-        return _report_from_job(session, user, report_request(
-            session, unit, survey, period, language, name), unit)
-    name_shown = unit.name_en if language == "en" and unit.name_en else unit.name_vi
-    data = report_workbook(report, name_shown, language, survey_title(session, survey, language))
-    return FlaskResponse(data, mimetype=REPORT_TYPES[fmt],
-                         headers={"Content-Disposition": attachment(name)})
+    # Drawn by the worker (report_jobs), never in the request: a PDF takes seconds.
+    return _report_from_job(session, user, report_request(
+        session, unit, survey, period, str(get_locale()), name, fmt), unit)
 
 
 def _report_from_job(session: Session, user: User, wanted: dict[str, Any],
@@ -152,8 +143,9 @@ def _report_from_job(session: Session, user: User, wanted: dict[str, Any],
     """The file once its job is done; until then a page that reloads itself (no JavaScript)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     job = find_or_start(app, session, user, wanted)
-    if job.status == JobStatus.RUNNING:
-        reaped = tidy(app, job_ids=[job.id], clean=False)  # its worker may have died
+    if job.status in (JobStatus.RUNNING, JobStatus.QUEUED):
+        # Its worker may have died, or its queue message been lost.
+        reaped = tidy(app, job_ids=[job.id], clean=False)
         if reaped.retried or reaped.failed:
             session.refresh(job)
     stored = blobs.find(session, job.id, wanted["name"]) if job.status == JobStatus.DONE \
@@ -165,7 +157,9 @@ def _report_from_job(session: Session, user: User, wanted: dict[str, Any],
                                       "Content-Length": str(stored.size)})
     failed = job.status == JobStatus.FAILED
     page = make_response(render_template("dashboard/report_wait.html", unit=unit, job=job,
-                                         failed=failed), 500 if failed else 202)
+                                         failed=failed,
+                                         spreadsheet=wanted.get("format") == "xlsx"),
+                         500 if failed else 202)
     if not failed:
         page.headers["Refresh"] = "2"
     return page
