@@ -23,6 +23,7 @@ from ..auth.access import can_see, current_user, login_required, require_unit, r
 from ..csv_input import ImportRejected
 from ..db import get_session
 from ..documents.pdf import FontMissing
+from ..template_helpers import reader_language
 from ..models import (
     Assessment,
     CriterionScore,
@@ -51,6 +52,7 @@ from .history import history
 from .official import import_official, official_results
 from .report_content import build_report, vi_number
 from .report_document import render_report
+from .report_words import LANGUAGES
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
 from .targets import (
@@ -226,19 +228,23 @@ REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument."
 @bp.get("/<code>/<int:year>/report.<fmt>")
 @login_required
 def report_file(code: str, year: int, fmt: str) -> Response:
-    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content."""
+    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content, in
+    the interface language or the one asked for (``?lang=vi`` for the copy of record)."""
     if fmt not in REPORT_TYPES:
         abort(404)
     session = get_session()
     unit = require_unit(session, _user(), code)
     _assessment(unit, year)
-    content = build_report(session, unit, year, date=dt.date.today())
+    language = request.args.get("lang") or reader_language()
+    content = build_report(session, unit, year, date=dt.date.today(),
+                           language=language if language in LANGUAGES else "vi")
     try:
         data = render_report(content, fmt)
     except FontMissing as exc:
         abort(503, str(exc))
     return send_file(io.BytesIO(data), as_attachment=True,
-                     download_name=f"bao-cao-{unit.code}-{year}.{fmt}",
+                     download_name=f"bao-cao-{unit.code}-{year}"
+                                   f"{'' if content.language == 'vi' else '-en'}.{fmt}",
                      mimetype=REPORT_TYPES[fmt])
 
 
