@@ -70,8 +70,7 @@ def staff_menu(session: Session, user: User) -> list[MenuItem]:
         if can_act(user):
             entries.append((str(_l("Counters and QR posters")),
                             url_for("counters.counters", code=unit.code)))
-        entries.append(("PAR INDEX", url_for("par_index.unit_page", code=unit.code,
-                                             year=par_index_year(session, unit))))
+        entries.append(("PAR INDEX", url_for("par_index.index")))
     if has_assignments(session, user):
         entries.append((str(_l("Fieldwork")), url_for("fieldwork.assignments")))
     elif user.role is Role.ANALYST:  # analysts type and resolve paper forms

@@ -15,6 +15,7 @@ from survey_defs.scorecards import Band, Item
 
 from ..models import Assessment, CriterionScore, ScorecardVersion, Unit
 from .assessment import card_for
+from .memo import remembered
 
 TWO = Decimal("0.01")
 
@@ -76,7 +77,11 @@ def compute(session: Session, assessment: Assessment) -> AssessmentResult:
 
 def ranked(session: Session, version: ScorecardVersion) -> list[AssessmentResult]:
     """Every assessment of ``version`` (the peers: same scorecard, same year), best first,
-    with competition ranks (equal percentages share a rank)."""
+    with competition ranks (equal percentages share a rank); computed once per transaction."""
+    return remembered(session, ("ranked", version.id), lambda: _ranked(session, version))
+
+
+def _ranked(session: Session, version: ScorecardVersion) -> list[AssessmentResult]:
     results = [compute(session, a) for a in session.scalars(
         select(Assessment).where(Assessment.scorecard_version_id == version.id))]
     results.sort(key=lambda r: (-r.percent, r.assessment.unit.code))
