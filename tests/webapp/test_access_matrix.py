@@ -48,7 +48,8 @@ ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
 # Administrators only, read: recordings of a survey version, the faces setting of every unit.
 ADMIN_READ = ["/admin/surveys/1/listening", "/admin/pictorial"]
 # Scorecard pages (test_role__scorecard_pages below).
-PAR_INDEX_RULES = {"/staff/parindex/", "/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/<int:year>/open",
+PAR_INDEX_RULES = {"/staff/parindex/", "/staff/parindex/<code>/<int:year>",
+                   "/staff/parindex/<code>/<int:year>/open",
                    "/staff/parindex/<code>/<int:year>/items/<item>/score",
                    "/staff/parindex/<code>/<int:year>/submit",
                    "/staff/parindex/<code>/<int:year>/items/<item>/appraise",

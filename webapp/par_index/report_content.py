@@ -26,7 +26,6 @@ from .targets import (
 )
 
 
-
 def report_number(value: Decimal | int | None, language: str = "vi") -> str:
     """A number in the reader's way: up to two decimals, with a decimal comma in Vietnamese
     (84,66) and a point in English (84.66)."""

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import select
-
 from sqlalchemy.orm import Session
 
 from analysis.units import unit_results

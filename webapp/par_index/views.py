@@ -31,7 +31,6 @@ from ..csv_input import ImportRejected
 from ..db import get_session
 from ..documents.pdf import FontMissing
 from ..main.menu import home_unit, par_index_year
-from ..template_helpers import reader_language
 from ..models import (
     Assessment,
     CriterionScore,
@@ -42,6 +41,7 @@ from ..models import (
     Unit,
     User,
 )
+from ..template_helpers import reader_language
 from .assessment import (
     AssessmentError,
     appraise,
