@@ -26,7 +26,7 @@ def remembered(session: Session, key: Hashable, make: Callable[[], T]) -> T:
     store: dict[Hashable, Any] = session.info.setdefault(KEY, {})
     if key not in store:
         store[key] = make()
-    return store[key]  # type: ignore[no-any-return]
+    return store[key]
 
 
 def forget(session: Session, *_: object) -> None:

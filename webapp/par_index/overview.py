@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ class OverviewRow:
     """One unit's assessment of the year with its figures (rank among its peers)."""
 
     unit: Unit
-    title: dict[str, str]  # the scorecard's title labels
+    title: Mapping[str, str]  # the scorecard's title labels
     result: AssessmentResult
 
 

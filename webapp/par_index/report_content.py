@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -96,7 +97,7 @@ class ReportContent:
     # Per domain: code, name, points, rank, last year's rank, change in words.
     domain_ranks: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     language: str = "vi"
-    names: dict[str, dict[str, str]] = field(default_factory=dict)  # item code -> name labels
+    names: dict[str, Mapping[str, str]] = field(default_factory=dict)  # item code -> name labels
 
     @property
     def words(self) -> dict[str, str]:
