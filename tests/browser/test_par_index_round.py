@@ -122,3 +122,22 @@ def test_round__two_communes__self_score_appraise_page_and_report(  # type: igno
         page.click("text=Kế hoạch CCHC 2024.pdf")
     assert Path(ev.value.path()).read_bytes() == PDF
     context.close()
+    # The province's reviewer opens the index from the menu on a 360 px phone: both communes
+    # with total, band and rank, best first, and no sideways scrolling of the page.
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    page = phone.new_page()
+    _sign_in(page, live_server, REVIEWER)
+    page.click("text=PAR INDEX")
+    page.wait_for_url("**/staff/parindex/")
+    rows = page.locator("main table tbody tr")
+    expect(rows).to_have_count(2)
+    expected = (("Xã Bình", "10/10", "1/2"), ("Xã An", "5/10", "2/2"))
+    for position, texts in enumerate(expected):
+        for text in texts:
+            expect(rows.nth(position)).to_contain_text(text)
+    expect(rows.nth(1)).to_contain_text("Yếu")
+    page.screenshot(path=str(tmp_path / "parindex-index-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("text=Xã An")
+    expect(page.locator("main")).to_contain_text("Tổng điểm: 5/10")
+    phone.close()

@@ -106,3 +106,33 @@ def test_first_page__under_30kb_compressed_no_third_party(phone, survey_url: str
             total += len(body)
             assert gzip.decompress(body)
     assert total <= PAGE_WEIGHT_LIMIT, f"first page weighs {total} bytes compressed"
+
+
+def test_officials_survey__phone_walk__one_anonymous_response(  # type: ignore[no-untyped-def]
+        browser, survey_url: str, session: Session, tmp_path) -> None:
+    """The PAR INDEX sociological survey of officials (par_officials) on a 360 px phone,
+    from an entry point (a counter) the administrator set to open it: eight domain grids fit
+    the screen; one response, every domain rated, no name, position or contact stored."""
+    from webapp.models import Counter
+    from webapp.respond.bindings import set_counter_surveys
+
+    counter = session.scalars(select(Counter)).one()
+    set_counter_surveys(session, counter, ["par_officials"],
+                        published={"sipas", "par_officials"})
+    session.commit()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    url = f"{survey_url}/par_officials"
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(tmp_path / "par-officials-360.png"), full_page=True)
+    complete(page, url)
+    expect(page.locator("h1")).to_contain_text("Xin cảm ơn")
+    assert stored(session) == 1
+    response = session.scalars(select(Response)).one()
+    answers = response.answers
+    assert {f"d{i}.q{j}" for i in range(1, 9) for j in (1, 2)} <= set(answers)
+    assert set(answers) <= {f"d{i}.q{j}" for i in range(1, 9) for j in (1, 2)} | {
+        "role_group", "comment"}
+    context.close()

@@ -17,9 +17,9 @@ def _spec(key: str) -> dict:
     return load_definition(SHIPPED_DIR / f"{key}.yaml").definition.scoring_spec()
 
 
-def test_shipped_paths__are_the_four_instruments() -> None:
+def test_shipped_paths__are_the_five_instruments() -> None:
     assert [p.name for p in shipped_paths()] == [
-        "onestop.yaml", "papi.yaml", "sipas.yaml", "sipas_2017.yaml"]
+        "onestop.yaml", "papi.yaml", "par_officials.yaml", "sipas.yaml", "sipas_2017.yaml"]
     assert SHIPPED == shipped_paths()
 
 

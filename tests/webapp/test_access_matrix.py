@@ -51,7 +51,8 @@ ADMIN_WRITE = ["/admin/users", "/admin/users/{user}/active", "/admin/apikeys",
 # recordings and faces: test_role__units_record_and_choose_faces_inside below.)
 ADMIN_READ = ["/admin/surveys/1/listening"]
 # Scorecard pages (test_role__scorecard_pages below).
-PAR_INDEX_RULES = {"/staff/parindex/<code>/<int:year>", "/staff/parindex/<code>/<int:year>/open",
+PAR_INDEX_RULES = {"/staff/parindex/", "/staff/parindex/<code>/<int:year>",
+                   "/staff/parindex/<code>/<int:year>/open",
                    "/staff/parindex/<code>/<int:year>/items/<item>/score",
                    "/staff/parindex/<code>/<int:year>/submit",
                    "/staff/parindex/<code>/<int:year>/items/<item>/appraise",
@@ -314,7 +315,7 @@ def test_home_page__links_to_sign_in(client: FlaskClient, world: World) -> None:
 # The GET pages each role uses, all of which must be reachable by following links from the
 # menu (no URL typed by hand). Downloads and posters are found as links, not fetched.
 REACHABLE = {"dashboard.home", "dashboard.unit_page", "actions.action_plans",
-             "comments.inbox"}
+             "comments.inbox", "par_index.index"}
 REACHABLE_BY = {
     "admin": REACHABLE | {"export.form", "admin.index", "counters.counters", "counters.poster",
                           "admin_edit.edit_unit", "counters.edit_counter"},
@@ -375,6 +376,12 @@ def test_role__scorecard_pages(client: FlaskClient, world: World, who: str, sess
         status = client.get(f"/staff/parindex/{code}/2024").status_code
         assert status == (200 if code in SEES[who] else 403), (who, code)
     assert client.get("/staff/parindex/NOPE/2024").status_code == 404
+    # The index lists exactly the assessed units the role may see (A and A1 are assessed).
+    index = client.get("/staff/parindex/?year=2024")
+    assert index.status_code == 200, who
+    listed = set(re.findall(r'href="/staff/parindex/([A-Z0-9]+)/2024/report\.docx"',
+                            index.get_data(as_text=True)))
+    assert listed == SEES[who] & {"A", "A1"}, (who, listed)
     reads_a = 200 if "A" in SEES[who] else 403
     assert client.get("/staff/parindex/A/2024/report.docx").status_code == reads_a
     assert client.get("/staff/parindex/A/2024/report.pdf").status_code == reads_a

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,17 @@ def test_api__session_cookie_alone_cannot_mint(app: Flask, world: World,
         "received_at": "2026-05-02T08:00:00+07:00", "due_at": "2026-05-09T17:00:00+07:00"})
     assert response.status_code == 401
     assert snapshot(session) == before
+
+
+def test_parindex_index__read_only_get_form(app: Flask, world: World) -> None:
+    """The scorecard index changes nothing: its year form is a GET form without a token, and
+    the route accepts no state-changing method (so it needs no CSRF check)."""
+    client = app.test_client()
+    login(client, "admin")
+    page = client.get("/staff/parindex/?year=2024")
+    assert page.status_code == 200
+    forms = [f for f in re.findall(r"<form[^>]*>", page.get_data(as_text=True))
+             if 'action="/staff/parindex/"' in f]
+    assert len(forms) == 1 and 'method="get"' in forms[0]
+    token = token_in(client.get("/staff/").get_data(as_text=True))
+    assert client.post("/staff/parindex/", data={"csrf_token": token}).status_code == 405

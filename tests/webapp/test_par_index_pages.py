@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,3 +123,35 @@ def test_scorecard_remedy__on_the_action_plans_page_and_marked_done(
     login(other, "manager_b")
     assert "Hoàn thành kế hoạch" not in other.get(
         f"/staff/units/B/actions?survey=sipas&period={PERIOD}").get_data(as_text=True)
+
+
+def test_index__units_in_scope_with_total_rank_band_and_report_languages(
+        client: FlaskClient, session: Session, tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    build_world(session)
+    setup_par(session, tmp_path)
+    login(client, "admin")
+    page = " ".join(client.get("/staff/parindex/").get_data(as_text=True).split())
+    # A and A1 each: 1.1 yes (2) + 1.2 half (4 x 0.5) + 2.1 at 0.9 (4 x 0.1/0.2) = 6 of 10.
+    for code, name in (("A", "Xã An"), ("A1", "Điểm An Một")):
+        row = page.split(f'href="/staff/parindex/{code}/2024">{name}</a>')[1].split("</tr>")[0]
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        assert cells == ["6/10 · 60%<br>Yếu<br>xếp thứ 1/2"], (code, cells)
+    # The administrator's home is the province: P and B (A is assessed) are to start.
+    missing = page.split("Chưa tự đánh giá năm 2024")[1]
+    assert re.findall(r'href="/staff/parindex/([A-Z0-9]+)/2024"', missing) == ["P", "B"]
+    client = client.application.test_client()
+    login(client, "manager_b")
+    page = client.get("/staff/parindex/").get_data(as_text=True)
+    assert "/staff/parindex/A/2024" not in page
+    assert 'href="/staff/parindex/B/2024">Xã Bình</a>' in page.split("Chưa tự đánh giá")[1]
+    # The báo cáo in the interface language by default, English when asked.
+    client = client.application.test_client()
+    login(client, "manager")
+    for query, kind in (("", "BÁO CÁO"), ("?lang=en", "REPORT")):
+        reply = client.get(f"/staff/parindex/A/2024/report.docx{query}")
+        assert reply.status_code == 200
+        assert kind in [p.text for p in docx.Document(io.BytesIO(reply.data)).paragraphs]

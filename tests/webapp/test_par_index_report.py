@@ -49,11 +49,9 @@ def test_vi_formats() -> None:
     assert vi_date(dt.date(2026, 12, 4)) == "ngày 04 tháng 12 năm 2026"
 
 
-def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunner,
-                                                           session: Session,
-                                                           tmp_path: Path) -> None:
-    from webapp.cli import main
-
+def _two_years(session: Session, tmp_path: Path) -> None:
+    """XA1 appraised in 2023 and 2024 (2.1 adjusted down, with owner, cause and remedy), XA2
+    in 2024, a 90% target for XA1 and an official SIPAS result."""
     units = add_units(session, tmp_path)
     m1 = add_user(session, "m1@xa1.vn", Role.UNIT_MANAGER, units["XA1"])
     o1 = add_user(session, "o1@xa1.vn", Role.ANALYST, units["XA1"])
@@ -74,6 +72,13 @@ def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunne
         "index,year,unit_code,component,score,maximum,rank,out_of,source\n"
         "SIPAS,2024,XA1,,82.5,100,3,12,Báo cáo 87/BC-SNV\n"), "o.csv"))
 
+
+def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunner,
+                                                           session: Session,
+                                                           tmp_path: Path) -> None:
+    from webapp.cli import main
+
+    _two_years(session, tmp_path)
     out = tmp_path / "bao-cao.docx"
     result = runner.invoke(main, ["report", "--unit", "XA1", "--year", "2024", "--format",
                                   "docx", "--out", str(out), "--place", "Đắk Song"])
@@ -137,6 +142,65 @@ def test_report_docx__heading_results_lost_points_remedies(runner: FlaskCliRunne
                     "So với năm 2023 (8 điểm, 80%): giảm 1,5 điểm; thứ hạng giảm 1 bậc."):
         assert heading in flat
     assert flat.index("I. KẾT QUẢ") < flat.index("II. TỒN TẠI") < flat.index("IV. GIẢI PHÁP")
+
+
+def _cells(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_report_docx__english_copy_from_the_same_model(runner: FlaskCliRunner,
+                                                        session: Session,
+                                                        tmp_path: Path) -> None:
+    from webapp.cli import main
+
+    _two_years(session, tmp_path)
+    read = {}
+    for lang in ("vi", "en"):
+        out = tmp_path / f"bao-cao-{lang}.docx"
+        result = runner.invoke(main, ["report", "--unit", "XA1", "--year", "2024", "--out",
+                                      str(out), "--place", "Đắk Song", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        read[lang] = docx.Document(str(out))
+    vi, en = read["vi"], read["en"]
+    head = en.tables[0]
+    # The national heading stays in Vietnamese, with its translation underneath.
+    assert head.cell(0, 1).text == (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "SOCIALIST REPUBLIC OF VIET NAM\nIndependence - Freedom - Happiness")
+    assert head.cell(1, 0).text.startswith("No.:")
+    # The date in English words ("5 December 2026"), not "ngày 05 tháng 12".
+    place, day = head.cell(1, 1).text.split(", ")
+    assert place == "Đắk Song" and day[0].isdigit() and "tháng" not in day
+    body = [p.text for p in en.paragraphs]
+    assert "REPORT" in body
+    for line in ("I. RESULTS ACHIEVED", "II. SHORTCOMINGS AND LIMITATIONS", "III. CAUSES",
+                 "IV. REMEDIES",
+                 "Total for 2024: 6.5/10 points, 65%, ranked 2/2, classified Weak.",
+                 "Compared with 2023 (8 points, 80%): down 1.5 points; rank down 1 place(s).",
+                 "Overall target (level 90): not achieved.",
+                 "- Criterion 2.1 (Dossiers on time): Thiếu công chức tại Bộ phận Một cửa",
+                 "- Criterion 2.1: Rà soát, nhắc hạn hồ sơ hằng tuần (owner: o1@xa1.vn; "
+                 "deadline: 30 June 2025; in progress)."):
+        assert line in body, line
+    assert not any("Tổng điểm" in p or "Tiêu chí" in p for p in body)
+    # The same tables in both languages: headers translated, numbers the same with the
+    # reader's decimal mark, criterion names from the scorecard's English labels.
+    vi_tables = [_cells(t) for t in vi.tables[1:-1]]
+    en_tables = [_cells(t) for t in en.tables[1:-1]]
+    assert len(vi_tables) == len(en_tables) == 5  # official, achieved, not, lost, domains
+    assert en_tables[0][0] == ["Index", "Year", "Component", "Score", "Maximum", "Rank",
+                               "Source"]
+    assert en_tables[0][1] == ["SIPAS", "2024", "Whole index", "82.5", "100", "3/12",
+                               "Báo cáo 87/BC-SNV"]
+    lost_vi, lost_en = vi_tables[3], en_tables[3]
+    assert lost_en[0] == ["Code", "Criterion", "Points lost", "Change on last year",
+                          "Responsible unit", "Responsible person"]
+    assert lost_en[1] == ["2.1", "Dossiers on time", "3.5", "-1.5", "Xã Nâm N'Jang",
+                          "o1@xa1.vn"]
+    assert [c.replace(",", ".") for c in lost_vi[1][2:4]] == lost_en[1][2:4]
+    assert en_tables[4][1:] == [["1", "Direction", "6/6", "1/2", "1/1", "unchanged"],
+                                ["2", "Procedures", "0.5/4", "2/2", "1/1", "down 1 place(s)"]]
+    assert en.tables[-1].cell(0, 0).text.startswith("Recipients:")
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -72,8 +72,7 @@ def staff_menu(session: Session, user: User) -> list[MenuItem]:
                             url_for("counters.counters", code=unit.code)))
             entries.append((str(_l("Listening and faces")),
                             url_for("inclusion.pictorial_units")))
-        entries.append(("PAR INDEX", url_for("par_index.unit_page", code=unit.code,
-                                             year=par_index_year(session, unit))))
+        entries.append(("PAR INDEX", url_for("par_index.index")))
     if has_assignments(session, user):
         entries.append((str(_l("Fieldwork")), url_for("fieldwork.assignments")))
     elif user.role is Role.ANALYST:  # analysts type and resolve paper forms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
@@ -14,7 +15,7 @@ from ..csv_input import ImportRejected
 from ..db import get_session
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
 
@@ -95,8 +96,11 @@ def official_import(file: str) -> None:
               show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 @click.option("--place", default=None, help="Địa danh on the date line (default: unit name).")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), default="vi",
+              show_default=True, help="Vietnamese (the language of record) or English.")
 @with_appcontext
-def report(unit_code: str, year: int, fmt: str, out: str, place: str | None) -> None:
+def report(unit_code: str, year: int, fmt: str, out: str, place: str | None,
+           language: str) -> None:
     """The unit's báo cáo for YEAR in the format of Nghị định 30/2020 (DOCX or PDF)."""
     from sqlalchemy import select
 
@@ -109,7 +113,7 @@ def report(unit_code: str, year: int, fmt: str, out: str, place: str | None) -> 
     if unit is None:
         _fail(f"unknown unit {unit_code!r}")
     try:
-        content = build_report(session, unit, year, place=place)
+        content = build_report(session, unit, year, place=place, language=language)
     except ReportError as exc:
         _fail(str(exc))
     write_report(content, Path(out), fmt)

@@ -5,16 +5,19 @@ One path computes these figures for pages, the CLI and the báo cáo.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from survey_defs.scorecards import Band, Item
 
 from ..models import Assessment, CriterionScore, ScorecardVersion, Unit
 from .assessment import card_for
+from .memo import remembered
 
 TWO = Decimal("0.01")
 
@@ -45,11 +48,23 @@ class AssessmentResult:
     out_of: int | None = None
 
 
-def compute(session: Session, assessment: Assessment) -> AssessmentResult:
-    """Item scores summed up the tree; percent = total / maximum x 100, two decimals."""
+@dataclass(frozen=True)
+class _Score:
+    """The two numbers of a criterion row that totals need (peers are read without rows)."""
+
+    self_score: Decimal | None
+    appraised_score: Decimal | None
+
+
+def compute(session: Session, assessment: Assessment,
+            scores: Mapping[str, _Score] | None = None) -> AssessmentResult:
+    """Item scores summed up the tree; percent = total / maximum x 100, two decimals.
+    Without ``scores`` (item code -> its two numbers) the rows are read, and kept on the
+    items (``ItemResult.row``) for pages that show or change them."""
     card = card_for(session, assessment)
-    rows = {r.item_code: r for r in session.scalars(select(CriterionScore).where(
-        CriterionScore.assessment_id == assessment.id))}
+    rows: Mapping[str, CriterionScore | _Score] = scores if scores is not None else {
+        r.item_code: r for r in session.scalars(select(CriterionScore).where(
+            CriterionScore.assessment_id == assessment.id))}
     items: dict[str, ItemResult] = {}
 
     def visit(item: Item) -> Decimal:
@@ -64,7 +79,8 @@ def compute(session: Session, assessment: Assessment) -> AssessmentResult:
             appraised = row.appraised_score if row else None
             final = appraised if appraised is not None else (self_part or Decimal(0))
         items[item.code] = ItemResult(item, self_part, appraised, final,
-                                      item.max_points - final, row)
+                                      item.max_points - final,
+                                      row if isinstance(row, CriterionScore) else None)
         return final
 
     total = sum((visit(d) for d in card.domains), Decimal(0))
@@ -76,9 +92,22 @@ def compute(session: Session, assessment: Assessment) -> AssessmentResult:
 
 def ranked(session: Session, version: ScorecardVersion) -> list[AssessmentResult]:
     """Every assessment of ``version`` (the peers: same scorecard, same year), best first,
-    with competition ranks (equal percentages share a rank)."""
-    results = [compute(session, a) for a in session.scalars(
-        select(Assessment).where(Assessment.scorecard_version_id == version.id))]
+    with competition ranks (equal percentages share a rank); computed once per transaction."""
+    return remembered(session, ("ranked", version.id), lambda: _ranked(session, version))
+
+
+def _ranked(session: Session, version: ScorecardVersion) -> list[AssessmentResult]:
+    # Every peer's numbers in one query, without ORM rows: a province's communes are a few
+    # hundred peers of 80-odd criteria each.
+    scores: dict[int, dict[str, _Score]] = {}
+    for assessment_id, code, self_score, appraised in session.execute(
+            select(CriterionScore.assessment_id, CriterionScore.item_code,
+                   CriterionScore.self_score, CriterionScore.appraised_score)
+            .join(Assessment).where(Assessment.scorecard_version_id == version.id)):
+        scores.setdefault(assessment_id, {})[code] = _Score(self_score, appraised)
+    results = [compute(session, a, scores.get(a.id, {})) for a in session.scalars(
+        select(Assessment).options(selectinload(Assessment.unit))
+        .where(Assessment.scorecard_version_id == version.id))]
     results.sort(key=lambda r: (-r.percent, r.assessment.unit.code))
     out: list[AssessmentResult] = []
     for position, result in enumerate(results, start=1):
@@ -90,11 +119,14 @@ def ranked(session: Session, version: ScorecardVersion) -> list[AssessmentResult
 
 
 def result_for(session: Session, assessment: Assessment) -> AssessmentResult:
-    """The assessment's figures with its rank among peers."""
-    for result in ranked(session, assessment.scorecard_version):
-        if result.assessment.id == assessment.id:
-            return result
-    raise LookupError(assessment.id)
+    """The assessment's figures with its rank among peers, its items carrying their rows."""
+    peer = next((r for r in ranked(session, assessment.scorecard_version)
+                 if r.assessment.id == assessment.id), None)
+    if peer is None:
+        raise LookupError(assessment.id)
+    rank, out_of = peer.rank, peer.out_of
+    return remembered(session, ("result", assessment.id), lambda: dataclasses.replace(
+        compute(session, assessment), rank=rank, out_of=out_of))
 
 
 def find_assessment(session: Session, unit: Unit, year: int,

@@ -14,6 +14,7 @@ from survey_defs.scorecards import Scorecard, load_scorecard, point_problems, wi
 from .. import audit
 from ..csv_input import ImportProblem, ImportRejected, read_csv
 from ..models import ScorecardPoint, ScorecardVersion
+from .memo import remembered
 
 POINT_COLUMNS = ("scorecard", "version", "item_code", "max_points")
 
@@ -50,7 +51,13 @@ def publish_scorecard(session: Session, path: Path, *, user_id: int | None = Non
 
 
 def scorecard_of(session: Session, version: ScorecardVersion) -> Scorecard:
-    """The scorecard of a stored version, with its loaded point table filled in."""
+    """The scorecard of a stored version, with its loaded point table filled in (read once
+    per transaction: every peer's totals need it)."""
+    return remembered(session, ("scorecard", version.id),
+                      lambda: _scorecard_of(session, version))
+
+
+def _scorecard_of(session: Session, version: ScorecardVersion) -> Scorecard:
     card, _ = load_scorecard(f"{version.key}:{version.version}", text=version.yaml_text)
     points = {p.item_code: p.max_points for p in session.scalars(
         select(ScorecardPoint).where(ScorecardPoint.scorecard_version_id == version.id))}

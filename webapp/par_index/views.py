@@ -19,10 +19,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..auth.access import can_see, current_user, login_required, require_unit, role_required
+from ..auth.access import (
+    can_see,
+    current_user,
+    login_required,
+    require_unit,
+    role_required,
+    visible_unit_ids,
+)
 from ..csv_input import ImportRejected
 from ..db import get_session
 from ..documents.pdf import FontMissing
+from ..main.menu import home_unit, par_index_year
 from ..models import (
     Assessment,
     CriterionScore,
@@ -33,6 +41,7 @@ from ..models import (
     Unit,
     User,
 )
+from ..template_helpers import reader_language
 from .assessment import (
     AssessmentError,
     appraise,
@@ -49,8 +58,10 @@ from .comparison import compare_with_official
 from .evidence import add_evidence
 from .history import history
 from .official import import_official, official_results
+from .overview import assessed_years, overview, units_without
 from .report_content import build_report, vi_number
 from .report_document import render_report
+from .report_words import LANGUAGES
 from .results import find_assessment, result_for
 from .survey_link import fill_survey_values
 from .targets import (
@@ -86,6 +97,25 @@ def _back(unit: Unit, year: int) -> Response:
 def _refused(exc: AssessmentError) -> None:
     # The rule that refused is the service's; the person sees it in the page's language.
     abort(403, _("Not allowed or not valid: %(why)s", why=str(exc)))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """The units in the user's scope with the year's total, percent, band, rank and links."""
+    session = get_session()
+    user = _user()
+    visible = visible_unit_ids(session, user)
+    home = home_unit(session, user)
+    years = assessed_years(session, visible)
+    year = request.args.get("year", type=int)
+    if year is None:
+        year = years[0] if years else par_index_year(session, home) if home else \
+            dt.date.today().year - 1
+    rows = overview(session, visible, year)
+    missing = units_without(session, visible, home, {r.unit.id for r in rows})
+    return render_template("par_index/index.html", year=year, years=years, rows=rows,
+                           missing=missing, num=vi_number)
 
 
 @bp.get("/<code>/<int:year>")
@@ -226,19 +256,23 @@ REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument."
 @bp.get("/<code>/<int:year>/report.<fmt>")
 @login_required
 def report_file(code: str, year: int, fmt: str) -> Response:
-    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content."""
+    """The báo cáo (Nghị định 30/2020 format): an editable DOCX or a PDF, same content, in
+    the interface language or the one asked for (``?lang=vi`` for the copy of record)."""
     if fmt not in REPORT_TYPES:
         abort(404)
     session = get_session()
     unit = require_unit(session, _user(), code)
     _assessment(unit, year)
-    content = build_report(session, unit, year, date=dt.date.today())
+    language = request.args.get("lang") or reader_language()
+    content = build_report(session, unit, year, date=dt.date.today(),
+                           language=language if language in LANGUAGES else "vi")
     try:
         data = render_report(content, fmt)
     except FontMissing as exc:
         abort(503, str(exc))
     return send_file(io.BytesIO(data), as_attachment=True,
-                     download_name=f"bao-cao-{unit.code}-{year}.{fmt}",
+                     download_name=f"bao-cao-{unit.code}-{year}"
+                                   f"{'' if content.language == 'vi' else '-en'}.{fmt}",
                      mimetype=REPORT_TYPES[fmt])
 
 
