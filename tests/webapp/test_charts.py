@@ -1,4 +1,4 @@
-"""Server-drawn charts: intervals drawn to scale, accessible names, safe inline SVG, cache."""
+"""Server-drawn charts: intervals drawn to scale, accessible names, safe inline SVG."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from webapp.statistics import charts
+from webapp.statistics import svg_charts as charts
 from webapp.statistics.charts import Bar, Scale
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    charts.clear_cache()
 
 
 def _parse(svg: str) -> ET.Element:
@@ -99,14 +94,6 @@ def test_before_after_chart__two_intervals_per_plan() -> None:
     assert b1 == pytest.approx(a0)  # before ends at 50%, where after begins
     assert b1 - b0 == pytest.approx(a1 - a0, abs=0.05)
     assert "trước" in svg and "sau" in svg
-
-
-def test_charts__cached_by_the_data_they_show() -> None:
-    bars = (Bar("A", 0.5, 0.4, 0.6),)
-    first = charts.interval_chart(bars, Scale(), "T", "D")
-    assert charts.interval_chart(bars, Scale(), "T", "D") is first
-    changed = charts.interval_chart((Bar("A", 0.5, 0.4, 0.61),), Scale(), "T", "D")
-    assert changed is not first and changed != first
 
 
 def test_trend_axis__zoomed_to_whole_tenths_around_the_intervals() -> None:
