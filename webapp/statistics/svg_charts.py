@@ -90,8 +90,8 @@ class _Svg:
         prefix = "ch" + hashlib.sha1((title + "\x00" + desc + "\x00" + body).encode(),
                                      usedforsecurity=False).hexdigest()[:8]
         return Markup(  # noqa: S704 - every text above went through escape()
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-            f'aria-labelledby="{prefix}-t {prefix}-d" viewBox="0 0 {_n(WIDTH)} '
+            f'<svg class="chart" role="img" aria-labelledby="{prefix}-t {prefix}-d" '
+            f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(WIDTH)} '
             f'{_n(self.height)}" font-family="DejaVu Sans, sans-serif">'
             f'<title id="{prefix}-t">{escape(title)}</title>'
             f'<desc id="{prefix}-d">{escape(desc)}</desc>'
@@ -115,8 +115,8 @@ def _x(value: float, scale: Scale) -> float:
 
 def _legend(svg: _Svg, entries: Sequence[tuple[str, str, bool]], top: float) -> None:
     """Entries (colour, text, hollow) two a row, centred under the plot."""
-    column = (RIGHT - LEFT) / 2 + 60
-    start = (LEFT + RIGHT) / 2 - column
+    column = 250.0
+    start = LEFT - 120  # under the labels' end: long group names keep inside the drawing
     for i, (colour, label, hollow) in enumerate(entries):
         x, y = start + (i % 2) * column, top + (i // 2) * 20
         if not hollow:
