@@ -8,7 +8,7 @@ walking the links themselves.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -39,6 +39,22 @@ def ancestors(unit: Unit) -> list[Unit]:
         seen.add(node.id)
         out.append(node)
         node = node.parent
+    return out
+
+
+def tree_order(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
+    """``units`` parents before children, each with its depth below the top of the given
+    part (a unit whose parent is not among them starts at depth 0); siblings keep their order."""
+    present = {u.id for u in units}
+    below: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        below.setdefault(unit.parent_id if unit.parent_id in present else None, []).append(unit)
+    out: list[tuple[Unit, int]] = []
+    stack = [(unit, 0) for unit in reversed(below.get(None, []))]
+    while stack:  # depth first without recursion (a deep tree stays within the stack)
+        unit, depth = stack.pop()
+        out.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(below.get(unit.id, [])))
     return out
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Unit
-from webapp.unit_tree import UnitNotFound, UnitOutsideScope, resolve_scope
+from webapp.unit_tree import UnitNotFound, UnitOutsideScope, resolve_scope, tree_order
 
 
 @pytest.fixture
@@ -77,3 +78,12 @@ def test_scope__merger_history_both_ways(session: Session, tree: dict[str, int])
     oldest = resolve_scope(session, None, "OLDER")
     assert oldest.predecessors == ()
     assert [u.code for u in oldest.successors] == ["OLD1", "B", "P"]
+
+
+def test_tree_order__parents_first_depth_from_the_top_of_the_part_given(
+        session: Session, tree: dict[str, int]) -> None:
+    units = list(session.scalars(select(Unit).order_by(Unit.code)))
+    assert [(u.code, d) for u, d in tree_order(units)] == [
+        ("P", 0), ("A", 1), ("A1", 2), ("A11", 3), ("B", 1)]
+    part = [u for u in units if u.code in {"A1", "A11", "B"}]  # A1's parent A is left out
+    assert [(u.code, d) for u, d in tree_order(part)] == [("A1", 0), ("A11", 1), ("B", 0)]
