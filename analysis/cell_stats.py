@@ -23,6 +23,8 @@ within a post-stratum the weight is constant, so with ``S_c = Σ z z' − Σz Σ
 
 from __future__ import annotations
 
+import functools
+import json
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,7 +45,16 @@ _ITEM = np.dtype([("length", ">i4"), ("value", ">f8")])
 
 
 def empty_composite(spec: Mapping[str, Any]) -> LinearComposite:
-    """The scoring composite of ``spec`` without rows: ids, coefficients and bounds."""
+    """The scoring composite of ``spec`` without rows: ids, coefficients and bounds (shared
+    between calls with equal specs; nothing changes it)."""
+    return _empty_composite(json.dumps(spec, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=32)
+def _empty_composite(spec_json: str) -> LinearComposite:
+    # Every refresh makes empty cell sums per block; building the composite of an empty frame
+    # each time cost as much as folding the new responses in.
+    spec = json.loads(spec_json)
     frame = pd.DataFrame({item: np.zeros(0) for item in answer_items(spec)})
     return build_composite(frame, spec)
 

@@ -105,11 +105,22 @@ def cell_weights(
     Returns the cells (same rows and order) with ``weight`` (NaN where dropped), the collapsed
     fields and the dropped cells, as :class:`DefaultWeights` describes them.
     """
+    # Integer codes and bincounts, not merges: this runs for every unit page after new
+    # responses (kept cells), where three pandas merges cost more than the rest of the rule.
     keys = [unit, period, field]
-    pop = dossiers.groupby(keys, sort=False, dropna=False)[count].sum().rename("_N").reset_index()
-    pop = pop[pop["_N"] > 0]
-    cells = cells.merge(pop, on=keys, how="left")
-    bad = cells["_N"].isna()
+    cells = cells.reset_index(drop=True)
+    counts = dossiers[count]
+    joined = pd.concat([cells[keys], dossiers[keys]], ignore_index=True)
+    code = joined.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    upper = joined.groupby(keys[:2], sort=False, dropna=False).ngroup().to_numpy()
+    size, n_cells = int(code.max()) + 1 if len(code) else 0, len(cells)
+    cell_code, pop_code = code[:n_cells], code[n_cells:]
+    total = np.bincount(pop_code, weights=counts.fillna(0).to_numpy(dtype=float),
+                        minlength=size)  # dossiers per cell (summed over duplicate rows)
+    known = np.zeros(size, dtype=bool)
+    known[pop_code] = True
+    populated = known & (total > 0)
+    bad = ~populated[cell_code]
     if bad.any() and unmatched != "drop":
         first = cells.loc[bad, keys].head(5).to_dict("records")
         raise AnalysisError(
@@ -117,17 +128,31 @@ def cell_weights(
             f"e.g. {first}; import their dossier counts or pass unmatched='drop'"
         )
     dropped = cells.loc[bad, [*keys, "_n"]].rename(columns={"_n": "responses"})
-    up = [unit, period]
-    unit_total = pop.groupby(up, sort=False)["_N"].sum().rename("_Nu")
-    obs_total = cells[~bad].groupby(up, sort=False)["_N"].sum().rename("_No")
-    scale = pd.concat([unit_total, obs_total], axis=1, join="inner")
-    scale["scale"] = scale["_Nu"] / scale["_No"]
-    cells = cells.merge(scale["scale"].reset_index(), on=up, how="left")
-    cells["weight"] = np.where(bad, np.nan, cells["_N"] * cells["scale"] / cells["_n"])
-    observed = pop.merge(cells.loc[~bad, keys], on=keys, how="left", indicator=True)
-    collapsed = observed[observed["_merge"] == "left_only"][[*keys, "_N"]]
-    collapsed = collapsed.merge(scale["scale"].reset_index(), on=up, how="inner")
-    collapsed = collapsed.rename(columns={"_N": "count"}).reset_index(drop=True)
+    n_up = int(upper.max()) + 1 if len(upper) else 0
+    up_of = np.zeros(size, dtype=np.int64)
+    up_of[code] = upper
+    in_pop = np.flatnonzero(populated)
+    unit_total = np.bincount(up_of[in_pop], weights=total[in_pop], minlength=n_up)
+    pop_n = np.where(bad, np.nan, total[cell_code])
+    observed = np.bincount(upper[:n_cells][~bad], weights=pop_n[~bad], minlength=n_up)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(observed > 0, unit_total / observed, np.nan)
+    cell_scale = scale[upper[:n_cells]]
+    weights = np.where(bad, np.nan, pop_n * cell_scale / cells["_n"].to_numpy(dtype=float))
+    cells = cells.assign(_N=pop_n, scale=cell_scale, weight=weights)
+    # Fields with dossiers but no responses, in a unit and period that has some: in the order
+    # the dossier table first names them.
+    seen = np.zeros(size, dtype=bool)
+    seen[cell_code[~bad]] = True
+    groups, first_row = np.unique(pop_code, return_index=True)
+    lonely = populated[groups] & ~seen[groups] & (observed[up_of[groups]] > 0)
+    rows = np.sort(first_row[lonely])
+    lonely_codes = pop_code[rows]
+    collapsed = dossiers.iloc[rows][keys].reset_index(drop=True)
+    collapsed["count"] = pd.Series(total[lonely_codes]).astype(counts.dtype
+                                                              if counts.dtype.kind in "iu"
+                                                              else float)
+    collapsed["scale"] = scale[up_of[lonely_codes]]
     return cells, collapsed, dropped.reset_index(drop=True)
 
 

@@ -15,9 +15,9 @@ from analysis.units import unit_results
 from webapp.models import Unit
 from webapp.periods import parse_period
 from webapp.statistics.indices import IndexTable, IndicesError, ordered
-from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.statistics.microdata import load_dossier_counts, load_responses
 from webapp.survey_versions import latest_version, load_version
-from webapp.unit_tree import subtree_ids
+from webapp.unit_tree import subtree_ids, unit_parents
 
 
 def compute_indices(session: Session, survey_key: str, period: str,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from tests.browser.test_accessibility import serious
 from webapp.demo.loader import load_demo
-from webapp.statistics import charts
 from webapp.statistics.stat_cells import latest_month
 
 pytestmark = pytest.mark.browser
@@ -35,7 +34,6 @@ def demo(app: Flask, session: Session, database_url: str) -> tuple[str, str]:
     """The demo province, as ``hailong demo`` loads it."""
     if SHOTS and not database_url.startswith("sqlite"):
         pytest.skip("screenshots are taken once, on SQLite")
-    charts.clear_cache()
     report = load_demo(session, app.config)
     password = next(p for _, email, p, _unit in report.logins if email == MANAGER)
     period = latest_month(session, "sipas")

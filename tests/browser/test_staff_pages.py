@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 import survey_defs
 from tests.browser.test_accessibility import serious
 from webapp.demo.loader import load_demo
-from webapp.statistics import charts
 from webapp.statistics.stat_cells import latest_month
 from webapp.statistics.unit_report import index_labels
 from webapp.survey_versions import latest_version, load_version, survey_keys
@@ -40,7 +39,6 @@ VI_PERIOD = re.compile(r"(Tháng \d{1,2}|Quý [IV]{1,3})/\d{4}")
 @pytest.fixture
 def demo(app: Flask, session: Session) -> str:
     """The demo province; returns the password of its logins."""
-    charts.clear_cache()
     report = load_demo(session, app.config, responses=1500)
     return report.logins[0][2]
 

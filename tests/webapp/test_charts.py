@@ -1,4 +1,4 @@
-"""Server-drawn charts: intervals drawn to scale, accessible names, safe inline SVG, cache."""
+"""Server-drawn charts: intervals drawn to scale, accessible names, safe inline SVG."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from webapp.statistics import charts
+from webapp.statistics import svg_charts as charts
 from webapp.statistics.charts import Bar, Scale
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    charts.clear_cache()
 
 
 def _parse(svg: str) -> ET.Element:
@@ -101,14 +96,6 @@ def test_before_after_chart__two_intervals_per_plan() -> None:
     assert "trước" in svg and "sau" in svg
 
 
-def test_charts__cached_by_the_data_they_show() -> None:
-    bars = (Bar("A", 0.5, 0.4, 0.6),)
-    first = charts.interval_chart(bars, Scale(), "T", "D")
-    assert charts.interval_chart(bars, Scale(), "T", "D") is first
-    changed = charts.interval_chart((Bar("A", 0.5, 0.4, 0.61),), Scale(), "T", "D")
-    assert changed is not first and changed != first
-
-
 def test_trend_axis__zoomed_to_whole_tenths_around_the_intervals() -> None:
     from webapp.statistics.unit_charts import zoomed
 
@@ -130,3 +117,27 @@ def test_charts__dollar_in_a_label__drawn_as_text(name: str) -> None:
     after = charts.before_after_chart(pairs, Scale(), name, "", (name, "sau"))
     for drawn in (svg, trend, after):
         _parse(drawn)
+
+
+def test_ticks__whole_percent_steps_for_shares_round_steps_for_points() -> None:
+    assert charts.ticks(Scale()) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert charts.ticks(Scale(0.7, 0.9, True)) == [0.7, 0.75, 0.8, 0.85, 0.9]
+    assert charts.ticks(Scale(0.0, 2.0, False)) == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75,
+                                                    2.0]
+    assert charts.ticks(Scale(8.0, 80.0, False)) == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0,
+                                                     80.0]
+
+
+def test_interval_chart__reference_line_and_group_legend_drawn() -> None:
+    bars = (Bar("Xã An", 0.6, 0.5, 0.7, group=1), Bar("Xã Bình", 0.4, 0.3, 0.5, group=4))
+    svg = charts.interval_chart(bars, Scale(), "Các xã", "", legend=((1, "cao nhất"),
+                                                                        (4, "thấp nhất")),
+                                reference=0.5, reference_label="đơn vị này: 50%")
+    root = _parse(svg)
+    dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
+    assert len(dashed) == 1
+    (x0, x1), (y0, y1) = _whiskers(svg, "2.6")[:2]
+    reference_x = float(dashed[0].get("d", "").split()[1])
+    assert reference_x == pytest.approx(x0) and reference_x == pytest.approx(y1)  # 50% on both
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "cao nhất" in texts and "thấp nhất" in texts and "đơn vị này: 50%" in texts

@@ -16,9 +16,9 @@ from analysis.units import unit_results
 from tests.webapp.staff_helpers import PERIOD, World, build_world, login
 from webapp.cli import main
 from webapp.models import Unit
-from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.statistics.microdata import load_dossier_counts, load_responses
 from webapp.survey_versions import latest_version, load_version
-from webapp.unit_tree import subtree_ids
+from webapp.unit_tree import subtree_ids, unit_parents
 
 URL = "/staff/units/{u}?survey=sipas&period=" + PERIOD
 

@@ -25,8 +25,9 @@ from tests.webapp.test_export import _rscript_or_skip
 from tests.webapp.test_export_sdc import demo  # noqa: F401 - fixture
 from webapp.cli import main
 from webapp.export.service import ExportRequest, ExportResult, run_export
-from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.statistics.microdata import load_dossier_counts, load_responses
 from webapp.survey_versions import latest_version, load_version
+from webapp.unit_tree import unit_parents
 
 KEYS = ["unit", "period", "scope", "index_id"]
 COLUMNS = ["estimate", "se", "ci_low", "ci_high", "df", "n"]

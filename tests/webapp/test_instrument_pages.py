@@ -37,9 +37,10 @@ from webapp.fieldwork.indices import answers_frame, field_periods, field_results
 from webapp.models import AuditEntry, OnestopUnitScore, Unit
 from webapp.periods import parse_period
 from webapp.statistics.expectations import expectation_spec
-from webapp.statistics.microdata import load_dossier_counts, load_responses, unit_parents
+from webapp.statistics.microdata import load_dossier_counts, load_responses
 from webapp.survey_versions import latest_version, load_version
 from webapp.template_helpers import number, pct, points
+from webapp.unit_tree import unit_parents
 
 REFERENCE = Path(__file__).parents[1] / "analysis" / "reference" / "papi_demo"
 SEED = 2025  # make_papi_demo.py loads the demo with this seed

@@ -12,8 +12,9 @@ from tests.webapp.par_index_helpers import write
 from tests.webapp.staff_helpers import build_world, login
 from webapp.administration.units import import_units
 from webapp.models import OfficialResult, Unit
-from webapp.par_index.history import history, predecessors
+from webapp.par_index.history import history
 from webapp.par_index.official import import_official
+from webapp.unit_tree import predecessors
 
 
 def test_successor_page__shows_predecessors_history(client: FlaskClient, session: Session,

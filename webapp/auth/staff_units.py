@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Unit
+from ..unit_tree import tree_order
 
 
 @dataclass(frozen=True)
@@ -26,17 +27,5 @@ def visible_units(session: Session, ids: Collection[int] | None) -> list[UnitCho
     units = list(session.scalars(select(Unit).order_by(Unit.code)))
     if ids is not None:
         units = [u for u in units if u.id in ids]
-    present = {u.id for u in units}
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        parent = unit.parent_id if unit.parent_id in present else None
-        children.setdefault(parent, []).append(unit)
-    out: list[UnitChoice] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in children.get(parent, []):
-            out.append(UnitChoice(unit.code, unit.name_vi, unit.name_en, depth))
-            walk(unit.id, depth + 1)
-
-    walk(None, 0)
-    return out
+    return [UnitChoice(unit.code, unit.name_vi, unit.name_en, depth)
+            for unit, depth in tree_order(units)]

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from .. import once
 from ..administration.forms import ConfirmForm
-from ..auth.access import can_see, current_user, require_unit, role_required
+from ..auth.access import can_see, current_user, request_scope, require_unit, role_required
 from ..codes import attachment
 from ..db import get_session
 from ..edit_pages import editor_id, flash_refused, unit_or_404
@@ -53,8 +53,8 @@ def counters(code: str) -> str:
                                 .order_by(Counter.code)))
     return render_template("counters/counters.html", unit=unit, counters=rows,
                            below=units_below(session, unit),
-                           parent_visible=unit.parent_id is not None
-                           and can_see(session, user, unit.parent_id),
+                           parent_visible=request_scope(session, user, code).parent
+                           is not None,
                            formats=POSTER_FORMATS, new_form=CounterForm(prefix="new"),
                            is_admin=user.role is Role.ADMIN)
 
@@ -62,11 +62,10 @@ def counters(code: str) -> str:
 def units_below(session: Session, unit: Unit) -> list[tuple[Unit, int]]:
     """The units directly below ``unit``, each with the number of counters in its subtree
     (a province reaches its communes' counters through them)."""
-    from ..unit_tree import subtree_ids
+    from ..unit_tree import children_of, subtree_ids
 
     out = []
-    for child in session.scalars(select(Unit).where(Unit.parent_id == unit.id)
-                                 .order_by(Unit.code)):
+    for child in children_of(session, unit):
         ids = subtree_ids(session, child.id)
         count = session.scalar(select(func.count(Counter.id))
                                .where(Counter.unit_id.in_(ids))) or 0

@@ -21,6 +21,7 @@ import survey_defs
 from analysis.scoring.composite import build_composite
 
 from ..models import ProcedureField, Unit
+from ..unit_tree import paths_from_top
 from .labels import Variable, nfc
 
 Scrubber = Callable[[str], str]
@@ -41,16 +42,8 @@ class UnitTree:
 def load_tree(session: Session) -> UnitTree:
     """Read the unit tree once (a few thousand rows at most)."""
     rows = session.execute(select(Unit.id, Unit.code, Unit.name_vi, Unit.parent_id)).all()
-    by_id = {r.id: r for r in rows}
-    paths: dict[str, tuple[tuple[str, str], ...]] = {}
-    for r in rows:
-        path: list[tuple[str, str]] = []
-        node, seen = r, set()
-        while node is not None and node.id not in seen:
-            seen.add(node.id)
-            path.append((node.code, nfc(node.name_vi)))
-            node = by_id.get(node.parent_id) if node.parent_id is not None else None
-        paths[r.code] = tuple(reversed(path))
+    paths = {code: tuple((c, nfc(name)) for c, name in path)
+             for code, path in paths_from_top([tuple(r) for r in rows]).items()}
     return UnitTree(paths, {r.code: nfc(r.name_vi) for r in rows})
 
 

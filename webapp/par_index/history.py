@@ -10,20 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Assessment, OfficialResult, Unit
+from ..unit_tree import predecessors
 from .results import result_for
-
-
-def predecessors(session: Session, unit: Unit) -> list[Unit]:
-    """Units that were merged into ``unit``, directly or through earlier mergers."""
-    found: list[Unit] = []
-    frontier = [unit.id]
-    seen = {unit.id}
-    while frontier:
-        rows = session.scalars(select(Unit).where(Unit.successor_id.in_(frontier))).all()
-        frontier = [u.id for u in rows if u.id not in seen]
-        seen.update(frontier)
-        found.extend(u for u in rows if u.id in frontier)
-    return sorted(found, key=lambda u: u.code)
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ from analysis.unit_stats import UnitStats, ancestors_of, results_from_stats
 
 from ..models import DossierCount, ProcedureField, SurveyVersion, Unit
 from ..periods import parse_period
+from ..unit_tree import unit_parents
 from . import stat_cells
 from .indices import ordered
-from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_codes, unit_parents
+from .microdata import UNKNOWN_FIELD, load_dossier_counts, unit_codes
 
 _lock = threading.RLock()
 MAX_SURVEYS = 8

@@ -37,14 +37,6 @@ def unit_codes(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Unit.id, Unit.code)).all())
 
 
-def unit_parents(session: Session) -> dict[str, str]:
-    """Child unit code → parent unit code, for roll-ups up the tree."""
-    parent = select(Unit.id, Unit.code).subquery()
-    rows = session.execute(select(Unit.code, parent.c.code)
-                           .join(parent, Unit.parent_id == parent.c.id)).all()
-    return dict(rows)
-
-
 def iter_response_chunks(session: Session, survey_key: str, period: Period | PeriodRange,
                          unit_ids: Collection[int] | None = None,
                          chunk: int = CHUNK) -> Iterator[pd.DataFrame]:

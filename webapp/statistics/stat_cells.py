@@ -189,16 +189,18 @@ def _write(session: Session, set_id: int, block: str, delta: CellSums, mark: int
         return
     keys = list(delta.keys.itertuples(index=False, name=None))
     units = sorted({k[0] for k in keys})
+    months = sorted({k[2] for k in keys})  # new responses fall in a month or two, not eleven
     found = {}
     for start in range(0, len(units), 500):
         rows = session.execute(
             select(StatCell.id, StatCell.unit_id, StatCell.field_id, StatCell.month,
                    StatCell.responses, StatCell.sums)
             .where(StatCell.set_id == set_id, StatCell.block == block,
-                   StatCell.unit_id.in_(units[start:start + 500])))
+                   StatCell.unit_id.in_(units[start:start + 500]),
+                   StatCell.month.in_(months)))
         for cid, unit_id, field_id, month, responses, sums in rows:
             found[(unit_id, field_id, month)] = (cid, responses, sums)
-    old = CellSums(delta.spec)
+    old = CellSums(delta.spec, shape=delta.shape)
     hits = [k for k in keys if k in found]
     old.put(hits, np.array([found[k][1] for k in hits]), [found[k][2] for k in hits])
     updates, inserts = [], []

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..followup.actions import PlanProgress
 from ..template_helpers import period_label, score
-from . import charts
+from . import charts, svg_charts
 from .unit_report import ChildFigure, Figure, UnitReport
 
 
@@ -78,7 +78,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
     # One-stop indicators are TT 01 points (0-2), not shares like the headline.
     points = charts.Scale(0.0, 2.0, False) if report.method == "onestop" else None
     if criteria and "criteria" in sections:
-        out["criteria"] = charts.interval_chart(
+        out["criteria"] = svg_charts.interval_chart(
             criteria, points or fitted(criteria, scale),
             _("Criteria from weakest to strongest, with 95%% intervals"),
             _span(criteria, scale), faint_label=faint)
@@ -88,7 +88,7 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
         bars = tuple(bar_of(c.name, c.figure, group=c.group) for c in ranked)
         legend = tuple(sorted({(c.group, c.group_label) for c in report.children
                                if c.group and c.group_label}))
-        out["children"] = charts.interval_chart(
+        out["children"] = svg_charts.interval_chart(
             bars, scale, _("%(index)s of the units below, with 95%% intervals and quartile "
                            "groups", index=main.label), _span(bars, scale),
             legend=legend, reference=main.estimate if not main.suppressed else None,
@@ -100,12 +100,12 @@ def unit_charts(report: UnitReport, sections: frozenset[str] = ALL_SECTIONS
                          for e in report.expectations)
     if expectations and "expectations" in sections:
         share = charts.Scale(0.0, 1.0, True)
-        out["expectations"] = charts.interval_chart(
+        out["expectations"] = svg_charts.interval_chart(
             expectations, share, _("What citizens most want improved, with 95%% intervals"),
             _span(expectations, share))
     if report.trend and main is not None and "trend" in sections:
         trend = tuple(bar_of(p, f) for p, f in report.trend)
-        out["trend"] = charts.trend_chart(
+        out["trend"] = svg_charts.trend_chart(
             tuple(period_label(p) for p, _f in report.trend), trend,
             zoomed(trend, fitted(trend, scale)),
             _("%(index)s by period, with the 95%% interval as a band", index=main.label),
@@ -121,7 +121,7 @@ def plans_chart(progress: Sequence[PlanProgress], percent: bool) -> Markup | Non
                    bar_of(p.label, p.after)) for p in progress)
     scale = fitted([b for pair in pairs for b in pair], charts.Scale(0.0, 1.0, percent))
     before, after = progress[0].plan.baseline_period, progress[0].after_period
-    return charts.before_after_chart(
+    return svg_charts.before_after_chart(
         pairs, scale, _("Each remedy's criterion before and after, with 95%% intervals"),
         _("Grey: when the remedy was recorded; blue: in %(period)s. The table gives the "
           "values.", period=period_label(after)),

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
@@ -28,7 +27,7 @@ from ..i18n import translated
 from ..models import Unit
 from ..periods import Period, parse_period
 from ..survey_versions import latest_version, load_version
-from ..unit_tree import subtree_ids
+from ..unit_tree import children_of, subtree_ids
 from .expectations import Expectation, expectation_kind, rank_from_results
 from .indices import IndexTable, IndicesError
 from .indices_cache import block_tables
@@ -225,7 +224,7 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
                                                                         str(current)]
     # The page shows the unit and its children only: keep their rows (a province's tables hold
     # every commune), so the many small look-ups below stay cheap.
-    shown_units = [unit, *session.scalars(select(Unit).where(Unit.parent_id == unit.id))]
+    shown_units = [unit, *children_of(session, unit)]
     shown = {u.code for u in shown_units}
     blocks: dict[str, dict[str, IndexTable]]
     field_survey = bool(field_periods(session, survey_key))
@@ -328,8 +327,7 @@ def _children(session: Session, unit: Unit, table: IndexTable, labels: dict[str,
     main = report.main
     if main is None or table.results.empty:
         return []
-    children = list(session.scalars(select(Unit).where(Unit.parent_id == unit.id)
-                                    .order_by(Unit.code)))
+    children = children_of(session, unit)
     out = []
     codes = {child.code for child in children}
     heads = table.results[(table.results["index_id"] == main.index_id)

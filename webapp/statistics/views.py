@@ -25,9 +25,9 @@ from analysis.unit_stats import SUPPRESS_BELOW
 
 from ..auth.access import (
     can_act,
-    can_see,
     current_user,
     login_required,
+    request_scope,
     require_unit,
     visible_unit_ids,
 )
@@ -96,7 +96,7 @@ def unit_page(code: str) -> str:
     assert user is not None
     unit = require_unit(session, user, code)
     survey, period = _choice()
-    parent_visible = unit.parent_id is not None and can_see(session, user, unit.parent_id)
+    parent_visible = request_scope(session, user, code).parent is not None
     if not survey or not period:
         return render_template("dashboard/unit.html", unit=unit, report=None, survey=survey,
                                period=period, surveys=survey_keys(session),
