@@ -21,10 +21,10 @@ from analysis.units import unit_results
 
 from ..models import Assessment, Unit
 from ..statistics.indices_cache import cached_indices
-from ..statistics.microdata import load_responses, unit_parents
+from ..statistics.microdata import load_responses
 from ..statistics.unit_report import unit_rows
 from ..survey_versions import latest_version, load_version
-from ..unit_tree import subtree_ids
+from ..unit_tree import subtree_ids, unit_parents
 from .assessment import card_for, set_survey_value
 
 # Surveys of officials: answered by the unit's leaders and civil servants, weighted equally.
