@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 
+from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..i18n import translated
+from ..i18n import interface_catalogue, translated
 from ..template_helpers import period_label
 from .unit_report import Figure, UnitReport
 
@@ -19,45 +20,53 @@ from .unit_report import Figure, UnitReport
 # makes Excel or LibreOffice show them as 80,9% under a Vietnamese locale (80.9% in English).
 SHARE_FORMAT, POINTS_FORMAT, COUNT_FORMAT, ONE_DECIMAL = "0.0%", "0.00", "0", "0.0"
 
-WORDS = {
-    "vi": {
-        "about": "Thông tin", "headline": "Chỉ số chung", "criteria": "Tiêu chí",
-        "wishes": "Mong muốn cải thiện", "children": "Đơn vị trực thuộc", "trend": "Xu hướng",
-        "item": "Nội dung", "criterion": "Tiêu chí", "value": "Giá trị",
-        "low": "Cận dưới (KTC 95%)",
-        "high": "Cận trên (KTC 95%)", "n": "Số người trả lời", "n_eff": "Cỡ mẫu hiệu dụng",
-        "small": "Ít người trả lời", "suppressed": "Chưa công bố",
-        "change": "Thay đổi so với kỳ trước", "clear": "Thay đổi rõ rệt",
-        "aspect": "Nội dung mong muốn cải thiện", "share": "Tỷ lệ rất mong muốn",
-        "unit": "Đơn vị", "group": "Nhóm (1 = cao nhất)", "certainty": "Độ chắc chắn của nhóm",
-        "period": "Kỳ", "yes": "Có", "no": "Không", "field": "Mục", "content": "Nội dung",
-        "survey": "Khảo sát", "this_period": "Kỳ báo cáo", "previous": "Kỳ trước",
-        "responses": "Số phiếu trả lời", "dossiers": "Số hồ sơ giải quyết",
-        "rate": "Tỷ lệ phản hồi", "interval": "Khoảng tin cậy",
-        "interval_text": "95%: khoảng chứa giá trị thật với độ tin cậy 95%",
-        "clear_text": "Thay đổi rõ rệt: còn lại sau khi kiểm soát tỷ lệ phát hiện sai "
-                      "(Benjamini-Hochberg, 5%) trên các chỉ số của đơn vị",
-        "note": "Ghi chú",
-    },
-    "en": {
-        "about": "About", "headline": "Headline", "criteria": "Criteria",
-        "wishes": "Wished improvements", "children": "Units below", "trend": "Trend",
-        "item": "Item", "criterion": "Criterion", "value": "Value", "low": "Lower (95% CI)",
-        "high": "Upper (95% CI)", "n": "Respondents", "n_eff": "Effective sample size",
-        "small": "Few respondents", "suppressed": "Not published",
-        "change": "Change since previous period", "clear": "Clear change",
-        "aspect": "Aspect to improve", "share": "Share wanting it very much",
-        "unit": "Unit", "group": "Group (1 = highest)", "certainty": "Group certainty",
-        "period": "Period", "yes": "Yes", "no": "No", "field": "Field", "content": "Content",
-        "survey": "Survey", "this_period": "Period", "previous": "Previous period",
-        "responses": "Responses", "dossiers": "Dossiers handled",
-        "rate": "Response rate", "interval": "Interval",
-        "interval_text": "95%: holds the true value with 95% confidence",
-        "clear_text": "Clear change: remains after controlling the false discovery rate "
-                      "(Benjamini-Hochberg, 5%) across the unit's indices",
-        "note": "Note",
-    },
-}
+# The sheet and column names, in the context of the report's words (see unit_words).
+CONTEXT = "unit report"
+
+
+def _words() -> dict[str, str]:
+    return {
+        "about": pgettext(CONTEXT, "About"),
+        "headline": pgettext(CONTEXT, "Headline"),
+        "criteria": pgettext(CONTEXT, "Criteria"),
+        "wishes": pgettext(CONTEXT, "Wished improvements"),
+        "children": pgettext(CONTEXT, "Units below"),
+        "trend": pgettext(CONTEXT, "Trend"),
+        "item": pgettext(CONTEXT, "Item"),
+        "criterion": pgettext(CONTEXT, "Criterion"),
+        "value": pgettext(CONTEXT, "Value"),
+        "low": pgettext(CONTEXT, "Lower (95% CI)"),
+        "high": pgettext(CONTEXT, "Upper (95% CI)"),
+        "n": pgettext(CONTEXT, "Respondents"),
+        "n_eff": pgettext(CONTEXT, "Effective sample size"),
+        "small": pgettext(CONTEXT, "Few respondents"),
+        "suppressed": pgettext(CONTEXT, "Not published"),
+        "change": pgettext(CONTEXT, "Change since previous period"),
+        "clear": pgettext(CONTEXT, "Clear change"),
+        "aspect": pgettext(CONTEXT, "Aspect to improve"),
+        "share": pgettext(CONTEXT, "Share wanting it very much"),
+        "unit": pgettext(CONTEXT, "Unit"),
+        "group": pgettext(CONTEXT, "Group (1 = highest)"),
+        "certainty": pgettext(CONTEXT, "Group certainty"),
+        "period": pgettext(CONTEXT, "Period"),
+        "yes": pgettext(CONTEXT, "Yes"),
+        "no": pgettext(CONTEXT, "No"),
+        "field": pgettext(CONTEXT, "Field"),
+        "content": pgettext(CONTEXT, "Content"),
+        "survey": pgettext(CONTEXT, "Survey"),
+        "this_period": pgettext(CONTEXT, "Reporting period"),
+        "previous": pgettext(CONTEXT, "Previous period"),
+        "responses": pgettext(CONTEXT, "Responses"),
+        "dossiers": pgettext(CONTEXT, "Dossiers handled"),
+        "rate": pgettext(CONTEXT, "Response rate"),
+        "interval": pgettext(CONTEXT, "Interval"),
+        "interval_text": pgettext(
+            CONTEXT, "95%: holds the true value at a confidence level of 95%"),
+        "clear_text": pgettext(
+            CONTEXT, "Clear change: remains after controlling the false discovery rate "
+            "(Benjamini-Hochberg, 5%) across the unit's indices"),
+        "note": pgettext(CONTEXT, "Note"),
+    }
 
 
 def _as_text(sheet: Worksheet) -> None:
@@ -93,7 +102,8 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object
 def report_workbook(report: UnitReport, unit_name: str, language: str = "vi",
                     survey_name: str | None = None) -> bytes:
     """Return the report as XLSX bytes (estimates as shares 0-1 shown as %, or PAPI points)."""
-    w = WORDS.get(language, WORDS["vi"])
+    with interface_catalogue(language):
+        w = _words()
     value = SHARE_FORMAT if report.method != "papi" else POINTS_FORMAT
     yes_no = {True: w["yes"], False: w["no"]}
 
