@@ -113,4 +113,25 @@ def _catalogue() -> dict[str, str]:
         "signature_1": pgettext(CONTEXT, "ON BEHALF OF THE PEOPLE'S COMMITTEE"),
         "signature_2": pgettext(CONTEXT, "CHAIRPERSON"),
         "none": pgettext(CONTEXT, "–"),
+        "subdims": pgettext(
+            CONTEXT, "Dimensions and their sub-dimensions: each sub-dimension scores 1 to "
+            "10; its contribution is that score divided by the number of "
+            "sub-dimensions of its dimension, so the contributions add up to the "
+            "dimension's score, as the PAPI reports print them."),
+        "h_subdim": pgettext(CONTEXT, "Dimension or sub-dimension"),
+        "h_score": pgettext(CONTEXT, "Score"),
+        "h_contribution": pgettext(CONTEXT, "Contribution"),
+        "tt01": pgettext(
+            CONTEXT, "The nine indicators of Circular 01/2018/TT-VPCP (0 to 2 points each)"),
+        "tt01_total": pgettext(CONTEXT, "Total: {total} of {max} points; rating: {band}."),
+        "tt01_interval": pgettext(CONTEXT, "Interval of the total (95%): {low} to {high}."),
+        "tt01_missing": pgettext(
+            CONTEXT, "No 18-point total and no rating yet: {missing} have no value for this "
+            "period. The Circular's rating applies to all nine indicators only."),
+        "h_indicator": pgettext(CONTEXT, "Indicator"),
+        "h_points": pgettext(CONTEXT, "Points"),
+        "h_source": pgettext(CONTEXT, "Source"),
+        "src_dossier": pgettext(CONTEXT, "dossiers (on time or late)"),
+        "src_unit": pgettext(CONTEXT, "entered by the unit"),
+        "src_citizens": pgettext(CONTEXT, "citizens' ratings ({n})"),
     }

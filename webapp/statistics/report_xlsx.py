@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..i18n import interface_catalogue, translated
-from ..template_helpers import period_label
+from ..template_helpers import number, period_label
 from .unit_report import Figure, UnitReport
 
 # Values stay numbers (0.809, not text) so the meeting can compute with them; the number format
@@ -66,6 +66,20 @@ def _words() -> dict[str, str]:
             CONTEXT, "Clear change: remains after controlling the false discovery rate "
             "(Benjamini-Hochberg, 5%) across the unit's indices"),
         "note": pgettext(CONTEXT, "Note"),
+        "subdims_sheet": pgettext(CONTEXT, "Sub-dimensions"),
+        "subdim": pgettext(CONTEXT, "Dimension or sub-dimension"),
+        "score": pgettext(CONTEXT, "Score"),
+        "contribution": pgettext(CONTEXT, "Contribution"),
+        "tt01_sheet": pgettext(CONTEXT, "Circular 01"),
+        "indicator": pgettext(CONTEXT, "Indicator"),
+        "points": pgettext(CONTEXT, "Points"),
+        "source": pgettext(CONTEXT, "Source"),
+        "src_dossier": pgettext(CONTEXT, "dossiers (on time or late)"),
+        "src_unit": pgettext(CONTEXT, "entered by the unit"),
+        "src_citizens": pgettext(CONTEXT, "citizens' ratings ({n})"),
+        "tt01_total": pgettext(CONTEXT, "Total of the nine indicators (0 to 18 points)"),
+        "band": pgettext(CONTEXT, "Rating (Circular 01/2018/TT-VPCP)"),
+        "points_unit": pgettext(CONTEXT, " points"),
     }
 
 
@@ -97,6 +111,50 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object
     sheet.freeze_panes = "B2"
     _as_text(sheet)
     return sheet
+
+
+def _in_units(sheet: Worksheet, figures: list[Figure], formats: dict[str, str]) -> None:
+    """Each row's value, bounds and change in its figure's own unit (a one-stop sheet holds
+    shares and TT 01 points)."""
+    for row, f in enumerate(figures, start=2):
+        for column in (2, 3, 4, 9):
+            sheet.cell(row, column).number_format = formats[f.unit]
+
+
+def _subdimension_sheet(book: Workbook, report: UnitReport, w: dict[str, str]) -> None:
+    """PAPI: each dimension, then its sub-dimensions (1-10) with their contributions."""
+    rows: list[list[object]] = []
+    for dim, subs in report.subdimensions:
+        rows.append([dim.label, dim.estimate, dim.estimate, dim.ci_low, dim.ci_high, dim.n])
+        rows += [[f"  {sub.label}", sub.estimate, part.estimate if part else None, sub.ci_low,
+                  sub.ci_high, sub.n] for sub, part in subs]
+    sheet = _sheet(book, w["subdims_sheet"],
+                   [w["subdim"], w["score"], w["contribution"], w["low"], w["high"], w["n"]],
+                   rows, {1: POINTS_FORMAT, 2: POINTS_FORMAT, 3: POINTS_FORMAT,
+                          4: POINTS_FORMAT, 5: COUNT_FORMAT})
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        if not str(cell.value).startswith(" "):
+            cell.font = Font(bold=True)
+
+
+def _tt01_sheet(book: Workbook, report: UnitReport, w: dict[str, str], points: str,
+                language: str) -> None:
+    """One-stop: TT 01's nine indicators (0-2 points), then the 18-point total and its band
+    only when all nine exist (left blank otherwise, as the page says why)."""
+    tt = report.tt01
+    source = {"dossier": w["src_dossier"], "unit": w["src_unit"]}
+    rows: list[list[object]] = [
+        [r.label, r.points, r.ci_low, r.ci_high,
+         source.get(r.supplied_by) or w["src_citizens"].format(n=number(r.n or 0, 0, language))]
+        for r in tt.indicators]
+    rows.append([w["tt01_total"], tt.total, tt.ci_low, tt.ci_high, None])
+    rows.append([w["band"], tt.band, None, None, None])
+    sheet = _sheet(book, w["tt01_sheet"],
+                   [w["indicator"], w["points"], w["low"], w["high"], w["source"]], rows,
+                   {1: points, 2: points, 3: points})
+    sheet.column_dimensions["E"].width = 30
+    for cell in sheet[sheet.max_row - 1] + sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
 
 
 def report_workbook(report: UnitReport, unit_name: str, language: str = "vi",
@@ -143,11 +201,20 @@ def report_workbook(report: UnitReport, unit_name: str, language: str = "vi",
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 90
     _as_text(about)
-    _sheet(book, w["headline"], figure_header,
-           [figure_row(f) for f in report.headline + report.components], figure_formats)
+    unit_formats = {"share": SHARE_FORMAT, "score": POINTS_FORMAT,
+                    "points": f'0.0"{w["points_unit"]}"'}
+    heads = report.headline + [f for f in report.components
+                               if f.level not in ("subdimension", "contribution")]
+    _in_units(_sheet(book, w["headline"], figure_header, [figure_row(f) for f in heads],
+                     figure_formats), heads, unit_formats)
     criteria_header = [w["criterion"], *figure_header[1:]]
-    _sheet(book, w["criteria"], criteria_header, [figure_row(f) for f in report.criteria],
-           figure_formats)
+    _in_units(_sheet(book, w["criteria"], criteria_header,
+                     [figure_row(f) for f in report.criteria], figure_formats),
+              report.criteria, unit_formats)
+    if report.subdimensions:
+        _subdimension_sheet(book, report, w)
+    if report.tt01 is not None:
+        _tt01_sheet(book, report, w, unit_formats["points"], language)
     _sheet(book, w["wishes"], [w["aspect"], w["share"], w["low"], w["high"], w["n"]],
            [[translated(e.labels, language), e.estimate, e.ci_low, e.ci_high, e.n]
             for e in report.expectations],
