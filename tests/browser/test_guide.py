@@ -106,6 +106,7 @@ def _walk(page, base: str, period: str,  # type: ignore[no-untyped-def]
     _save(_heading_and_chart(page, "h-fix"), "weakest-criteria.png", language)
     _save(_heading_and_chart(page, "h-trend"), "trend.png", language)
     assert "Xã Đắk Song" in main
+    _phone(page, unit)
     # Communes compared over a quarter: a month leaves the small ones without a figure.
     page.select_option("select[name=period]", _quarter(period))
     page.locator("form.picker button[type=submit]").click()
@@ -162,6 +163,24 @@ def _walk_instruments(page, base: str, language: str,  # type: ignore[no-untyped
     _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 760}),
           "onestop-page.png", language)
     _save(_section(page, "h-tt01"), "onestop-tt01.png", language)
+
+
+def _phone(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The same unit page on a 360-pixel phone: charts give way to their tables."""
+    context = page.context.browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=1, locale="vi-VN",
+        storage_state=page.context.storage_state())
+    phone = context.new_page()
+    try:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        fix = phone.locator("section[aria-labelledby=h-fix]")
+        assert not fix.locator("svg.chart").is_visible()
+        assert fix.locator("table.data").is_visible()
+        phone.locator("#h-fix").evaluate("e => e.scrollIntoView()")
+        _save(phone.screenshot(), "phone.png", "vi")
+    finally:
+        context.close()
 
 
 def _quarter(period: str) -> str:

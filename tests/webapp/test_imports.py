@@ -228,3 +228,16 @@ def test_read_csv__semicolons__read_like_commas(tmp_path: Path) -> None:
     assert table.problems == []
     assert [r.values for r in table.rows] == [{"unit": "A", "count": "12"},
                                               {"unit": "B, C", "count": "3"}]
+
+
+def test_import_codes__every_message_worded_in_vietnamese(app) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from flask_babel import force_locale
+
+    from webapp.import_codes import ImportCode
+
+    with app.test_request_context(), force_locale("vi"):
+        for code in ImportCode:
+            params = {name: "X" for name in re.findall(r"%\((\w+)\)s", code.value)}
+            assert code.worded(params) != code.english(params), code.name

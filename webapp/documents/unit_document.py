@@ -290,11 +290,11 @@ def _plans(session: Session, report: UnitReport, unit: Unit, language: str, nums
         status = ("done" if plan.status == "done" else
                   "late" if plan.deadline < day else "open")
         known = p.before or p.after
-        unit = known.unit if known is not None else None
+        measure = known.unit if known is not None else None
         before = nums.value(p.before.estimate if p.before and not p.before.suppressed
-                            else None, unit)
+                            else None, measure)
         after = nums.value(p.after.estimate if p.after and not p.after.suppressed else None,
-                           unit)
+                           measure)
         rows.append([p.label, plan.description, plan.owner,
                      plan.deadline.strftime("%d/%m/%Y"), w[status], f"{before} → {after}"])
     doc.blocks.append(Table([w["h_criterion"], w["h_remedy"], w["h_owner"], w["h_deadline"],
