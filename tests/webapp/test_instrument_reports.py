@@ -21,12 +21,25 @@ from sqlalchemy.orm import Session
 from tests.webapp.test_instrument_pages import REFERENCE, SEED, _reference_rows, sign_in
 from webapp.demo.loader import DemoReport, demo_months, load_demo
 from webapp.fieldwork.indices import field_periods
+from webapp.survey_versions import latest_version, load_version
 from webapp.template_helpers import number, pct, points
 
 
 @pytest.fixture
 def demo(app: Flask, session: Session) -> DemoReport:
     return load_demo(session, app.config, responses=600, seed=SEED)
+
+
+def _every_word_of(labels: list[str], text: str) -> None:
+    """Each label in full: its words all in the text (a table cell wraps a long label)."""
+    words = set(text.split())
+    for label in labels:
+        missing = [w for w in label.split() if w not in words]
+        assert not missing, (label, missing)
+
+
+def _spec(session: Session, key: str) -> dict:
+    return load_version(latest_version(session, key)).scoring_spec()
 
 
 def _pdf_text(data: bytes) -> str:
@@ -51,6 +64,12 @@ def test_papi_report__subdimensions_with_contributions_equal_r(
     # A sub-dimension row: its score (1-10), then its contribution to the dimension.
     assert (f"Tri thức công dân {number(ref['1.1']['estimate'], 2, 'vi')} "
             f"{number(ref['1.1:contribution']['estimate'], 2, 'vi')}") in text
+    # Every indicator's full wording, from the definition (those with a label of their own).
+    labels = [ind["label"]["vi"] for dim in _spec(session, "papi")["dimensions"]
+              for sub in dim["subdimensions"] for ind in sub["indicators"]
+              if (ind.get("label") or {}).get("vi")]
+    assert len(labels) >= 20
+    _every_word_of(labels, text)
     overall = text.split("I. KẾT QUẢ CHUNG")[1].split("II. ")[0]
     assert not re.search(r"\d%", overall.replace("95%", ""))  # scores, never shares
 
@@ -79,6 +98,10 @@ def test_onestop_report__tt01_points_total_band_and_satisfied_share(
     text = _pdf_text(client.get(f"/staff/units/LD-DS/report.pdf?{query}").data)
     assert pct(ref.loc["satisfied", "estimate"], 1, "vi") in text
     assert "Chín chỉ số theo Thông tư 01/2018/TT-VPCP" in text
+    spec = _spec(session, "onestop")
+    labels = [i["label"]["vi"] for i in [*spec["indicators"], *spec["unit_indicators"]]]
+    assert len(labels) == 9
+    _every_word_of(labels, text)
     for index_id, label in (("tt01_1", "Chỉ số 1: Tổng thời gian giải quyết"),
                             ("tt01_3", "Chỉ số 3: Số lần liên hệ để hoàn thiện hồ sơ")):
         assert label in text
