@@ -34,7 +34,7 @@ $(MO): $(PO) $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations >/dev/null
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F webapp/babel.cfg -o webapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F webapp/babel.cfg -k N_ -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations
 
 $(SECRET_FILE):

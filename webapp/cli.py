@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -57,11 +58,32 @@ def db_downgrade(revision: str) -> None:
 
 
 # ---- imports -----------------------------------------------------------------------------
+def cli_language() -> str:
+    """The interface language of the command line: the locale's (LC_ALL, LC_MESSAGES, LANG:
+    the first set) when the app has a catalogue for it, else the default (Vietnamese)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            if code in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+                return code
+            break
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def _run_import(import_fn, path: str):  # type: ignore[no-untyped-def]
     try:
         return import_fn(get_session(), Path(path))
     except ImportRejected as exc:
-        _fail(f"{exc}\n{len(exc.problems)} problem(s); nothing was imported.")
+        from flask_babel import gettext
+
+        from .i18n import interface_catalogue
+        from .import_messages import cli_lines
+
+        with interface_catalogue(cli_language()):
+            lines = cli_lines(exc.problems, exc.filename)
+            summary = gettext("%(n)s problem(s); nothing was imported.", n=len(exc.problems))
+        _fail("\n".join([*lines, summary]))
 
 
 @main.group()

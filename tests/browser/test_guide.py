@@ -20,7 +20,8 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.browser.test_accessibility import serious
-from webapp.demo.loader import load_demo
+from webapp.demo.loader import demo_months, load_demo
+from webapp.fieldwork.indices import field_periods
 from webapp.statistics.stat_cells import latest_month
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,8 @@ WIDTH = 1000
 
 @pytest.fixture
 def demo(app: Flask, session: Session, database_url: str) -> tuple[str, str]:
-    """The demo province, as ``hailong demo`` loads it."""
+    """The demo province, as ``hailong demo`` loads it: the manager's password and the latest
+    SIPAS month."""
     if SHOTS and not database_url.startswith("sqlite"):
         pytest.skip("screenshots are taken once, on SQLite")
     report = load_demo(session, app.config)
@@ -79,7 +81,8 @@ def _heading_and_chart(page, heading_id: str) -> bytes:  # type: ignore[no-untyp
         "height": chart["y"] + chart["height"] - top["y"] + 16})
 
 
-def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
+def _walk(page, base: str, period: str,  # type: ignore[no-untyped-def]
+          years: tuple[str, str]) -> None:
     """The Vietnamese walk: every screen the guide describes, checked and photographed."""
     language = "vi"
     # The landing page: every unit of the province with its headline, for the default period.
@@ -101,6 +104,7 @@ def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     _save(_heading_and_chart(page, "h-fix"), "weakest-criteria.png", language)
     _save(_heading_and_chart(page, "h-trend"), "trend.png", language)
     assert "Xã Đắk Song" in main
+    _phone(page, unit)
     # Communes compared over a quarter: a month leaves the small ones without a figure.
     page.select_option("select[name=period]", _quarter(period))
     page.locator("form.picker button[type=submit]").click()
@@ -135,6 +139,46 @@ def _walk(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state("networkidle")
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     _save(page.screenshot(full_page=True), "posters.png", language)
+    _walk_instruments(page, base, language, years)
+
+
+def _walk_instruments(page, base: str, language: str,  # type: ignore[no-untyped-def]
+                      years: tuple[str, str]) -> None:
+    """PAPI (the province's household survey) and one-stop (TT 01 points of a commune), for
+    ``years``: PAPI's survey year and the one-stop ratings' latest year."""
+    papi, onestop = years
+    suffix = "&lang=en" if language == "en" else ""
+    page.goto(f"{base}/staff/units/LD?survey=papi&period={papi}{suffix}")
+    assert page.locator("section[aria-labelledby=h-subdims] tbody tr").count() >= 30
+    assert serious(page) == []
+    _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 760}),
+          "papi-page.png", language)
+    _save(_section(page, "h-subdims"), "papi-subdimensions.png", language)
+    page.goto(f"{base}/staff/units/LD-DS?survey=onestop&period={onestop}{suffix}")
+    # All nine indicators exist for this commune: the total out of 18 is shown.
+    assert "18" in page.locator("section[aria-labelledby=h-tt01] p.big").inner_text()
+    assert serious(page) == []
+    _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 760}),
+          "onestop-page.png", language)
+    _save(_section(page, "h-tt01"), "onestop-tt01.png", language)
+
+
+def _phone(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The same unit page on a 360-pixel phone: charts give way to their tables."""
+    context = page.context.browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=1, locale="vi-VN",
+        storage_state=page.context.storage_state())
+    phone = context.new_page()
+    try:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        fix = phone.locator("section[aria-labelledby=h-fix]")
+        assert not fix.locator("svg.chart").is_visible()
+        assert fix.locator("table.data").is_visible()
+        phone.locator("#h-fix").evaluate("e => e.scrollIntoView()")
+        _save(phone.screenshot(), "phone.png", "vi")
+    finally:
+        context.close()
 
 
 def _quarter(period: str) -> str:
@@ -148,18 +192,21 @@ def _months_before(period: str, count: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def test_guide__province_manager_walks_the_demo(live_server: str, wide, demo) -> None:  # type: ignore[no-untyped-def]
+def test_guide__province_manager_walks_the_demo(live_server: str, wide, demo,  # type: ignore[no-untyped-def]
+                                                 session: Session) -> None:
     password, period = demo
+    years = (field_periods(session, "papi")[-1], demo_months()[-1][:4])
     wide.goto(live_server + "/auth/login")
     wide.fill("input[name=email]", MANAGER)
     wide.fill("input[name=password]", password)
     wide.click("input[type=submit]")
     wide.wait_for_url("**/staff/")
-    _walk(wide, live_server, period)
-    _walk_english(wide, live_server, period)
+    _walk(wide, live_server, period, years)
+    _walk_english(wide, live_server, period, years)
 
 
-def _walk_english(page, base: str, period: str) -> None:  # type: ignore[no-untyped-def]
+def _walk_english(page, base: str, period: str,  # type: ignore[no-untyped-def]
+                  years: tuple[str, str]) -> None:
     """The same screens in English (the remedy recorded above is listed)."""
     page.goto(f"{base}/staff/?lang=en")
     _save(page.screenshot(clip={"x": 0, "y": 0, "width": WIDTH, "height": 820}),
@@ -181,3 +228,4 @@ def _walk_english(page, base: str, period: str) -> None:  # type: ignore[no-unty
           "comments.png", "en")
     page.goto(f"{base}/admin/units/LD-DS/counters?lang=en")
     _save(page.screenshot(full_page=True), "posters.png", "en")
+    _walk_instruments(page, base, "en", years)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import io
 import re
 
@@ -123,7 +124,7 @@ def _problems_section(html: str, which: str) -> str:
     """The problems block shown beside the form of ``which`` (units or dossiers)."""
     assert f'id="problems-{which}"' in html, "no problems beside the form"
     block = html.split(f'id="problems-{which}"')[1].split("</div>")[0]
-    return re.sub(r"<[^>]+>", "", block)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", block))
 
 
 def test_units_import__semicolon_csv__read(client: FlaskClient, world: World,
@@ -153,7 +154,7 @@ def test_units_import__problems_beside_the_form_in_vietnamese(client: FlaskClien
     problems = _problems_section(html, "units")
     assert "Chưa nhập gì: tệp có 2 lỗi." in problems
     assert "donvi.csv, dòng 2, cột “name_vi”: đang để trống" in problems
-    assert "cột “parent_code”: không có đơn vị nào mang mã ZZ" in problems
+    assert "cột “parent_code”: không có đơn vị nào mang mã 'ZZ'" in problems
     assert "is empty" not in html and "unknown unit" not in html
     # Beside the units form: before the next section, and the form posts to its own anchor.
     assert html.index('id="problems-units"') < html.index('id="import-dossiers"')
@@ -168,4 +169,21 @@ def test_dossier_import__missing_columns__named_in_vietnamese(client: FlaskClien
         "dossiers-csrf_token": _token(client),
         "dossiers-file": (io.BytesIO(bad), "counts.csv")}, content_type="multipart/form-data")
     problems = _problems_section(response.get_data(as_text=True), "dossiers")
-    assert "thiếu cột bắt buộc; dòng tiêu đề phải có các cột unit, field, period, count" in problems
+    # One problem naming the separator, not four "missing column" lines.
+    assert "counts.csv, dòng 1: dòng tiêu đề chỉ là một cột có ký tự '|'" in problems
+    assert "thiếu cột bắt buộc" not in problems
+
+
+def test_dossier_import__problems_in_the_interface_language(client: FlaskClient,
+                                                            world: World) -> None:
+    login(client, "admin")
+    client.get("/lang/en?next=/admin/")
+    bad = b"unit,field,period,count\nA,HT,2026-13,1.5\n"
+    response = client.post("/admin/dossiers", data={
+        "dossiers-csrf_token": _token(client),
+        "dossiers-file": (io.BytesIO(bad), "counts.csv")}, content_type="multipart/form-data")
+    problems = _problems_section(response.get_data(as_text=True), "dossiers")
+    assert ("counts.csv, line 2, column “period”: period '2026-13' is not written YYYY, "
+            "YYYY-Qn or YYYY-MM") in problems
+    assert "'1.5' is not a whole number of dossiers" in problems
+    assert "không" not in problems

@@ -162,10 +162,38 @@ def test_cli_imports__bad_file__exit_1_and_message(runner: FlaskCliRunner, tmp_p
     assert result.exit_code == 0, result.output
     assert "units: 5 created, 0 updated" in result.output
     bad = write(tmp_path, "unit,field,period\nC1,HT,2026-01\n", "bad.csv")
-    result = runner.invoke(main, ["dossiers", "import", str(bad)])
+    # The command line words problems in the locale's language when there is a catalogue for
+    # it, with the code to look them up; Vietnamese otherwise.
+    result = runner.invoke(main, ["dossiers", "import", str(bad)], env={"LC_ALL": "en_US.UTF-8"})
     assert result.exit_code == 1
-    assert "bad.csv:1: column 'count': required column is missing" in result.output
-    assert "nothing was imported" in result.output
+    assert "bad.csv:1: column “count”: HL805 required column is missing" in result.output
+    assert "1 problem(s); nothing was imported" in result.output
+    result = runner.invoke(main, ["dossiers", "import", str(bad)], env={"LC_ALL": "C.UTF-8"})
+    assert result.exit_code == 1
+    assert ("bad.csv:1: cột “count”: HL805 thiếu cột bắt buộc; dòng tiêu đề phải có các cột "
+            "unit, field, period, count") in result.output
+    assert "1 lỗi; chưa nhập gì." in result.output
+
+
+def test_import_problems__carry_code_and_parameters(units_and_fields: Session,
+                                                    tmp_path: Path) -> None:
+    body = ("unit,field,period,count\nZZ,HT,2026-01,5\nC1,HT,2026-13,1.5\n")
+    with pytest.raises(ImportRejected) as info:
+        import_dossier_counts(units_and_fields, write(tmp_path, body))
+    found = [(p.line, p.column, p.code, dict(p.params)) for p in info.value.problems]
+    assert found == [(2, "unit", "HL814", {"code": "ZZ"}),
+                     (3, "count", "HL816", {"value": "1.5"}),
+                     (3, "period", "HL822", {"value": "2026-13"})]
+
+
+@pytest.mark.parametrize("header", ["unit|field|period|count", "unit\tfield\tperiod\tcount"])
+def test_read_csv__other_separator__named_once(tmp_path: Path, header: str) -> None:
+    from webapp.csv_input import read_csv
+
+    path = write(tmp_path, header + "\nA|HT|2026-05|1\n")
+    table = read_csv(path, ["unit", "field", "period", "count"])
+    assert [(p.line, p.code) for p in table.problems] == [(1, "HL810")]
+    assert dict(table.problems[0].params)["separator"] in ("|", "Tab")
 
 
 def test_import_fields__duplicate__rejected(session: Session, tmp_path: Path) -> None:
@@ -200,3 +228,16 @@ def test_read_csv__semicolons__read_like_commas(tmp_path: Path) -> None:
     assert table.problems == []
     assert [r.values for r in table.rows] == [{"unit": "A", "count": "12"},
                                               {"unit": "B, C", "count": "3"}]
+
+
+def test_import_codes__every_message_worded_in_vietnamese(app) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from flask_babel import force_locale
+
+    from webapp.import_codes import ImportCode
+
+    with app.test_request_context(), force_locale("vi"):
+        for code in ImportCode:
+            params = {name: "X" for name in re.findall(r"%\((\w+)\)s", code.value)}
+            assert code.worded(params) != code.english(params), code.name

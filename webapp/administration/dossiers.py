@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..csv_input import ImportProblem, ImportRejected, read_csv
+from ..import_codes import ImportCode
 from ..models import DossierCount, ProcedureField, Unit
 from ..periods import PeriodError, parse_period
 
@@ -33,11 +34,11 @@ def import_fields(session: Session, path: Path, *, user_id: int | None = None) -
     for row in table.rows:
         for column in FIELD_COLUMNS:
             if not row.values[column]:
-                problems.append(ImportProblem(row.line, column, "is empty"))
+                problems.append(ImportProblem.of(row.line, column, ImportCode.HL811))
         code = row.values["code"]
         if code in first_line:
-            problems.append(ImportProblem(row.line, "code", f"duplicate code {code!r}, first "
-                                          f"on line {first_line[code]}"))
+            problems.append(ImportProblem.of(row.line, "code", ImportCode.HL812, code=code,
+                                             line=first_line[code]))
         first_line.setdefault(code, row.line)
     if problems:
         raise ImportRejected(str(path), problems)
@@ -70,23 +71,26 @@ def import_dossier_counts(session: Session, path: Path, *,
         v = row.values
         row_problems: list[ImportProblem] = []
         if v["unit"] not in units:
-            row_problems.append(ImportProblem(row.line, "unit", f"unknown unit code {v['unit']!r}"))
+            row_problems.append(ImportProblem.of(row.line, "unit", ImportCode.HL814,
+                                                 code=v["unit"]))
         if v["field"] not in fields:
-            row_problems.append(ImportProblem(row.line, "field",
-                                              f"unknown procedure field code {v['field']!r}"))
+            row_problems.append(ImportProblem.of(row.line, "field", ImportCode.HL815,
+                                                 code=v["field"]))
         period = v["period"]
         try:
             period = str(parse_period(v["period"]))
-        except PeriodError as exc:
-            row_problems.append(ImportProblem(row.line, "period", str(exc)))
+        except PeriodError:
+            row_problems.append(ImportProblem.of(row.line, "period", ImportCode.HL822,
+                                                 value=period))
         count = v["count"]
         if not count.isdigit():
-            row_problems.append(ImportProblem(row.line, "count", f"{count!r} is not a whole "
-                                              "number of dossiers (0 or more, no separators)"))
+            row_problems.append(ImportProblem.of(row.line, "count", ImportCode.HL816,
+                                                 value=count))
         key = (v["unit"], v["field"], period)
         if key in first_line:
-            row_problems.append(ImportProblem(row.line, "", f"duplicate of line {first_line[key]}"
-                                              f" (unit {key[0]}, field {key[1]}, period {key[2]})"))
+            row_problems.append(ImportProblem.of(row.line, "", ImportCode.HL817,
+                                                 line=first_line[key], unit=key[0],
+                                                 field=key[1], period=key[2]))
         first_line.setdefault(key, row.line)
         if row_problems:
             problems += row_problems

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..codes import code_problem
 from ..csv_input import CsvRow, ImportProblem, ImportRejected, read_csv
+from ..import_codes import ImportCode
 from ..models import Unit
 from ..unit_tree import subtree_ids
 
@@ -34,8 +35,7 @@ def _parse_date(row: CsvRow, column: str, problems: list[ImportProblem]) -> dt.d
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        problems.append(ImportProblem(row.line, column,
-                                      f"{text!r} is not a date written YYYY-MM-DD"))
+        problems.append(ImportProblem.of(row.line, column, ImportCode.HL818, value=text))
         return None
 
 
@@ -53,9 +53,9 @@ def _find_cycles(parent_of: dict[str, str | None], line_of: dict[str, int]) -> l
             reported.update(cycle)
             for code in cycle:
                 if code in line_of:
-                    problems.append(ImportProblem(
-                        line_of[code], "parent_code",
-                        f"unit {code!r} is its own ancestor: {' -> '.join([*cycle, node])}"))
+                    problems.append(ImportProblem.of(
+                        line_of[code], "parent_code", ImportCode.HL821, code=code,
+                        cycle=" -> ".join([*cycle, node])))
     return problems
 
 
@@ -73,22 +73,23 @@ def import_units(session: Session, path: Path, *, user_id: int | None = None) ->
         values = row.values
         for column in UNIT_COLUMNS:
             if not values[column]:
-                problems.append(ImportProblem(row.line, column, "is empty"))
+                problems.append(ImportProblem.of(row.line, column, ImportCode.HL811))
         code = values["code"]
         for column in ("code", "parent_code", "successor_code"):
             value = values.get(column, "")
-            if value and (problem := code_problem(value)):
-                problems.append(ImportProblem(row.line, column, problem))
+            if value and code_problem(value):
+                problems.append(ImportProblem.of(row.line, column, ImportCode.HL823,
+                                                 value=value))
         if code and code in line_of:
-            problems.append(ImportProblem(row.line, "code", f"duplicate code {code!r}, "
-                                          f"first on line {line_of[code]}"))
+            problems.append(ImportProblem.of(row.line, "code", ImportCode.HL812, code=code,
+                                             line=line_of[code]))
         elif code:
             line_of[code] = row.line
         valid_from = _parse_date(row, "valid_from", problems)
         valid_to = _parse_date(row, "valid_to", problems)
         if valid_from and valid_to and valid_to < valid_from:
-            problems.append(ImportProblem(row.line, "valid_to",
-                                          f"{valid_to} is before valid_from {valid_from}"))
+            problems.append(ImportProblem.of(row.line, "valid_to", ImportCode.HL819,
+                                             to=valid_to, **{"from": valid_from}))
         parsed.append((row, valid_from, valid_to))
 
     known = set(existing) | set(line_of)
@@ -99,10 +100,9 @@ def import_units(session: Session, path: Path, *, user_id: int | None = None) ->
         for column in ("parent_code", "successor_code"):
             ref = row.values.get(column, "")
             if ref and ref not in known:
-                problems.append(ImportProblem(row.line, column, f"unknown unit code {ref!r}: "
-                                              "it is neither in this file nor in the database"))
+                problems.append(ImportProblem.of(row.line, column, ImportCode.HL813, code=ref))
             if ref and ref == row.values["code"] and column == "successor_code":
-                problems.append(ImportProblem(row.line, column, "a unit cannot succeed itself"))
+                problems.append(ImportProblem.of(row.line, column, ImportCode.HL820))
         if row.values["code"]:
             parent_of[row.values["code"]] = row.values.get("parent_code") or None
     problems += _find_cycles(parent_of, line_of)

@@ -11,6 +11,7 @@ top margin from page 2; nơi nhận 12 pt bold italic with entries at 11 pt. Dra
 from __future__ import annotations
 
 import io
+import os
 import threading
 import unicodedata
 from pathlib import Path
@@ -23,7 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -52,8 +53,12 @@ FAMILY = "HailongSerif"
 TOP = BOTTOM = 20 * mm
 LEFT, RIGHT = 30 * mm, 15 * mm
 BODY_PT, TABLE_PT = 14.0, 12.0
-# Liberation Serif has the metrics of Times New Roman; Debian ships it in two packages.
-FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"),
+# Liberation Serif has the metrics of Times New Roman; Debian ships it in two packages, and only
+# version 2 (fonts-liberation2; fonts-liberation from Debian 13) has the Vietnamese letters.
+# HAILONG_FONT_DIR names another folder holding the four LiberationSerif-*.ttf files.
+FONT_DIRS = (*((Path(os.environ["HAILONG_FONT_DIR"]),) if os.environ.get("HAILONG_FONT_DIR")
+               else ()),
+             Path("/usr/share/fonts/truetype/liberation2"),
              Path("/usr/share/fonts/truetype/liberation"))
 FACES = {"": "LiberationSerif-Regular.ttf", "-Bold": "LiberationSerif-Bold.ttf",
          "-Italic": "LiberationSerif-Italic.ttf", "-BoldItalic": "LiberationSerif-BoldItalic.ttf"}
@@ -64,13 +69,24 @@ class FontMissing(RuntimeError):
     """No Times New Roman-compatible font is installed."""
 
 
+# Letters with two diacritics: a font without them prints "CNG HÒA" for "CỘNG HÒA".
+VIETNAMESE = "ẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ"
+
+
+def _has_vietnamese(folder: Path) -> bool:
+    face = TTFontFile(str(folder / FACES[""]))
+    return all(ord(c) in face.charToGlyph for c in VIETNAMESE + VIETNAMESE.lower())
+
+
 def font_dir() -> Path:
-    """The folder holding Liberation Serif (``fonts-liberation``), or FontMissing."""
+    """The folder holding a Liberation Serif with Vietnamese letters (``fonts-liberation2``),
+    or FontMissing."""
     for folder in FONT_DIRS:
-        if all((folder / name).is_file() for name in FACES.values()):
+        if all((folder / name).is_file() for name in FACES.values()) and _has_vietnamese(folder):
             return folder
-    raise FontMissing("Liberation Serif (Debian package fonts-liberation) is not installed; "
-                      "official documents need a Times New Roman-compatible font")
+    raise FontMissing("Liberation Serif 2 (Debian package fonts-liberation2; fonts-liberation "
+                      "from Debian 13) is not installed: official documents need a Times New "
+                      "Roman-compatible font with Vietnamese letters")
 
 
 def _register() -> None:

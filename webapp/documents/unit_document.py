@@ -27,9 +27,9 @@ from ..statistics import charts
 from ..statistics.unit_charts import bar_of, fitted, ranked_children, scale_of, zoomed
 from ..statistics.unit_report import Figure, UnitReport, index_labels
 from ..survey_versions import latest_version, load_version, survey_title
-from ..template_helpers import number, pct, period_label, score
+from ..template_helpers import number, pct, period_label, points, value_in
 from ..unit_tree import subtree_ids
-from .model import Heading, OfficialDocument, Paragraph, Picture, Table, place_name
+from .model import Block, Heading, OfficialDocument, Paragraph, Picture, Table, place_name
 from .unit_words import words
 
 QUOTES = 5
@@ -50,27 +50,32 @@ def _date(day: dt.date, language: str) -> str:
 
 
 class _Numbers:
-    """Values written in the document's language and the survey's unit (% or points)."""
+    """Values written in the document's language and each figure's own unit: % for shares,
+    TT 01 points, PAPI scores; ``unit`` is that of the headline."""
 
     def __init__(self, report: UnitReport, language: str) -> None:
-        self.percent = report.method != "papi"
+        main = report.main
+        self.unit = main.unit if main is not None else report.unit_of("overall")
+        self.percent = self.unit == "share"
         self.language = language
 
-    def value(self, v: float | None) -> str:
-        return score(v, self.percent, language=self.language)
+    def value(self, v: float | None, unit: str | None = None) -> str:
+        return value_in(v, unit or self.unit, self.language)
 
     def interval(self, f: Figure) -> str:
         if f.suppressed or f.ci_low is None:
             return "–"
-        return f"{self.value(f.ci_low)} – {self.value(f.ci_high)}"
+        return f"{self.value(f.ci_low, f.unit)} – {self.value(f.ci_high, f.unit)}"
 
-    def change(self, v: float | None) -> str:
+    def change(self, v: float | None, unit: str | None = None) -> str:
         """A change: percentage points for shares (a difference of two %; the column header
-        says so), points for PAPI."""
+        says so), points for TT 01 and PAPI."""
         if v is None:
             return "–"
         sign = "+" if v > 0 else "−" if v < 0 else ""
-        if not self.percent:
+        if (unit or self.unit) == "points":
+            return sign + points(abs(v), 2, self.language)
+        if (unit or self.unit) == "score":
             return sign + number(abs(v), 2, self.language)
         return f"{sign}{number(abs(v) * 100, 1, self.language)}"
 
@@ -81,7 +86,7 @@ class _Numbers:
 
 def _figure_row(f: Figure, nums: _Numbers) -> list[str]:
     shown = None if f.suppressed else f.estimate
-    return [f.label, nums.value(shown), nums.interval(f), str(f.n)]
+    return [f.label, nums.value(shown, f.unit), nums.interval(f), str(f.n)]
 
 
 def _trend_png(report: UnitReport, language: str, label: str) -> bytes | None:
@@ -143,11 +148,15 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
     add(Paragraph(w["volume"].format(
         responses=nums.count(report.responses), dossiers=nums.count(report.dossiers),
         rate=w["rate"].format(rate=pct(rate, language=language)) if rate else "")))
-    if report.components:
+    # Sub-dimensions and their contributions have a table of their own (PAPI), as on the page.
+    components = [f for f in report.components if f.level not in ("subdimension", "contribution")]
+    if components:
         add(Paragraph(w["components"]))
         add(Table([w["h_item"], w["h_value"], w["h_ci"], w["h_n"]],
-                  [_figure_row(f, nums) for f in report.components],
+                  [_figure_row(f, nums) for f in components],
                   widths=[0.47, 0.14, 0.24, 0.15], numeric=frozenset({1, 3})))
+    doc.blocks.extend(_papi_blocks(report, w, nums))
+    doc.blocks.extend(_tt01_blocks(report, w, nums))
 
     add(Heading(w["s_criteria"]))
     add(Paragraph(w["criteria_note"]))
@@ -163,7 +172,7 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
     if weakest:
         add(Paragraph(w["weakest"]))
         for f in weakest:
-            add(Paragraph(f"- {f.label}: {nums.value(f.estimate)} ({nums.interval(f)}, "
+            add(Paragraph(f"- {f.label}: {nums.value(f.estimate, f.unit)} ({nums.interval(f)}, "
                           f"n = {f.n});"))
     if report.expectations:
         add(Paragraph(w["wanted"]))
@@ -183,9 +192,9 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
         add(Paragraph(w["change_intro"].format(previous=previous)))
         add(Table([w["h_item"], w["h_previous"], w["h_current"],
                    w["h_change_pp"] if nums.percent else w["h_change"], w["h_clear"]],
-                  [[f.label, nums.value(report.changes[f.index_id].previous),
-                    nums.value(report.changes[f.index_id].current),
-                    nums.change(report.changes[f.index_id].change),
+                  [[f.label, nums.value(report.changes[f.index_id].previous, f.unit),
+                    nums.value(report.changes[f.index_id].current, f.unit),
+                    nums.change(report.changes[f.index_id].change, f.unit),
                     w["yes"] if report.changes[f.index_id].clear else w["no"]]
                    for f in shown],
                   widths=[0.46, 0.13, 0.13, 0.14, 0.14], numeric=frozenset({1, 2, 3})))
@@ -209,7 +218,8 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
         add(Heading(w["s_children"]))
         add(Paragraph(w["children_note"]))
         add(Table([w["h_unit"], w["h_value"], w["h_ci"], w["h_n"], w["h_group"]],
-                  [[c.name, nums.value(None if c.figure.suppressed else c.figure.estimate),
+                  [[c.name, nums.value(None if c.figure.suppressed else c.figure.estimate,
+                                       c.figure.unit),
                     nums.interval(c.figure), str(c.figure.n),
                     str(c.group) if c.group else "–"] for c in children],
                   widths=[0.4, 0.14, 0.22, 0.12, 0.12], numeric=frozenset({1, 3, 4})))
@@ -218,6 +228,51 @@ def unit_document(session: Session, report: UnitReport, unit: Unit, language: st
     _plans(session, report, unit, language, nums, doc, roman[section], today)
     _comments(session, report, unit, language, doc, roman[section + 1])
     return _nfc(doc)
+
+
+def _papi_blocks(report: UnitReport, w: dict[str, str], nums: _Numbers) -> list[Block]:
+    """PAPI's dimensions with their sub-dimensions (1-10) and contributions, as the page."""
+    if not report.subdimensions:
+        return []
+    rows = []
+    for dim, subs in report.subdimensions:
+        rows.append([dim.label.upper(), nums.value(dim.estimate, dim.unit),
+                     nums.value(dim.estimate, dim.unit), nums.interval(dim), str(dim.n)])
+        rows += [[f"- {sub.label}", nums.value(sub.estimate, sub.unit),
+                  nums.value(part.estimate, part.unit) if part else "–", nums.interval(sub),
+                  str(sub.n)] for sub, part in subs]
+    return [Paragraph(w["subdims"]),
+            Table([w["h_subdim"], w["h_score"], w["h_contribution"], w["h_ci"], w["h_n"]], rows,
+                  widths=[0.41, 0.12, 0.14, 0.22, 0.11], numeric=frozenset({1, 2, 4}))]
+
+
+def _tt01_blocks(report: UnitReport, w: dict[str, str], nums: _Numbers) -> list[Block]:
+    """TT 01/2018's nine indicators (0-2 points), the 18-point total and its band only when all
+    nine exist, as the page."""
+    tt = report.tt01
+    if tt is None:
+        return []
+    out: list[Block] = [Paragraph(w["tt01"], bold=True)]
+    if tt.total is not None:
+        out.append(Paragraph(w["tt01_total"].format(
+            total=number(tt.total, 1, nums.language), max=tt.maximum, band=tt.band or "–")))
+        if tt.ci_low is not None:
+            out.append(Paragraph(w["tt01_interval"].format(
+                low=points(tt.ci_low, 1, nums.language),
+                high=points(tt.ci_high, 1, nums.language))))
+    else:
+        out.append(Paragraph(w["tt01_missing"].format(missing="; ".join(tt.missing)),
+                             italic=True))
+    source = {"dossier": w["src_dossier"], "unit": w["src_unit"]}
+    out.append(Table(
+        [w["h_indicator"], w["h_points"], w["h_ci"], w["h_source"]],
+        [[r.label, points(r.points, 1, nums.language),
+          f"{points(r.ci_low, 1, nums.language)} – {points(r.ci_high, 1, nums.language)}"
+          if r.ci_low is not None else "–",
+          source.get(r.supplied_by) or w["src_citizens"].format(n=nums.count(r.n or 0))]
+         for r in tt.indicators],
+        widths=[0.46, 0.14, 0.2, 0.2], numeric=frozenset({1})))
+    return out
 
 
 def _plans(session: Session, report: UnitReport, unit: Unit, language: str, nums: _Numbers,
@@ -234,9 +289,12 @@ def _plans(session: Session, report: UnitReport, unit: Unit, language: str, nums
         plan = p.plan
         status = ("done" if plan.status == "done" else
                   "late" if plan.deadline < day else "open")
+        known = p.before or p.after
+        measure = known.unit if known is not None else None
         before = nums.value(p.before.estimate if p.before and not p.before.suppressed
-                            else None)
-        after = nums.value(p.after.estimate if p.after and not p.after.suppressed else None)
+                            else None, measure)
+        after = nums.value(p.after.estimate if p.after and not p.after.suppressed else None,
+                           measure)
         rows.append([p.label, plan.description, plan.owner,
                      plan.deadline.strftime("%d/%m/%Y"), w[status], f"{before} → {after}"])
     doc.blocks.append(Table([w["h_criterion"], w["h_remedy"], w["h_owner"], w["h_deadline"],

@@ -6,58 +6,80 @@ from __future__ import annotations
 
 import io
 
+from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..i18n import translated
-from ..template_helpers import period_label
+from ..i18n import interface_catalogue, translated
+from ..template_helpers import number, period_label
 from .unit_report import Figure, UnitReport
 
 # Values stay numbers (0.809, not text) so the meeting can compute with them; the number format
 # makes Excel or LibreOffice show them as 80,9% under a Vietnamese locale (80.9% in English).
 SHARE_FORMAT, POINTS_FORMAT, COUNT_FORMAT, ONE_DECIMAL = "0.0%", "0.00", "0", "0.0"
 
-WORDS = {
-    "vi": {
-        "about": "Thông tin", "headline": "Chỉ số chung", "criteria": "Tiêu chí",
-        "wishes": "Mong muốn cải thiện", "children": "Đơn vị trực thuộc", "trend": "Xu hướng",
-        "item": "Nội dung", "criterion": "Tiêu chí", "value": "Giá trị",
-        "low": "Cận dưới (KTC 95%)",
-        "high": "Cận trên (KTC 95%)", "n": "Số người trả lời", "n_eff": "Cỡ mẫu hiệu dụng",
-        "small": "Ít người trả lời", "suppressed": "Chưa công bố",
-        "change": "Thay đổi so với kỳ trước", "clear": "Thay đổi rõ rệt",
-        "aspect": "Nội dung mong muốn cải thiện", "share": "Tỷ lệ rất mong muốn",
-        "unit": "Đơn vị", "group": "Nhóm (1 = cao nhất)", "certainty": "Độ chắc chắn của nhóm",
-        "period": "Kỳ", "yes": "Có", "no": "Không", "field": "Mục", "content": "Nội dung",
-        "survey": "Khảo sát", "this_period": "Kỳ báo cáo", "previous": "Kỳ trước",
-        "responses": "Số phiếu trả lời", "dossiers": "Số hồ sơ giải quyết",
-        "rate": "Tỷ lệ phản hồi", "interval": "Khoảng tin cậy",
-        "interval_text": "95%: khoảng chứa giá trị thật với độ tin cậy 95%",
-        "clear_text": "Thay đổi rõ rệt: còn lại sau khi kiểm soát tỷ lệ phát hiện sai "
-                      "(Benjamini-Hochberg, 5%) trên các chỉ số của đơn vị",
-        "note": "Ghi chú",
-    },
-    "en": {
-        "about": "About", "headline": "Headline", "criteria": "Criteria",
-        "wishes": "Wished improvements", "children": "Units below", "trend": "Trend",
-        "item": "Item", "criterion": "Criterion", "value": "Value", "low": "Lower (95% CI)",
-        "high": "Upper (95% CI)", "n": "Respondents", "n_eff": "Effective sample size",
-        "small": "Few respondents", "suppressed": "Not published",
-        "change": "Change since previous period", "clear": "Clear change",
-        "aspect": "Aspect to improve", "share": "Share wanting it very much",
-        "unit": "Unit", "group": "Group (1 = highest)", "certainty": "Group certainty",
-        "period": "Period", "yes": "Yes", "no": "No", "field": "Field", "content": "Content",
-        "survey": "Survey", "this_period": "Period", "previous": "Previous period",
-        "responses": "Responses", "dossiers": "Dossiers handled",
-        "rate": "Response rate", "interval": "Interval",
-        "interval_text": "95%: holds the true value with 95% confidence",
-        "clear_text": "Clear change: remains after controlling the false discovery rate "
-                      "(Benjamini-Hochberg, 5%) across the unit's indices",
-        "note": "Note",
-    },
-}
+# The sheet and column names have the message context "unit report" (see unit_words).
+
+
+def _words() -> dict[str, str]:
+    return {
+        "about": pgettext("unit report", "About"),
+        "headline": pgettext("unit report", "Headline"),
+        "criteria": pgettext("unit report", "Criteria"),
+        "wishes": pgettext("unit report", "Wished improvements"),
+        "children": pgettext("unit report", "Units below"),
+        "trend": pgettext("unit report", "Trend"),
+        "item": pgettext("unit report", "Item"),
+        "criterion": pgettext("unit report", "Criterion"),
+        "value": pgettext("unit report", "Value"),
+        "low": pgettext("unit report", "Lower (95% CI)"),
+        "high": pgettext("unit report", "Upper (95% CI)"),
+        "n": pgettext("unit report", "Respondents"),
+        "n_eff": pgettext("unit report", "Effective sample size"),
+        "small": pgettext("unit report", "Few respondents"),
+        "suppressed": pgettext("unit report", "Not published"),
+        "change": pgettext("unit report", "Change since previous period"),
+        "clear": pgettext("unit report", "Clear change"),
+        "aspect": pgettext("unit report", "Aspect to improve"),
+        "share": pgettext("unit report", "Share wanting it very much"),
+        "unit": pgettext("unit report", "Unit"),
+        "group": pgettext("unit report", "Group (1 = highest)"),
+        "certainty": pgettext("unit report", "Group certainty"),
+        "period": pgettext("unit report", "Period"),
+        "yes": pgettext("unit report", "Yes"),
+        "no": pgettext("unit report", "No"),
+        "field": pgettext("unit report", "Field"),
+        "content": pgettext("unit report", "Content"),
+        "survey": pgettext("unit report", "Survey"),
+        "this_period": pgettext("unit report", "Reporting period"),
+        "previous": pgettext("unit report", "Previous period"),
+        "responses": pgettext("unit report", "Responses"),
+        "dossiers": pgettext("unit report", "Dossiers handled"),
+        "rate": pgettext("unit report", "Response rate"),
+        "interval": pgettext("unit report", "Interval"),
+        "interval_text": pgettext(
+            "unit report", "95%: holds the true value at a confidence level of 95%"),
+        "clear_text": pgettext(
+            "unit report", "Clear change: remains after controlling the false discovery rate "
+            "(Benjamini-Hochberg, 5%) across the unit's indices"),
+        "note": pgettext("unit report", "Note"),
+        "subdims_sheet": pgettext("unit report", "Sub-dimensions"),
+        "subdim": pgettext("unit report", "Dimension or sub-dimension"),
+        "score": pgettext("unit report", "Score"),
+        "contribution": pgettext("unit report", "Contribution"),
+        "tt01_sheet": pgettext("unit report", "Circular 01"),
+        "indicator": pgettext("unit report", "Indicator"),
+        "points": pgettext("unit report", "Points"),
+        "source": pgettext("unit report", "Source"),
+        "src_dossier": pgettext("unit report", "dossiers (on time or late)"),
+        "src_unit": pgettext("unit report", "entered by the unit"),
+        "src_citizens": pgettext("unit report", "citizens' ratings ({n})"),
+        "tt01_total": pgettext("unit report", "Total of the nine indicators (0 to 18 points)"),
+        "band": pgettext("unit report", "Rating (Circular 01/2018/TT-VPCP)"),
+        "points_unit": pgettext("unit report", " points"),
+    }
 
 
 def _as_text(sheet: Worksheet) -> None:
@@ -90,10 +112,55 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[object
     return sheet
 
 
+def _in_units(sheet: Worksheet, figures: list[Figure], formats: dict[str, str]) -> None:
+    """Each row's value, bounds and change in its figure's own unit (a one-stop sheet holds
+    shares and TT 01 points)."""
+    for row, f in enumerate(figures, start=2):
+        for column in (2, 3, 4, 9):
+            sheet.cell(row, column).number_format = formats[f.unit]
+
+
+def _subdimension_sheet(book: Workbook, report: UnitReport, w: dict[str, str]) -> None:
+    """PAPI: each dimension, then its sub-dimensions (1-10) with their contributions."""
+    rows: list[list[object]] = []
+    for dim, subs in report.subdimensions:
+        rows.append([dim.label, dim.estimate, dim.estimate, dim.ci_low, dim.ci_high, dim.n])
+        rows += [[f"  {sub.label}", sub.estimate, part.estimate if part else None, sub.ci_low,
+                  sub.ci_high, sub.n] for sub, part in subs]
+    sheet = _sheet(book, w["subdims_sheet"],
+                   [w["subdim"], w["score"], w["contribution"], w["low"], w["high"], w["n"]],
+                   rows, {1: POINTS_FORMAT, 2: POINTS_FORMAT, 3: POINTS_FORMAT,
+                          4: POINTS_FORMAT, 5: COUNT_FORMAT})
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        if not str(cell.value).startswith(" "):
+            cell.font = Font(bold=True)
+
+
+def _tt01_sheet(book: Workbook, report: UnitReport, w: dict[str, str], points: str,
+                language: str) -> None:
+    """One-stop: TT 01's nine indicators (0-2 points), then the 18-point total and its band
+    only when all nine exist (left blank otherwise, as the page says why)."""
+    tt = report.tt01
+    source = {"dossier": w["src_dossier"], "unit": w["src_unit"]}
+    rows: list[list[object]] = [
+        [r.label, r.points, r.ci_low, r.ci_high,
+         source.get(r.supplied_by) or w["src_citizens"].format(n=number(r.n or 0, 0, language))]
+        for r in tt.indicators]
+    rows.append([w["tt01_total"], tt.total, tt.ci_low, tt.ci_high, None])
+    rows.append([w["band"], tt.band, None, None, None])
+    sheet = _sheet(book, w["tt01_sheet"],
+                   [w["indicator"], w["points"], w["low"], w["high"], w["source"]], rows,
+                   {1: points, 2: points, 3: points})
+    sheet.column_dimensions["E"].width = 30
+    for cell in sheet[sheet.max_row - 1] + sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
 def report_workbook(report: UnitReport, unit_name: str, language: str = "vi",
                     survey_name: str | None = None) -> bytes:
     """Return the report as XLSX bytes (estimates as shares 0-1 shown as %, or PAPI points)."""
-    w = WORDS.get(language, WORDS["vi"])
+    with interface_catalogue(language):
+        w = _words()
     value = SHARE_FORMAT if report.method != "papi" else POINTS_FORMAT
     yes_no = {True: w["yes"], False: w["no"]}
 
@@ -133,11 +200,20 @@ def report_workbook(report: UnitReport, unit_name: str, language: str = "vi",
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 90
     _as_text(about)
-    _sheet(book, w["headline"], figure_header,
-           [figure_row(f) for f in report.headline + report.components], figure_formats)
+    unit_formats = {"share": SHARE_FORMAT, "score": POINTS_FORMAT,
+                    "points": f'0.0"{w["points_unit"]}"'}
+    heads = report.headline + [f for f in report.components
+                               if f.level not in ("subdimension", "contribution")]
+    _in_units(_sheet(book, w["headline"], figure_header, [figure_row(f) for f in heads],
+                     figure_formats), heads, unit_formats)
     criteria_header = [w["criterion"], *figure_header[1:]]
-    _sheet(book, w["criteria"], criteria_header, [figure_row(f) for f in report.criteria],
-           figure_formats)
+    _in_units(_sheet(book, w["criteria"], criteria_header,
+                     [figure_row(f) for f in report.criteria], figure_formats),
+              report.criteria, unit_formats)
+    if report.subdimensions:
+        _subdimension_sheet(book, report, w)
+    if report.tt01 is not None:
+        _tt01_sheet(book, report, w, unit_formats["points"], language)
     _sheet(book, w["wishes"], [w["aspect"], w["share"], w["low"], w["high"], w["n"]],
            [[translated(e.labels, language), e.estimate, e.ci_low, e.ci_high, e.n]
             for e in report.expectations],
