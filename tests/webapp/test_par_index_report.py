@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
@@ -234,7 +235,8 @@ def test_report_cli__unit_without_assessment__exit_1(runner: FlaskCliRunner, ses
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_path: Path) -> None:
+def test_report__citizens_lowest_rated_and_most_wanted(app: Flask, session: Session,
+                                                      tmp_path: Path) -> None:
     from tests.reference_indices import compute_indices
     from tests.webapp.staff_helpers import build_world
     from webapp.models import Unit, User
@@ -255,13 +257,15 @@ def test_report__citizens_lowest_rated_and_most_wanted(session: Session, tmp_pat
     rows = unit_rows(compute_indices(session, "sipas", "2026", "A").results, "A")
     criteria = rows[rows["index_level"] == "criterion"].dropna(subset=["estimate"])
     lowest = sorted(float(v) for v in criteria["estimate"])[:3]
-    content = build_report(session, unit, 2026, date=dt.date(2027, 1, 15))
-    assert len(content.citizens_worst) == 3
-    shown = [line.split(": ")[-1].split("%")[0] for line in content.citizens_worst]
-    assert shown == [vi_number(Decimal(str(round(v * 100, 2)))) for v in lowest]
-    assert content.citizens_wanted, "the SIPAS grid of wishes has answers"
-    out = tmp_path / "r.docx"
-    write_docx(content, out)
+    # The báo cáo's words come from the interface catalogue, which needs the app.
+    with app.app_context():
+        content = build_report(session, unit, 2026, date=dt.date(2027, 1, 15))
+        assert len(content.citizens_worst) == 3
+        shown = [line.split(": ")[-1].split("%")[0] for line in content.citizens_worst]
+        assert shown == [vi_number(Decimal(str(round(v * 100, 2)))) for v in lowest]
+        assert content.citizens_wanted, "the SIPAS grid of wishes has answers"
+        out = tmp_path / "r.docx"
+        write_docx(content, out)
     text = [p.text for p in docx.Document(str(out)).paragraphs]
     assert "Những nội dung người dân đánh giá thấp nhất (khảo sát SIPAS tại Bộ phận Một cửa):" \
         in text
