@@ -46,6 +46,7 @@ from .interviews import (
 )
 from .returns import ReturnRefused, record_return, xlsform_answers
 from .samples import contacts_for
+from .scope import assigned_filter, may_work_on
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/staff/fieldwork", template_folder="templates")
 
@@ -70,7 +71,7 @@ def assignments() -> Response:
     session = get_session()
     user = _me()
     samples = session.scalars(
-        select(FieldSample).where(FieldSample.closed_at.is_(None),
+        select(FieldSample).where(FieldSample.closed_at.is_(None), assigned_filter(session, user),
                                   FieldSample.id.in_(select(SampleMember.sample_id).where(
                                       SampleMember.interviewer_id == user.id)))
         .order_by(FieldSample.name)).all()
@@ -86,8 +87,10 @@ def assignments() -> Response:
 
 
 def _assignment(member_id: int) -> Assignment:
-    found = assignment_for(get_session(), _me(), member_id)
-    if found is None:
+    session = get_session()
+    found = assignment_for(session, _me(), member_id)
+    if found is None or (found.sample.unit_id is not None
+                         and not may_work_on(session, _me(), found.sample)):
         abort(404)
     return found
 

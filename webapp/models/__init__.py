@@ -2,6 +2,7 @@
 
 from .base import Base
 from .fieldwork import (
+    BackCheck,
     FieldAnswer,
     FieldInterview,
     FieldSample,
@@ -59,6 +60,7 @@ __all__ = [
     "FieldAnswer",
     "FormSubmission",
     "FieldInterview",
+    "BackCheck",
     "FieldSample",
     "FrameContact",
     "FrameUnit",
