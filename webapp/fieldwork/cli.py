@@ -250,9 +250,17 @@ def fieldwork_rates(sample_name: str, by: str) -> None:
 @click.option("--margins", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV of population margins (variable, category, population) to rake to.")
 @click.option("--trim-upper", type=float, default=None)
+@click.option("--variance", type=click.Choice(["taylor", "bootstrap"]), default="taylor",
+              show_default=True, help="Taylor linearisation, or bootstrap replicates that redo "
+              "the non-response adjustment, raking and trimming.")
+@click.option("--replicates", type=click.IntRange(min=2), default=200, show_default=True,
+              help="Bootstrap replicates (with --variance bootstrap).")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Seed of the bootstrap replicates.")
 @with_appcontext
 def fieldwork_estimate(sample_name: str, variable: str, classes: str, margins: str | None,
-                       trim_upper: float | None) -> None:
+                       trim_upper: float | None, variance: str, replicates: int,
+                       seed: int) -> None:
     """Design-based mean of an answer with its 95% interval (weights: base, non-response, rake)."""
     from analysis.errors import AnalysisError
     from webapp.fieldwork.estimates import estimate_mean
@@ -262,13 +270,16 @@ def fieldwork_estimate(sample_name: str, variable: str, classes: str, margins: s
         result = estimate_mean(session, get_sample(session, sample_name), variable,
                                classes=[c for c in classes.split(",") if c],
                                margins=Path(margins) if margins else None,
-                               trim_upper=trim_upper)
+                               trim_upper=trim_upper, variance=variance,
+                               replicates=replicates, seed=seed)
     except (SampleError, AnalysisError) as exc:
         _fail(f"error: {exc}")
         return
     est = result.estimate
+    how = (f"bootstrap, {result.replicates} replicates redoing the weighting, seed {seed}"
+           if result.method == "bootstrap" else "Taylor linearisation")
     click.echo(f"{variable}: {est.estimate:.4f} (SE {est.se:.4f}; 95% CI {est.ci_low:.4f} to "
-               f"{est.ci_high:.4f}; {result.answers} answers)")
+               f"{est.ci_high:.4f}; {result.answers} answers; variance: {how})")
 
 
 @fieldwork.command("form")

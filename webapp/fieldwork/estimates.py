@@ -76,10 +76,10 @@ def weighted_answers(session: Session, sample: FieldSample,
     return frame
 
 
-def eligible_units(session: Session, sample: FieldSample,
-                   classes: Sequence[str] = ()) -> pd.DataFrame:
+def eligible_units(session: Session, sample: FieldSample, classes: Sequence[str] = (),
+                   leave_out: set[int] | None = None) -> pd.DataFrame:
     """The sampled units (not replacements) not known to be ineligible: ``stratum``, ``psu``,
-    ``base_weight`` and their weighting class ``wclass``."""
+    ``base_weight`` and their weighting class ``wclass`` (without the ``leave_out`` ids)."""
     latest: dict[int, str] = {}
     for member_id, code in session.execute(
             select(FieldInterview.sample_member_id, FieldInterview.disposition)
@@ -93,11 +93,40 @@ def eligible_units(session: Session, sample: FieldSample,
             .where(SampleMember.sample_id == sample.id, SampleMember.role == "sample")
             .order_by(SampleMember.id)):
         code = latest.get(member_id)
-        if code is not None and classify(code) == "NE":
+        if (code is not None and classify(code) == "NE") or member_id in (leave_out or ()):
             continue
         rows.append({"stratum": stratum, "psu": psu, "base_weight": weight,
                      "wclass": _class_key(attributes, classes)})
     return pd.DataFrame(rows, columns=["stratum", "psu", "base_weight", "wclass"])
+
+
+def _replicate_units(session: Session, sample: FieldSample, classes: Sequence[str],
+                     answers: pd.DataFrame) -> pd.DataFrame:
+    """The eligible sampled units as the replicates must scale them: with their own PSU when
+    answers carry it (multi-stage: the village), else (single-stage, where an answer's PSU is
+    a random label so it cannot be traced to the person) the answers stand for the sampled
+    units that gave them, and only the units that did not answer are taken from the sample."""
+    units = eligible_units(session, sample, classes)
+    if set(answers["psu"].astype(str)) <= set(units["psu"].astype(str)):
+        return units
+    answered: set[int] = set()
+    for member_id, code in session.execute(
+            select(FieldInterview.sample_member_id, FieldInterview.disposition)
+            .where(FieldInterview.sample_id == sample.id)):
+        if classify(code) in ("I", "P"):
+            answered.add(member_id)
+    roles = dict(session.execute(select(SampleMember.id, SampleMember.role)
+                                 .where(SampleMember.id.in_(answered))).all())
+    if any(role != "sample" for role in roles.values()):
+        raise AnalysisError("replacements answered in a single-stage sample: its bootstrap "
+                            "cannot tell their answers from the sampled units' (use "
+                            "--variance taylor)")
+    if len(roles) != len(answers):
+        raise AnalysisError(f"{len(answers)} answers but {len(roles)} answering sampled units: "
+                            "the bootstrap cannot scale them together (use --variance taylor)")
+    missing = eligible_units(session, sample, classes, leave_out=answered)
+    return pd.concat([missing, answers[["stratum", "psu", "base_weight", "wclass"]]],
+                     ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -132,7 +161,7 @@ def weighted_sample(session: Session, sample: FieldSample, *, classes: Sequence[
         for column in margin.columns:
             if column != "Freq" and column in table.columns:
                 table[column] = table[column].astype(str)
-    nr, rep = adjusted_replicates(eligible_units(session, sample, classes), table,
+    nr, rep = adjusted_replicates(_replicate_units(session, sample, classes, table), table,
                                   margins=read, trim_upper=trim_upper, replicates=replicates,
                                   seed=seed)
     return WeightedSample(frame, design, rep, nr)
