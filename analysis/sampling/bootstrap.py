@@ -10,9 +10,11 @@ rscales = 1, mse = FALSE)``; Stata ``svyset, bsrweight() vce(bootstrap)``).
 weights were made (Valliant, Dever & Kreuter 2013, sec. 15.4): the PSU factors scale the base
 weights of every eligible sampled unit (respondent or not), the non-response adjustment is
 recomputed within each weighting class from the replicate's sampled and answered totals, then
-each replicate is raked to the same population margins and trimmed to the same bound. The
-variance then carries the randomness of the adjustments, which scaling the final weights
-(:func:`field_bootstrap`) leaves out.
+each replicate is raked to the same population margins. The variance then carries the
+randomness of the adjustments, which scaling the final weights (:func:`field_bootstrap`) leaves
+out. Trimming is not redone: a bound set for full-sample weights would cut most of a
+replicate's doubled PSUs; each answer's trimming factor (trimmed / raked weight of the full
+sample) is applied to its replicate weights, i.e. trimming is taken as fixed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pandas as pd
 from analysis.design import SurveyDesign
 from analysis.errors import AnalysisError
 from analysis.replicates import ReplicateWeights, bootstrap_weights, replicate_variance
-from analysis.weighting import rake, trim
+from analysis.weighting import rake
 
 __all__ = ["adjusted_replicates", "field_bootstrap", "psu_factors", "replicate_mean"]
 
@@ -58,7 +60,7 @@ def _factors_of(table: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
 
 def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
                         margins: Sequence[pd.DataFrame] | None = None,
-                        trim_upper: float | None = None, replicates: int, seed: int,
+                        trim_factor: np.ndarray | None = None, replicates: int, seed: int,
                         ) -> tuple[np.ndarray, ReplicateWeights]:
     """Replicate weights of ``answers`` with the non-response adjustment, raking and trimming
     redone in each replicate.
@@ -66,7 +68,7 @@ def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
     ``units``: the eligible sampled units (``stratum``, ``psu``, ``base_weight``, ``wclass``);
     ``answers``: the answers (the same columns, and the margins' variables as text). Returns
     the adjusted weights before raking (per replicate, answers × replicates) and the final
-    replicate weights.
+    replicate weights (raked, then times ``trim_factor`` when given).
     """
     if replicates < 2:
         raise AnalysisError("the bootstrap needs at least 2 replicates")
@@ -90,19 +92,16 @@ def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
     rows = answered.index.get_indexer(answers["wclass"].to_numpy())
     nr = answer_w * ratio[rows]
     final = nr.copy()
-    if margins or trim_upper is not None:
+    if margins:
         base = SurveyDesign.from_frame(answers.assign(_w=1.0), weight="_w", strata="stratum",
                                        cluster=["psu"])
         for r in range(replicates):
-            design = base.with_weights(nr[:, r])
             try:
-                if margins:
-                    design = rake(design, margins, epsilon=1e-13)
-                if trim_upper is not None:
-                    design = trim(design, upper=trim_upper)
+                final[:, r] = rake(base.with_weights(nr[:, r]), margins, epsilon=1e-13).weights
             except AnalysisError as exc:
                 raise AnalysisError(f"bootstrap replicate {r + 1}: {exc}") from None
-            final[:, r] = design.weights
+    if trim_factor is not None:
+        final = final * np.asarray(trim_factor, dtype=float)[:, None]
     return nr, ReplicateWeights(final, np.ones(replicates), 1.0 / replicates, "bootstrap")
 
 

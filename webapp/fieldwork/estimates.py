@@ -161,9 +161,14 @@ def weighted_sample(session: Session, sample: FieldSample, *, classes: Sequence[
         for column in margin.columns:
             if column != "Freq" and column in table.columns:
                 table[column] = table[column].astype(str)
+    trim_factor = None
+    if trim_upper is not None:
+        raked = field_design(frame, weight="weight", clusters=("psu",), margins=read).weights
+        trim_factor = np.divide(design.weights, raked, out=np.zeros_like(raked),
+                                where=raked > 0)
     nr, rep = adjusted_replicates(_replicate_units(session, sample, classes, table), table,
-                                  margins=read, trim_upper=trim_upper, replicates=replicates,
-                                  seed=seed)
+                                  margins=read, trim_factor=trim_factor,
+                                  replicates=replicates, seed=seed)
     return WeightedSample(frame, design, rep, nr)
 
 
