@@ -1,5 +1,5 @@
-"""Field surveys, part three: a sample belongs to a unit (its staff see its pages), and
-back-checks of completed interviews with their outcome.
+"""Field surveys, part three: a sample belongs to a unit (its staff see its pages),
+back-checks of completed interviews with their outcome, and saved interrupted interviews.
 
 Revision ID: 0010_h17f
 Revises: 0009_h20
@@ -8,6 +8,7 @@ Create Date: 2026-12-05 07:10:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = '0010_h17f'
 down_revision = '0009_h20'
@@ -50,7 +51,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_back_check_sample_id'), ['sample_id'], unique=False)
 
 
+    op.create_table('interview_draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sample_id', sa.Integer(), nullable=False),
+    sa.Column('sample_member_id', sa.Integer(), nullable=False),
+    sa.Column('page', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()),
+                                                'postgresql'), nullable=False),
+    sa.Column('submission_id', sa.String(length=64), nullable=False),
+    sa.Column('started', sa.String(length=40), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sample_id'], ['field_sample.id'],
+                            name=op.f('fk_interview_draft_sample_id_field_sample'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sample_member_id'], ['sample_member.id'],
+                            name=op.f('fk_interview_draft_sample_member_id_sample_member'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interview_draft')),
+    sa.UniqueConstraint('sample_member_id', name=op.f('uq_interview_draft_sample_member_id'))
+    )
+    with op.batch_alter_table('interview_draft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interview_draft_sample_id'), ['sample_id'],
+                              unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('interview_draft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interview_draft_sample_id'))
+    op.drop_table('interview_draft')
     with op.batch_alter_table('back_check', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_back_check_sample_id'))
     op.drop_table('back_check')

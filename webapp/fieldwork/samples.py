@@ -207,6 +207,9 @@ def close_fieldwork(session: Session, sample: FieldSample, *,
                           "their second entry or a supervisor; finish them, or close with "
                           "--discard-unfinished-entries")
     session.execute(delete(PaperEntry).where(PaperEntry.sample_id == sample.id))
+    from webapp.fieldwork.drafts import break_off_drafts
+
+    broken_off = break_off_drafts(session, sample)  # interrupted and never resumed
     # Back-check notes may name people; the outcomes (paradata on interviewers) are kept.
     for check in session.scalars(select(BackCheck).where(BackCheck.sample_id == sample.id)):
         check.note = None
@@ -216,7 +219,8 @@ def close_fieldwork(session: Session, sample: FieldSample, *,
     now = dt.datetime.now(dt.UTC)
     sample.closed_at = now
     sample.frame.contacts_deleted_at = now
-    record(session, "sample.close", target=sample.name, detail={"contacts_deleted": deleted})
+    record(session, "sample.close", target=sample.name,
+           detail={"contacts_deleted": deleted, "break_offs": broken_off})
     session.commit()
     return int(deleted or 0)
 

@@ -31,9 +31,10 @@ from ..auth.access import current_user, open_to_interviewers, role_required
 from ..db import get_session
 from ..extensions import csrf
 from ..models import FieldSample, Role, SampleMember, User
-from ..respond.flow import first_step
+from ..respond.flow import first_step, stay
 from ..respond.rendering import render_page
 from ..respond.submission import ShowPage, decide, read_posted_page
+from .drafts import PAUSE_ACTION, draft_of, drop_draft, paused_members, save_draft
 from .interviews import (
     NON_INTERVIEWS,
     WEB_KEY_PREFIX,
@@ -79,8 +80,9 @@ def assignments() -> Response:
     for sample in samples:
         people = contacts_for(session, sample, user)
         done = dispositions_of(session, [p["member_id"] for p in people])
-        groups.append((sample, [{**p, "disposition": done.get(p["member_id"])}
-                                for p in people]))
+        paused = paused_members(session, [p["member_id"] for p in people])
+        groups.append((sample, [{**p, "disposition": done.get(p["member_id"]),
+                                 "paused": p["member_id"] in paused} for p in people]))
     return _no_store(make_response(render_template(
         "fieldwork/assignments.html", groups=groups, non_interviews=NON_INTERVIEWS,
         disposition_label=disposition_label, new_key=lambda: uuid.uuid4().hex)))
@@ -114,13 +116,27 @@ def interview(member_id: int) -> Response:
     ctx = field_context(session, found)
     if ctx is None:
         abort(404)
+    draft = draft_of(session, found.member)
     extra = {"assignment": found, "started": request.form.get("started") or
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+             (draft.started if draft is not None else
+              dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))}
     if request.method == "GET":
-        step = first_step(ctx.definition, context={}, skip=ctx.skip(None))
-        return _no_store(render_page(ctx, ShowPage(step, {}, None, uuid.uuid4().hex),
-                                     template="fieldwork/interview.html", **extra))
+        if draft is not None:  # resume where the interview was interrupted
+            step = stay(ctx.definition, draft.answers, context={}, skip=ctx.skip(None),
+                        current=draft.page)
+            page = ShowPage(step, dict(draft.answers), None, draft.submission_id)
+        else:
+            step = first_step(ctx.definition, context={}, skip=ctx.skip(None))
+            page = ShowPage(step, {}, None, uuid.uuid4().hex)
+        return _no_store(render_page(ctx, page, template="fieldwork/interview.html", **extra))
     posted = read_posted_page(ctx, request.form, csrf_ok=_csrf_ok(), within_limits=True)
+    if posted.action == PAUSE_ACTION and posted.csrf_ok:
+        save_draft(session, found, page=posted.page, answers=posted.answers,
+                   submission_id=posted.submission_id or uuid.uuid4().hex,
+                   started=str(extra["started"]))
+        flash(_("Interview with %(id)s saved: open it again from your assignments to go on.",
+                id=found.respondent_id), "ok")
+        return redirect(url_for(".assignments"), 303)
     outcome = decide(ctx, posted, languages=current_app.config["BABEL_SUPPORTED_LOCALES"],
                      fresh_id=uuid.uuid4().hex)
     if isinstance(outcome, ShowPage):
@@ -138,6 +154,7 @@ def interview(member_id: int) -> Response:
     except ReturnRefused as exc:
         flash(_("Not stored: %(why)s", why=str(exc)), "error")
         return redirect(url_for(".assignments"), 303)
+    drop_draft(session, found.member)
     if stored:
         flash(_("Interview with %(id)s stored.", id=found.respondent_id), "ok")
     return redirect(url_for(".assignments"), 303)
@@ -161,6 +178,7 @@ def outcome(member_id: int) -> Response:
     except ReturnRefused as exc:
         flash(_("Not stored: %(why)s", why=str(exc)), "error")
         return redirect(url_for(".assignments"), 303)
+    drop_draft(session, found.member)
     if stored:
         flash(_("Outcome for %(id)s recorded.", id=found.respondent_id), "ok")
     return redirect(url_for(".assignments"), 303)

@@ -208,3 +208,25 @@ class BackCheck(Base):
     checked_at: Mapped[dt.datetime | None]
 
     member: Mapped[SampleMember] = relationship()
+
+
+class InterviewDraft(Base):
+    """An interrupted web interview, saved to be resumed: the answers so far and the page.
+
+    Linked to the sampled person only while the interview is unfinished: deleted when the
+    interview is stored (one answer in the end) or another outcome is recorded; at close, a
+    draft never resumed becomes a break-off (AAPOR 2.12) without its answers.
+    """
+
+    __tablename__ = "interview_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    sample_member_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_member.id", ondelete="CASCADE"), unique=True)
+    page: Mapped[int]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    submission_id: Mapped[str] = mapped_column(String(64))
+    started: Mapped[str] = mapped_column(String(40))
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
