@@ -121,3 +121,25 @@ def test_monitoring_page__supervisor_of_the_unit_only__outcomes_and_rate(
     session.expire_all()
     assert session.get(BackCheck, checks[0].id).note is None  # type: ignore[union-attr]
     assert session.get(BackCheck, checks[0].id).outcome == "not_confirmed"  # type: ignore[union-attr]
+
+
+def test_monitoring_page__estimate_says_which_variance(app: Flask, session: Session,
+                                                        tmp_path: Path) -> None:
+    from webapp.fieldwork.estimates import estimate_mean
+
+    field = setup_field(session, tmp_path, size=8)
+    _completes(session, field.members)
+    create_user(session, email="sup@t.vn", role="analyst", unit_code="FW", password=PASSWORD)
+    sample = get_sample(session, "s")
+    client = app.test_client()
+    sign_in(client, "sup@t.vn")
+    base = f"/staff/fieldwork/monitoring/{sample.id}?variable=used_certification&classes=village"
+    taylor = client.get(base + "&variance=taylor").get_data(as_text=True)
+    assert "tuyến tính hoá Taylor theo các tầng" in taylor
+    boot = client.get(base + "&variance=bootstrap").get_data(as_text=True)
+    assert "bootstrap, 200 lần lặp Rao-Wu" in boot
+    ours = estimate_mean(session, sample, "used_certification", classes=["village"],
+                         variance="bootstrap", replicates=200, seed=sample.seed).estimate
+    assert f"sai số chuẩn {ours.se:.3f}".replace(".", ",") in boot
+    # Item ids are never shown: the answer is picked by its question's wording.
+    assert ">used_certification<" not in boot

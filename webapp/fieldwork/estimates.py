@@ -28,7 +28,10 @@ from analysis.results import Estimate
 from analysis.sampling.bootstrap import adjusted_replicates, replicate_mean
 from analysis.sampling.dispositions import classify
 from analysis.sampling.weights import field_design, read_margins
+from survey_defs import SurveyDefinition
 from survey_defs.ethnic_groups import split
+from survey_defs.model import Labels
+from survey_defs.xlsform import xls_name
 from webapp.models import FieldAnswer, FieldInterview, FieldSample, FrameUnit, SampleMember
 
 
@@ -200,3 +203,16 @@ def estimate_mean(session: Session, sample: FieldSample, variable: str, *,
                    ci_high=point + z * se)
     return FieldEstimate(variable=variable, estimate=boot, answers=answers,
                          method="bootstrap", replicates=weighted.replicates.weights.shape[1])
+
+
+def estimate_choices(definition: SurveyDefinition) -> list[tuple[str, Labels, Labels | None]]:
+    """Numeric and coded answers that can be averaged: XLSForm name, the question's labels
+    and, for a grid, the row's labels (the page picks the reader's language)."""
+    out: list[tuple[str, Labels, Labels | None]] = []
+    for q in definition.questions:
+        if q.type == "text":
+            continue
+        rows = {f"{q.id}.{r.id}": r.label for r in q.rows} if q.type == "grid" else {}
+        for aid in q.answer_ids:
+            out.append((xls_name(aid), q.label, rows.get(aid)))
+    return out

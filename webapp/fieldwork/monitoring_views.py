@@ -23,9 +23,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from analysis.errors import AnalysisError
+
 from ..auth.access import current_user, role_required
 from ..db import get_session
 from ..models import BackCheck, FieldSample, Role, User
+from ..survey_versions import latest_version, load_version
+from ..template_helpers import reader_language
 from .backchecks import (
     DEFAULT_SHARE,
     BackCheckError,
@@ -34,12 +38,14 @@ from .backchecks import (
     record_outcome,
     select_back_checks,
 )
+from .estimates import VARIANCE_METHODS, estimate_choices, estimate_mean
 from .returns import monitoring
 from .scope import may_supervise, supervised_filter
 
 bp = Blueprint("field_monitoring", __name__, url_prefix="/staff/fieldwork",
                template_folder="templates")
 SUPERVISORS = (Role.ANALYST,)
+BOOTSTRAP_REPLICATES = 200
 
 
 def _me() -> User:
@@ -86,7 +92,34 @@ def sample_page(sample_id: int) -> Response:
         "fieldwork/monitoring.html", sample=sample, by_village=by_village,
         by_interviewer=by_interviewer, checks=back_check_rows(session, sample),
         rates=confirmation_rates(session, sample),
-        share=float(setting.get("share", DEFAULT_SHARE)))))
+        share=float(setting.get("share", DEFAULT_SHARE)),
+        estimate=_estimate(sample), lang=reader_language())))
+
+
+def _estimate(sample: FieldSample) -> dict:
+    """The estimate asked for on the page (``variable``, ``variance``, ``classes``), with the
+    choices offered; weighting without margins (raking needs the margins file: command line)."""
+    session = get_session()
+    version = latest_version(session, sample.survey_key)
+    definition = load_version(version) if version is not None else None
+    choices = estimate_choices(definition) if definition is not None else []
+    classes = [c for c in sample.frame.columns if c not in ("unit_id",)
+               and not c.startswith("contact_")]
+    asked = {"variable": request.args.get("variable", ""),
+             "variance": request.args.get("variance", "taylor"),
+             "classes": [c for c in request.args.getlist("classes") if c in classes]}
+    out: dict = {"choices": choices, "classes": classes, "asked": asked, "result": None,
+                 "problem": None}
+    names = {name for name, _label, _row in choices}
+    if asked["variable"] not in names or asked["variance"] not in VARIANCE_METHODS:
+        return out
+    try:
+        out["result"] = estimate_mean(session, sample, asked["variable"],
+                                      classes=asked["classes"], variance=asked["variance"],
+                                      replicates=BOOTSTRAP_REPLICATES, seed=sample.seed)
+    except AnalysisError as exc:
+        out["problem"] = str(exc)
+    return out
 
 
 @bp.post("/monitoring/<int:sample_id>/back-checks")
