@@ -115,7 +115,7 @@ class BackCheckRow:
 def back_check_rows(session: Session, sample: FieldSample) -> list[BackCheckRow]:
     """The selected cases, unchecked first, with contacts for those still to be made."""
     rows = session.execute(
-        select(BackCheck, FrameUnit.unit_key, SampleMember.psu, User.email,
+        select(BackCheck, FrameUnit.unit_key, FrameUnit.attributes, SampleMember.psu, User.email,
                FrameContact.name, FrameContact.address, FrameContact.phone)
         .join(SampleMember, SampleMember.id == BackCheck.sample_member_id)
         .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
@@ -123,9 +123,12 @@ def back_check_rows(session: Session, sample: FieldSample) -> list[BackCheckRow]
         .outerjoin(FrameContact, FrameContact.frame_unit_id == FrameUnit.id)
         .where(BackCheck.sample_id == sample.id)).all()
     out = []
-    for check, key, psu, email, name, address, phone in rows:
+    for check, key, attributes, psu, email, name, address, phone in rows:
         show = check.outcome is None and sample.closed_at is None
-        out.append(BackCheckRow(check, key, psu, email,
+        # The village (a frame column) where the frame has one, else the PSU (e.g. the village
+        # in a multi-stage design).
+        village = str(attributes.get("village") or psu)
+        out.append(BackCheckRow(check, key, village, email,
                                 name if show else None, address if show else None,
                                 phone if show else None))
     return sorted(out, key=lambda r: (r.check.outcome is not None, r.interviewer,
