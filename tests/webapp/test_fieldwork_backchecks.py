@@ -143,3 +143,40 @@ def test_monitoring_page__estimate_says_which_variance(app: Flask, session: Sess
     assert f"sai số chuẩn {ours.se:.3f}".replace(".", ",") in boot
     # Item ids are never shown: the answer is picked by its question's wording.
     assert ">used_certification<" not in boot
+
+
+def test_sample_unit__field_staff_below_work_on_it__others_cannot(
+        app: Flask, session: Session, tmp_path: Path) -> None:
+    import pytest
+
+    from webapp.fieldwork.samples import SampleError, assign, set_unit
+    from webapp.models import User
+
+    province = Unit(code="PV", name_vi="Tỉnh", unit_type="province")
+    session.add(province)
+    session.flush()
+    session.add_all([Unit(code="FW", name_vi="Xã Thực Địa", unit_type="commune",
+                          parent_id=province.id),
+                     Unit(code="ELSE", name_vi="Tỉnh khác", unit_type="province")])
+    session.commit()
+    field = setup_field(session, tmp_path, unit_code="FW")  # interviewers of commune FW
+    sample = get_sample(session, "s")
+    set_unit(session, sample, "PV")  # a province's sample, fielded by a commune's staff
+    outsider, _ = create_user(session, email="iv.x@t.vn", role="interviewer",
+                              unit_code="ELSE", password=PASSWORD)
+    with pytest.raises(SampleError, match="belongs to no unit"):
+        assign(session, sample, outsider, [sample.members[0].psu])
+    inside = app.test_client()
+    sign_in(inside, "iv.a@t.vn")
+    member = field.members[field.a_ids[0]]
+    assert f"/interviews/{member}" in inside.get("/staff/fieldwork/assignments").get_data(
+        as_text=True)
+    assert inside.get(f"/staff/fieldwork/interviews/{member}").status_code == 200
+    assert inside.get(f"/staff/fieldwork/entry/{member}").status_code == 200
+    # Moved to another province: its interviewers' pages no longer offer it.
+    set_unit(session, sample, "ELSE")
+    assert f"/interviews/{member}" not in inside.get(
+        "/staff/fieldwork/assignments").get_data(as_text=True)
+    assert inside.get(f"/staff/fieldwork/interviews/{member}").status_code == 404
+    assert inside.get(f"/staff/fieldwork/entry/{member}").status_code == 404
+    assert session.scalar(select(User.unit_id).where(User.email == "iv.a@t.vn")) is not None
