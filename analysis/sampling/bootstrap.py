@@ -97,7 +97,10 @@ def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
                                        cluster=["psu"])
         for r in range(replicates):
             try:
-                final[:, r] = rake(base.with_weights(nr[:, r]), margins, epsilon=1e-13).weights
+                # A replicate that keeps few answers in a cell converges slowly: more passes,
+                # to a tolerance still far below what a standard error shows.
+                final[:, r] = rake(base.with_weights(nr[:, r]), margins, max_iter=2000,
+                                   epsilon=1e-12).weights
             except AnalysisError as exc:
                 raise AnalysisError(f"bootstrap replicate {r + 1}: {exc}") from None
     if trim_factor is not None:
