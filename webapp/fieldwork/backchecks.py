@@ -63,9 +63,9 @@ def completes_by_interviewer(session: Session,
             .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
             .where(SampleMember.sample_id == sample.id,
                    SampleMember.interviewer_id.is_not(None))):
-        code = latest.get(member_id)
-        if code is not None and classify(code) == "I":
-            out.setdefault(int(interviewer), []).append((member_id, key))
+        last = latest.get(member_id)
+        if interviewer is not None and last is not None and classify(last) == "I":
+            out.setdefault(interviewer, []).append((member_id, key))
     return out
 
 

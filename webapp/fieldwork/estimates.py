@@ -95,8 +95,8 @@ def eligible_units(session: Session, sample: FieldSample, classes: Sequence[str]
             .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
             .where(SampleMember.sample_id == sample.id, SampleMember.role == "sample")
             .order_by(SampleMember.id)):
-        code = latest.get(member_id)
-        if (code is not None and classify(code) == "NE") or member_id in (leave_out or ()):
+        last = latest.get(member_id)
+        if (last is not None and classify(last) == "NE") or member_id in (leave_out or ()):
             continue
         rows.append({"stratum": stratum, "psu": psu, "base_weight": weight,
                      "wclass": _class_key(attributes, classes)})

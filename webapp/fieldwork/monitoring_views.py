@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from flask import (
     Blueprint,
     abort,
@@ -62,7 +63,7 @@ def _sample(sample_id: int) -> FieldSample:
     return sample
 
 
-def _rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(table: pd.DataFrame) -> list[dict[str, object]]:
     def clean(value: object) -> object:
         return None if isinstance(value, float) and math.isnan(value) else value
     return [{k: clean(v) for k, v in row.items()} for row in table.to_dict("records")]
