@@ -27,7 +27,7 @@ import pandas as pd
 from analysis.design import SurveyDesign
 from analysis.errors import AnalysisError
 from analysis.replicates import ReplicateWeights, bootstrap_weights, replicate_variance
-from analysis.weighting import rake
+from analysis.weighting import rake_replicates
 
 __all__ = ["adjusted_replicates", "field_bootstrap", "psu_factors", "replicate_mean"]
 
@@ -95,14 +95,7 @@ def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
     if margins:
         base = SurveyDesign.from_frame(answers.assign(_w=1.0), weight="_w", strata="stratum",
                                        cluster=["psu"])
-        for r in range(replicates):
-            try:
-                # A replicate that keeps few answers in a cell converges slowly: more passes,
-                # to a tolerance still far below what a standard error shows.
-                final[:, r] = rake(base.with_weights(nr[:, r]), margins, max_iter=2000,
-                                   epsilon=1e-12).weights
-            except AnalysisError as exc:
-                raise AnalysisError(f"bootstrap replicate {r + 1}: {exc}") from None
+        final = rake_replicates(base, nr, margins)
     if trim_factor is not None:
         final = final * np.asarray(trim_factor, dtype=float)[:, None]
     return nr, ReplicateWeights(final, np.ones(replicates), 1.0 / replicates, "bootstrap")
