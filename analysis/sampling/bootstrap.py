@@ -62,8 +62,8 @@ def adjusted_replicates(units: pd.DataFrame, answers: pd.DataFrame, *,
                         margins: Sequence[pd.DataFrame] | None = None,
                         trim_factor: np.ndarray | None = None, replicates: int, seed: int,
                         ) -> tuple[np.ndarray, ReplicateWeights]:
-    """Replicate weights of ``answers`` with the non-response adjustment, raking and trimming
-    redone in each replicate.
+    """Replicate weights of ``answers`` with the non-response adjustment and the raking redone
+    in each replicate (trimming: the full sample's factors, held fixed).
 
     ``units``: the eligible sampled units (``stratum``, ``psu``, ``base_weight``, ``wclass``);
     ``answers``: the answers (the same columns, and the margins' variables as text). Returns
