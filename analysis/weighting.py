@@ -43,7 +43,7 @@ import pandas as pd
 from analysis.design import PostStratum, Raking, SurveyDesign
 from analysis.errors import AnalysisError, ConvergenceError
 
-__all__ = ["poststratify", "rake", "trim"]
+__all__ = ["poststratify", "rake", "rake_replicates", "trim"]
 
 
 def _population(population: pd.DataFrame, columns: list[str], what: str) -> pd.DataFrame:
@@ -280,3 +280,62 @@ def trim(
         if not strict:
             break
     return design.with_weights(weights)
+
+
+def rake_replicates(
+    design: SurveyDesign,
+    replicate_weights: np.ndarray,
+    margins: Sequence[pd.DataFrame],
+    *,
+    max_iter: int = 2000,
+    epsilon: float = 1e-12,
+) -> np.ndarray:
+    """Rake every column of ``replicate_weights`` (rows as ``design.frame``) to ``margins``.
+
+    The same iterative proportional fitting and stop rule as :func:`rake`, run on all
+    replicates at once (R's ``rake`` on an ``svrepdesign`` recalibrates each replicate the same
+    way). A replicate that leaves a margin cell without any weight cannot be raked: the error
+    names the replicate and the cell.
+    """
+    w = np.array(replicate_weights, dtype=float)
+    if w.ndim != 2 or w.shape[0] != len(design.frame):
+        raise AnalysisError("replicate weights need one row per row of the design")
+    if not margins:
+        raise AnalysisError("rake needs at least one margin")
+    specs = []
+    for i, margin in enumerate(margins):
+        columns = [c for c in margin.columns if c != "Freq"]
+        table = _population(margin, columns, f"margin {i + 1}")
+        full = design.with_weights(np.ones(len(design.frame)))
+        code, both = _cell_table(full, columns, table)
+        if (code == len(both)).any() or (both["Freq"] == 0).any():
+            cell = both.loc[both["Freq"] == 0, columns].head(1).to_dict("records")
+            raise AnalysisError(f"margin {i + 1}: cell {cell} has answers but no population")
+        specs.append((columns, code, both["Freq"].to_numpy(dtype=float), both))
+    joint = _joint_codes(design.with_weights(np.ones(len(design.frame))),
+                         [c for columns, _, _, _ in specs for c in columns])
+    n_joint = int(joint.max()) + 1
+
+    def table_of(weights: np.ndarray) -> np.ndarray:
+        out = np.zeros((n_joint, weights.shape[1]))
+        np.add.at(out, joint, weights)
+        return out
+
+    old = table_of(w)
+    for _ in range(max_iter):
+        for columns, code, freq, both in specs:
+            sums = np.zeros((len(freq), w.shape[1]))
+            np.add.at(sums, code, w)
+            empty = (sums == 0) & (freq[:, None] > 0)
+            if empty.any():
+                cell, r = np.argwhere(empty)[0]
+                label = both.loc[cell, columns].to_dict()
+                raise AnalysisError(f"bootstrap replicate {r + 1}: margin cell {label} has no "
+                                    "answer left (all its PSUs were left out): merge cells")
+            w = w * (freq[:, None] / np.where(sums > 0, sums, 1.0))[code]
+        new = table_of(w)
+        if (np.abs(new - old).max(axis=0) < epsilon * w.sum(axis=0)).all():
+            return w
+        old = new
+    raise ConvergenceError(f"raking the replicates on margins {[s[0] for s in specs]} did "
+                           f"not converge in {max_iter} iterations")

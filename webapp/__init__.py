@@ -73,6 +73,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     from .counters.views import bp as counters_bp
     from .export.views import bp as export_bp
     from .fieldwork.entry_views import bp as paper_entry_bp
+    from .fieldwork.monitoring_views import bp as field_monitoring_bp
     from .fieldwork.views import bp as fieldwork_bp
     from .followup.action_views import bp as actions_bp
     from .followup.comment_views import bp as comments_bp
@@ -99,6 +100,7 @@ def create_app(config: Config | Mapping[str, Any] | str | None = None) -> Flask:
     app.context_processor(staff_template_helpers)
     app.register_blueprint(par_index_bp)
     app.register_blueprint(fieldwork_bp)
+    app.register_blueprint(field_monitoring_bp)
     app.register_blueprint(paper_entry_bp)
     app.register_blueprint(inclusion_bp)
     app.add_template_filter(translated, "tr")

@@ -65,3 +65,55 @@ def test_interviewer__tablet_and_phone__interview_stored(browser, live_server: s
         _fits(page, width)
     finally:
         context.close()
+
+
+def test_supervisor__phone__selects_and_records_back_checks(browser, live_server: str,  # type: ignore[no-untyped-def]
+                                                            session: Session,
+                                                            tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    from webapp.administration.users import create_user
+    from webapp.fieldwork.returns import record_return
+    from webapp.fieldwork.samples import get_sample
+    from webapp.models import BackCheck, SampleMember
+
+    field: Field = setup_field(session, tmp_path, size=5)
+    sample = get_sample(session, "s")
+    for n, member_id in enumerate(sorted(field.members.values())):
+        member = session.get(SampleMember, member_id)
+        record_return(session, sample, member, key=f"k{n}", code="1.1",  # type: ignore[arg-type]
+                      answers={"used_certification": str(n % 2)}, source="interviewer")
+    create_user(session, email="sup@t.vn", role="analyst", unit_code="FW", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 360, "height": 900}, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/auth/login")
+        page.fill("input[name=email]", "sup@t.vn")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        page.goto(live_server + "/staff/fieldwork/monitoring")
+        page.get_by_role("link", name="s", exact=True).click()
+        expect(page.locator("h1")).to_contain_text("Giám sát điều tra thực địa")
+        if SHOTS:
+            page.screenshot(path=os.path.join(SHOTS, "monitoring_360_before.png"),
+                            full_page=True)
+        page.fill("#share_percent", "20")
+        page.get_by_role("button", name="Chọn để kiểm tra lại").click()
+        expect(page.locator("p.flash")).to_contain_text("2")  # 1 of 5 for each interviewer
+        card = page.locator("ul.cards > li").first
+        card.get_by_label("Không xác nhận", exact=True).check()
+        card.locator("input[name=note]").fill("Hộ không nhớ có người đến")
+        card.get_by_role("button", name="Lưu kết quả").click()
+        expect(page.locator("p.flash")).to_contain_text("Đã lưu kết quả kiểm tra lại")
+        page.select_option("#variable", index=0)
+        page.get_by_label("Lặp lại bootstrap").check()
+        page.get_by_role("button", name="Ước lượng", exact=True).click()
+        expect(page.locator("p.method")).to_contain_text("bootstrap")
+        _fits(page, 360)
+        if SHOTS:
+            page.screenshot(path=os.path.join(SHOTS, "monitoring_360.png"), full_page=True)
+        checks = session.scalars(select(BackCheck)).all()
+        assert len(checks) == 2 and sum(c.outcome == "not_confirmed" for c in checks) == 1
+    finally:
+        context.close()

@@ -66,7 +66,7 @@ def setup_field(session: Session, tmp_path: Path, *, a: str = "iv.a@t.vn",
         users[email] = user
     import_frame(session, households(tmp_path / "hh.csv"), name="hh", numeric=("members",))
     drawn = draw_sample(session, frame_name="hh", name="s", method="srs", size=size, seed=8,
-                        strata="village")
+                        strata="village", unit_code=unit_code)
     sample = get_sample(session, "s")
     a_rows = drawn.rows[drawn.rows["village"] == "A"]
     b_rows = drawn.rows[drawn.rows["village"] == "B"]

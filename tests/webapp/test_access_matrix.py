@@ -64,7 +64,10 @@ PAR_INDEX_RULES = {"/staff/parindex/", "/staff/parindex/<code>/<int:year>",
 FIELDWORK_RULES = {"/staff/fieldwork/assignments", "/staff/fieldwork/interviews/<int:member_id>",
                    "/staff/fieldwork/interviews/<int:member_id>/outcome",
                    "/staff/fieldwork/entry/", "/staff/fieldwork/entry/<int:member_id>",
-                   "/staff/fieldwork/entry/<int:member_id>/resolve"}
+                   "/staff/fieldwork/entry/<int:member_id>/resolve",
+                   "/staff/fieldwork/monitoring", "/staff/fieldwork/monitoring/<int:sample_id>",
+                   "/staff/fieldwork/monitoring/<int:sample_id>/back-checks",
+                   "/staff/fieldwork/back-checks/<int:check_id>"}
 # Rules the matrix covers; a new staff URL must be added above and here.
 COVERED = {"/staff/", "/staff/units/<code>", "/staff/units/<code>/report.<fmt>",
            "/staff/units/<code>/actions", "/staff/units/<code>/onestop-scores",
@@ -445,3 +448,11 @@ def test_role__interviewer_pages(client: FlaskClient, world: World, who: str | N
     assert client.get("/staff/fieldwork/entry/1").status_code == (404 if clerk else 403), who
     assert client.get("/staff/fieldwork/entry/1/resolve").status_code == (
         404 if clerk else 403), who
+    # Monitoring and back-checks: supervisors (analysts, administrators) of the sample's unit.
+    assert client.get("/staff/fieldwork/monitoring").status_code == (200 if clerk else 403)
+    assert client.get("/staff/fieldwork/monitoring/1").status_code == (
+        404 if clerk else 403), who
+    for path in ("/staff/fieldwork/monitoring/1/back-checks", "/staff/fieldwork/back-checks/1"):
+        assert client.post(path, data={"csrf_token": token, "share_percent": "10",
+                                       "outcome": "confirmed"}).status_code == (
+            404 if clerk else 403), (who, path)

@@ -35,7 +35,15 @@ from tests.webapp.staff_helpers import USERS, World, build_world, login, token_i
 from tests.webapp.survey_helpers import answer_everything, form_of, setup_counter, submit
 from webapp.administration.apikeys import create_api_key
 from webapp.administration.surveys import publish_definition
-from webapp.models import ActionPlan, PaperEntry, SampleMember, SurveyAudio, SurveyVersion, User
+from webapp.models import (
+    ActionPlan,
+    BackCheck,
+    PaperEntry,
+    SampleMember,
+    SurveyAudio,
+    SurveyVersion,
+    User,
+)
 from webapp.respond.tokens import sign_counter_token
 
 SIPAS_TEXT = (Path(survey_defs.__file__).parent / "sipas.yaml").read_text(encoding="utf-8")
@@ -118,6 +126,11 @@ STAFF: dict[str, Callable[[World, str, dict[str, int]], Case]] = {
     "paper_entry.resolve_form": lambda w, k, u: (
         f"/staff/fieldwork/entry/{w.members['resolve']}/resolve",
         {"pick-used_certification": "1"}),
+    "field_monitoring.select_view": lambda w, k, u: (
+        f"/staff/fieldwork/monitoring/{w.members['sample']}/back-checks",
+        {"share_percent": "20"}),
+    "field_monitoring.outcome_view": lambda w, k, u: (
+        f"/staff/fieldwork/back-checks/{w.members['check']}", {"outcome": "confirmed"}),
     "inclusion.upload_audio": lambda w, k, u: (f"/admin/surveys/{w.versions['sipas']}/listening",
                                                {"item": "exp_feedback", "language": "vi",
                                                 "file": _file(wav_tone(1.0), "cau-hoi.wav")}),
@@ -146,6 +159,13 @@ def world(session: Session, tmp_path: Path) -> World:
     # A paper form two clerks typed differently, waiting for a supervisor.
     world.members["resolve"] = member = field.members[field.b_ids[0]]
     sample_id = session.get(SampleMember, member).sample_id  # type: ignore[union-attr]
+    world.members["sample"] = sample_id
+    check = BackCheck(sample_id=sample_id, sample_member_id=field.members[field.a_ids[1]],
+                      interviewer_id=session.scalar(select(User.id).where(
+                          User.email == USERS["admin"][0])))
+    session.add(check)
+    session.flush()
+    world.members["check"] = check.id
     clerks = [session.scalar(select(User.id).where(User.email == email))
               for email in (USERS["viewer"][0], USERS["analyst"][0])]
     for number, (clerk, code) in enumerate(zip(clerks, ("1", "0"), strict=True), start=1):

@@ -67,14 +67,14 @@ def test_export__design_variables_and_replicates__no_person(exported: Path,
     # Base weight 10/7 per village; 6 of 7 answered: non-response factor 7/6.
     assert np.allclose(data["base_weight"], 10 / 7, rtol=1e-12)
     assert np.allclose(data["final_weight"], 10 / 7 * 7 / 6, rtol=1e-12)
-    # Rao-Wu: per stratum, the replicate weights add up to n_h/(n_h-1) times (n_h-1) draws of
-    # a PSU's weight -> the stratum total is kept on average, a whole PSU is 0 or a multiple.
-    ratios = reps / data["final_weight"].to_numpy()[:, None]
-    steps = ratios * (6 - 1) / 6
-    assert np.allclose(steps, np.round(steps), atol=1e-12)
+    # Rao-Wu with the non-response adjustment redone per replicate: in a village the 7
+    # sampled PSUs' factors add up to n_h = 7 ((n_h - 1) draws × n_h/(n_h - 1)), so the
+    # replicate's sampled total is 10/7 × 7 = 10 and the answers carry all of it, in every
+    # replicate, however the refusal's PSU was drawn; a PSU left out weighs 0.
     for village in ("A", "B"):
-        part = ratios[(data["village"] == village).to_numpy()]
-        assert np.allclose(part.sum(axis=0), 6, rtol=1e-12)  # n_h - 1 draws × n_h/(n_h-1)
+        part = reps[(data["village"] == village).to_numpy()]
+        assert np.allclose(part.sum(axis=0), 10, rtol=1e-12)
+    assert (reps == 0).any() and (reps >= 0).all()
     text = (exported / "field_answers.csv").read_text(encoding="utf-8")
     respondents = {m.unit.unit_key for m in get_sample(session, "s").members}
     for value in (PHONE, "Hộ A", "Thôn", *respondents):
@@ -126,13 +126,13 @@ def test_export__raked_and_trimmed__r_rakes_to_the_same_weights_and_se(
     _returns(runner, tmp_path, field.a_ids, "A")
     _returns(runner, tmp_path, field.b_ids, "B")
     sample = get_sample(session, "s")
-    present = sorted({str(m.unit.attributes["members"]) for m in sample.members})
+    # Raked by village: a margin on household size would leave some replicate of these 12
+    # answers without any respondent of a size (the replicates are raked too).
     margins = tmp_path / "margins.csv"
     with margins.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["variable", "category", "population"])
-        for i, category in enumerate(present):
-            writer.writerow(["members", category, 3 + i])
+        writer.writerows([["village", "A", 12], ["village", "B", 9]])
     out = tmp_path / "export"
     args = ["fieldwork", "export", "--sample", "s", "--out", str(out), "--classes", "village",
             "--margins", str(margins), "--trim-upper", "3.5", "--replicates", "20"]

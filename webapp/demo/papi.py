@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import survey_defs
@@ -24,6 +25,7 @@ import survey_defs
 from ..fieldwork.frames import import_frame
 from ..fieldwork.returns import import_returns
 from ..fieldwork.samples import draw_design_sample
+from ..models import Unit
 from ..survey_versions import latest_version, load_version
 
 # former district -> (its communes, the seat first); the province's capital district first.
@@ -120,7 +122,9 @@ def load_demo_papi(session: Session, year: int, seed: int) -> int:
         drawn = draw_design_sample(session, area_frame="demo-villages",
                                    person_frame="demo-residents", design="papi",
                                    name=f"papi-demo-{year}", seed=seed, survey_key="papi",
-                                   period=str(year))
+                                   period=str(year), unit_code=session.scalar(
+                                       select(Unit.code).where(Unit.parent_id.is_(None))
+                                       .order_by(Unit.id)))
         sampled = drawn.rows[drawn.rows["role"] == "sample"]
         items = [a for q in definition.questions for a in q.answer_ids]
         rows = [["respondent_id", "disposition", *items, "KEY"]]

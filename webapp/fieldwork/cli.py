@@ -19,6 +19,7 @@ from webapp.fieldwork.samples import (
     draw_design_sample,
     draw_sample,
     get_sample,
+    set_unit,
     write_sample_csv,
 )
 from webapp.models import User
@@ -74,17 +75,20 @@ def sample() -> None:
 @click.option("--survey", "survey_key", default="papi", show_default=True,
               help="Survey asked in the field (interviewer mode, paper forms).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--unit", "unit_code", default=None,
+              help="Code of the unit running the fieldwork (its staff see the sample's pages).")
 @with_appcontext
 def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
                 strata: str | None, size: int, method: str, size_measure: str | None,
                 certainty: str | None, replacements: int, seed: int, survey_key: str,
-                out: str) -> None:
+                out: str, unit_code: str | None) -> None:
     """Draw a stratified SRS, systematic or PPS sample; write it (no contact data) to OUT."""
     try:
         drawn = draw_sample(get_session(), frame_name=frame_name, name=name, method=method,
                             size=size, seed=seed, strata=strata, size_measure=size_measure,
                             certainty=certainty, replacements=replacements,
-                            frame_version=frame_version)
+                            frame_version=frame_version, survey_key=survey_key,
+                            unit_code=unit_code)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return
@@ -103,14 +107,18 @@ def sample_draw(frame_name: str, frame_version: int | None, name: str | None,
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @click.option("--period", default=None,
               help="Period whose unit pages read the answers, e.g. 2026 (none: not shown).")
+@click.option("--unit", "unit_code", default=None,
+              help="Code of the unit running the fieldwork (its staff see the sample's pages).")
 @with_appcontext
 def sample_draw_design(areas: str, persons: str, design: str, name: str, seed: int,
-                       survey_key: str, out: str, period: str | None) -> None:
+                       survey_key: str, out: str, period: str | None,
+                       unit_code: str | None) -> None:
     """Draw a multi-stage sample (e.g. the PAPI design) and write it to OUT."""
     try:
         drawn = draw_design_sample(get_session(), area_frame=areas, person_frame=persons,
                                    design=design, name=name, seed=seed,
-                                   survey_key=survey_key, period=period)
+                                   survey_key=survey_key, period=period,
+                                   unit_code=unit_code)
     except SampleError as exc:
         _fail(f"error: {exc}")
         return
@@ -141,6 +149,42 @@ def fieldwork_assign(sample_name: str, interviewer: str, psus: tuple[str, ...]) 
         _fail(f"error: {exc}")
         return
     click.echo(f"{count} sampled units assigned to {interviewer}")
+
+
+@fieldwork.command("set-unit")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--unit", "unit_code", required=True)
+@with_appcontext
+def fieldwork_set_unit(sample_name: str, unit_code: str) -> None:
+    """Give SAMPLE to the unit running its fieldwork (its staff see the sample's pages)."""
+    session = get_session()
+    try:
+        unit = set_unit(session, get_sample(session, sample_name), unit_code)
+    except SampleError as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(f"sample {sample_name} belongs to {unit.code}")
+
+
+@fieldwork.command("back-check")
+@click.option("--sample", "sample_name", required=True)
+@click.option("--share", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
+              help="Share of each interviewer's completes (default 0.1, or the last used).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Selection seed (default: the draw's seed, or the last used).")
+@with_appcontext
+def fieldwork_back_check(sample_name: str, share: float | None, seed: int | None) -> None:
+    """Select completed interviews for back-check: a seeded share of each interviewer's."""
+    from webapp.fieldwork.backchecks import BackCheckError, select_back_checks
+
+    session = get_session()
+    try:
+        added = select_back_checks(session, get_sample(session, sample_name), share=share,
+                                   seed=seed)
+    except (SampleError, BackCheckError) as exc:
+        _fail(f"error: {exc}")
+        return
+    click.echo(f"{added} interviews newly selected for back-check")
 
 
 @fieldwork.command("close")
@@ -206,9 +250,17 @@ def fieldwork_rates(sample_name: str, by: str) -> None:
 @click.option("--margins", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSV of population margins (variable, category, population) to rake to.")
 @click.option("--trim-upper", type=float, default=None)
+@click.option("--variance", type=click.Choice(["taylor", "bootstrap"]), default="taylor",
+              show_default=True, help="Taylor linearisation, or bootstrap replicates that redo "
+              "the non-response adjustment, raking and trimming.")
+@click.option("--replicates", type=click.IntRange(min=2), default=200, show_default=True,
+              help="Bootstrap replicates (with --variance bootstrap).")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Seed of the bootstrap replicates.")
 @with_appcontext
 def fieldwork_estimate(sample_name: str, variable: str, classes: str, margins: str | None,
-                       trim_upper: float | None) -> None:
+                       trim_upper: float | None, variance: str, replicates: int,
+                       seed: int) -> None:
     """Design-based mean of an answer with its 95% interval (weights: base, non-response, rake)."""
     from analysis.errors import AnalysisError
     from webapp.fieldwork.estimates import estimate_mean
@@ -218,13 +270,16 @@ def fieldwork_estimate(sample_name: str, variable: str, classes: str, margins: s
         result = estimate_mean(session, get_sample(session, sample_name), variable,
                                classes=[c for c in classes.split(",") if c],
                                margins=Path(margins) if margins else None,
-                               trim_upper=trim_upper)
+                               trim_upper=trim_upper, variance=variance,
+                               replicates=replicates, seed=seed)
     except (SampleError, AnalysisError) as exc:
         _fail(f"error: {exc}")
         return
     est = result.estimate
+    how = (f"bootstrap, {result.replicates} replicates redoing the weighting, seed {seed}"
+           if result.method == "bootstrap" else "Taylor linearisation")
     click.echo(f"{variable}: {est.estimate:.4f} (SE {est.se:.4f}; 95% CI {est.ci_low:.4f} to "
-               f"{est.ci_high:.4f}; {result.answers} answers)")
+               f"{est.ci_high:.4f}; {result.answers} answers; variance: {how})")
 
 
 @fieldwork.command("form")

@@ -4,8 +4,10 @@ One row per answer (in ``public_id`` order, never the order of entry): ``answer_
 ``stratum``, ``psu``, ``base_weight`` (1/prob from the draw), ``nr_weight`` (after the
 non-response adjustment within weighting classes), ``final_weight`` (after raking and trimming,
 when asked; else ``nr_weight``), the frame's design attributes, the coded answers (numbers) and
-``rep_1 … rep_R``, Rao-Wu bootstrap replicates of the final weight
-(:mod:`analysis.sampling.bootstrap`). Free-text answers are left out (they can name people);
+``rep_1 … rep_R``, Rao-Wu bootstrap replicates of the final weight in which the non-response
+adjustment, raking and trimming are redone
+(:func:`analysis.sampling.bootstrap.adjusted_replicates`). Free-text answers are left out
+(they can name people);
 nothing links a row to the sampled person. Beside it: ``design.R`` and ``design.do`` declaring
 the design (``svydesign``/``svrepdesign``; ``svyset``) and estimating every answer's mean,
 ``README.txt`` and, when raking was asked, the margins used.
@@ -24,14 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.errors import AnalysisError
-from analysis.sampling.bootstrap import field_bootstrap, replicate_mean
-from analysis.sampling.weights import field_design, read_margins
+from analysis.sampling.bootstrap import replicate_mean
 from survey_defs import SurveyDefinition
 from survey_defs.xlsform import xls_name
 
 from ..models import FieldAnswer, FieldSample
 from .design_scripts import r_script, readme, stata_do
-from .estimates import weighted_answers
+from .estimates import weighted_sample
 
 DESIGN_COLUMNS = ["answer_id", "stratum", "psu", "base_weight", "nr_weight", "final_weight"]
 
@@ -54,31 +55,32 @@ def field_export(session: Session, sample: FieldSample, definition: SurveyDefini
                  trim_upper: float | None = None, replicates: int = 200,
                  seed: int = 1) -> FieldExport:
     """Build the export table (see the module docstring)."""
-    frame = weighted_answers(session, sample, classes)
+    weighted = weighted_sample(session, sample, classes=classes, margins=margins,
+                               trim_upper=trim_upper, replicates=replicates, seed=seed)
+    frame = weighted.frame
     public = list(session.scalars(select(FieldAnswer.public_id)
                                   .where(FieldAnswer.sample_id == sample.id)
                                   .order_by(FieldAnswer.id)))
     frame.insert(0, "answer_id", public)
-    frame = frame.sort_values("answer_id", kind="stable").reset_index(drop=True)
-    design = field_design(frame, weight="weight", clusters=("psu",),
-                          margins=read_margins(margins) if margins else None,
-                          trim_upper=trim_upper)
+    order = np.argsort(np.asarray(public, dtype=str), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    assert weighted.replicates is not None
+    final = weighted.design.weights[order]
+    rep_weights = weighted.replicates.weights[order]
     coded = [xls_name(aid) for q in definition.questions if q.type != "text"
              for aid in q.answer_ids]
     answers = [c for c in coded if c in frame.columns]
     attributes = sorted(set(frame.columns) - set(answers) - {"answer_id", "stratum", "psu",
-                                                             "base_weight", "weight"}
+                                                             "base_weight", "weight", "wclass"}
                         - {xls_name(aid) for aid in definition.answer_ids()})
     out = pd.DataFrame({"answer_id": frame["answer_id"], "stratum": frame["stratum"],
                         "psu": frame["psu"], "base_weight": frame["base_weight"],
-                        "nr_weight": frame["weight"], "final_weight": design.weights})
+                        "nr_weight": frame["weight"], "final_weight": final})
     for column in attributes:
         out[column] = frame[column]
     for column in answers:
         out[column] = pd.to_numeric(frame[column], errors="coerce")
-    rep = field_bootstrap(design.weights, frame["stratum"].to_numpy(), frame["psu"].to_numpy(),
-                          replicates=replicates, seed=seed)
-    reps = pd.DataFrame(rep.weights, columns=[f"rep_{r + 1}" for r in range(replicates)])
+    reps = pd.DataFrame(rep_weights, columns=[f"rep_{r + 1}" for r in range(replicates)])
     return FieldExport(pd.concat([out, reps], axis=1), answers, attributes, replicates, seed,
                        margins, trim_upper)
 

@@ -58,7 +58,8 @@ if (!is.na(trim_upper)) taylor <- trimWeights(taylor, upper = trim_upper)
 gap <- max(abs(weights(taylor) - d$final_weight)) / max(d$final_weight)
 if (gap > 1e-8) stop(sprintf("R's weights differ from final_weight (relative %g)", gap))
 
-# Bootstrap replicates of the final weight.
+# Bootstrap replicates of the final weight (each already redid the non-response adjustment
+# and the raking: used as they are).
 reps <- grep("^rep_[0-9]+$", names(d), value = TRUE)
 boot <- svrepdesign(data = d, weights = ~final_weight, repweights = d[, reps],
                     type = "bootstrap", scale = 1 / length(reps),
@@ -109,7 +110,9 @@ field_answers.csv   one row per interview with answers (public id order); no nam
   base_weight       1 / overall inclusion probability from the draw
   nr_weight         after the non-response adjustment within weighting classes{classes}
   final_weight      {final}
-  rep_1..rep_{replicates}  Rao-Wu rescaling bootstrap replicates of final_weight (seed {seed}):
+  rep_1..rep_{replicates}  Rao-Wu rescaling bootstrap replicates of final_weight (seed {seed}),
+                    each redoing the non-response adjustment and the raking (trimming
+                    factors held fixed): use them as they are, do not rake them again;
                     variance = (1/{replicates}) * sum over replicates of (estimate_r - mean)^2
   other columns     frame attributes (design variables) and coded answers
 design.R            R (survey): svydesign / svrepdesign, means with both SEs

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import current_user, open_to_interviewers, role_required
 from ..db import get_session
-from ..models import FieldSample, FrameUnit, PaperEntry, Role, SampleMember
+from ..models import FieldSample, FrameUnit, PaperEntry, Role, SampleMember, User
 from ..survey_versions import latest_version, load_version
 from .interviews import DISPOSITION_TEXT, disposition_label
 from .paper import item_numbers, respondent_of
@@ -30,23 +30,38 @@ from .paper_entry import (
     resolve,
     save_entry,
 )
+from .scope import may_supervise, may_work_on, supervised_filter, worked_filter
 
 bp = Blueprint("paper_entry", __name__, url_prefix="/staff/fieldwork/entry",
                template_folder="templates")
 CLERKS = (Role.INTERVIEWER, Role.ANALYST)
 
 
+def _me() -> User:
+    user = current_user()
+    assert user is not None
+    return user
+
+
 def _open_samples() -> list[FieldSample]:
-    return list(get_session().scalars(select(FieldSample).where(FieldSample.closed_at.is_(None))
-                                      .order_by(FieldSample.name)))
+    session = get_session()
+    return list(session.scalars(select(FieldSample).where(FieldSample.closed_at.is_(None),
+                                                          worked_filter(session, _me()))
+                                .order_by(FieldSample.name)))
 
 
-def _member(member_id: int) -> tuple[SampleMember, str]:
-    row = get_session().execute(
+def _member(member_id: int, *, supervise: bool = False) -> tuple[SampleMember, str]:
+    """The member and its respondent id: 404 when unknown, closed or outside the user's
+    samples (the same answer, so ids cannot be probed)."""
+    session = get_session()
+    row = session.execute(
         select(SampleMember, FrameUnit.unit_key)
         .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
         .where(SampleMember.id == member_id)).first()
     if row is None or row[0].sample.closed_at is not None:
+        abort(404)
+    allowed = may_supervise if supervise else may_work_on
+    if not allowed(session, _me(), row[0].sample):
         abort(404)
     return row[0], row[1]
 
@@ -83,6 +98,7 @@ def entry() -> str | Response | tuple[str, int]:
             select(SampleMember.id).join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
             .join(FieldSample, FieldSample.id == SampleMember.sample_id)
             .where(FieldSample.name == sample_name, FieldSample.closed_at.is_(None),
+                   worked_filter(session, _me()),
                    FrameUnit.unit_key == (respondent or ""))) if respondent else None
         if respondent is None:
             problem = _("This form code is not valid: check the two digits after the star.")
@@ -98,7 +114,7 @@ def entry() -> str | Response | tuple[str, int]:
             select(SampleMember.id, FrameUnit.unit_key, FieldSample.name)
             .join(FrameUnit, FrameUnit.id == SampleMember.frame_unit_id)
             .join(FieldSample, FieldSample.id == SampleMember.sample_id)
-            .where(SampleMember.id.in_(
+            .where(supervised_filter(session, user), SampleMember.id.in_(
                 select(PaperEntry.sample_member_id).group_by(PaperEntry.sample_member_id)
                 .having(func.count() == 2)))
             .order_by(FieldSample.name, FrameUnit.unit_key)).all()
@@ -141,7 +157,7 @@ def type_form(member_id: int) -> str | Response | tuple[str, int]:
 def resolve_form(member_id: int) -> str | Response | tuple[str, int]:
     """Show every item on which the two entries differ; store the supervisor's decision."""
     session = get_session()
-    member, respondent = _member(member_id)
+    member, respondent = _member(member_id, supervise=True)
     definition = _definition(member.sample)
     found = pending_differences(session, member)
     if not found:

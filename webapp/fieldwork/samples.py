@@ -17,6 +17,7 @@ from analysis.sampling import MultiStageDesign, draw_multistage, draw_stratified
 from webapp.audit import record
 from webapp.fieldwork.frames import frame_table, latest_frame
 from webapp.models import (
+    BackCheck,
     FieldSample,
     FrameContact,
     FrameUnit,
@@ -24,6 +25,7 @@ from webapp.models import (
     Role,
     SampleMember,
     SamplingFrame,
+    Unit,
     User,
 )
 from webapp.periods import PeriodError, parse_period
@@ -43,12 +45,35 @@ class DrawnSample:
     rows: pd.DataFrame
 
 
+def unit_by_code(session: Session, code: str | None) -> Unit | None:
+    """The unit with ``code`` (None for no code), or :class:`SampleError`."""
+    if code is None:
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise SampleError(f"no unit with code {code!r}")
+    return unit
+
+
+def set_unit(session: Session, sample: FieldSample, code: str) -> Unit:
+    """Give ``sample`` to the unit ``code`` (whose staff then see its pages)."""
+    unit = unit_by_code(session, code)
+    assert unit is not None
+    sample.unit_id = unit.id
+    record(session, "sample.unit", target=sample.name, detail={"unit": unit.code})
+    session.commit()
+    return unit
+
+
 def _store(session: Session, name: str, frame: SamplingFrame, method: str, seed: int,
-           parameters: dict, rows: pd.DataFrame, survey_key: str = "papi") -> DrawnSample:
+           parameters: dict, rows: pd.DataFrame, survey_key: str = "papi",
+           unit_code: str | None = None) -> DrawnSample:
     if session.scalar(select(FieldSample.id).where(FieldSample.name == name)) is not None:
         raise SampleError(f"a sample named {name!r} exists already; choose another --name")
+    unit = unit_by_code(session, unit_code)
     sample = FieldSample(name=name, frame=frame, method=method, seed=seed,
-                         parameters=parameters, survey_key=survey_key)
+                         parameters=parameters, survey_key=survey_key,
+                         unit_id=unit.id if unit is not None else None)
     session.add(sample)
     for row in rows[["_frame_unit_id", *DESIGN_COLUMNS]].to_dict("records"):
         sample.members.append(SampleMember(
@@ -66,7 +91,7 @@ def draw_sample(session: Session, *, frame_name: str, name: str | None, method: 
                 size: int, seed: int, strata: str | None = None,
                 size_measure: str | None = None, certainty: str | None = None,
                 replacements: int = 0, frame_version: int | None = None,
-                survey_key: str = "papi") -> DrawnSample:
+                survey_key: str = "papi", unit_code: str | None = None) -> DrawnSample:
     """Draw a stratified single-stage sample from the frame and store it."""
     try:
         frame = latest_frame(session, frame_name, frame_version)
@@ -84,12 +109,12 @@ def draw_sample(session: Session, *, frame_name: str, name: str | None, method: 
                   "certainty": certainty, "replacements": replacements,
                   "frame_version": frame.version}
     return _store(session, name or f"{frame_name}-v{frame.version}-{method}-{seed}", frame,
-                  method, seed, parameters, rows, survey_key)
+                  method, seed, parameters, rows, survey_key, unit_code)
 
 
 def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, design: str,
                        name: str, seed: int, survey_key: str = "papi",
-                       period: str | None = None) -> DrawnSample:
+                       period: str | None = None, unit_code: str | None = None) -> DrawnSample:
     """Draw a multi-stage sample (design file) of persons; members are person-frame units.
 
     With ``period`` (e.g. ``2026``) the answers feed the unit pages of ``survey_key`` for that
@@ -118,7 +143,7 @@ def draw_design_sample(session: Session, *, area_frame: str, person_frame: str, 
     if period is not None:
         parameters.update(survey=survey_key, period=period)
     return _store(session, name, people, f"design:{spec.name}", seed, parameters, drawn.persons,
-                  survey_key)
+                  survey_key, unit_code)
 
 
 def get_sample(session: Session, name: str) -> FieldSample:
@@ -137,6 +162,11 @@ def assign(session: Session, sample: FieldSample, interviewer: User,
     if interviewer.role not in (Role.INTERVIEWER, Role.ADMIN) or not interviewer.active:
         raise SampleError(f"account {interviewer.email!r} is not an active interviewer: "
                           "an administrator gives it the interviewer role first")
+    from webapp.fieldwork.scope import may_work_on
+
+    if sample.unit_id is not None and not may_work_on(session, interviewer, sample):
+        raise SampleError(f"account {interviewer.email!r} belongs to no unit of sample "
+                          f"{sample.name!r}'s fieldwork (the sample's unit or one below it)")
     members = [m for m in sample.members if m.psu in set(psus)]
     unknown = set(psus) - {m.psu for m in members}
     if unknown:
@@ -177,13 +207,20 @@ def close_fieldwork(session: Session, sample: FieldSample, *,
                           "their second entry or a supervisor; finish them, or close with "
                           "--discard-unfinished-entries")
     session.execute(delete(PaperEntry).where(PaperEntry.sample_id == sample.id))
+    from webapp.fieldwork.drafts import break_off_drafts
+
+    broken_off = break_off_drafts(session, sample)  # interrupted and never resumed
+    # Back-check notes may name people; the outcomes (paradata on interviewers) are kept.
+    for check in session.scalars(select(BackCheck).where(BackCheck.sample_id == sample.id)):
+        check.note = None
     unit_ids = select(FrameUnit.id).where(FrameUnit.frame_id == sample.frame_id)
     deleted = session.execute(delete(FrameContact)
                               .where(FrameContact.frame_unit_id.in_(unit_ids))).rowcount
     now = dt.datetime.now(dt.UTC)
     sample.closed_at = now
     sample.frame.contacts_deleted_at = now
-    record(session, "sample.close", target=sample.name, detail={"contacts_deleted": deleted})
+    record(session, "sample.close", target=sample.name,
+           detail={"contacts_deleted": deleted, "break_offs": broken_off})
     session.commit()
     return int(deleted or 0)
 

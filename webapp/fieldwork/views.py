@@ -31,9 +31,10 @@ from ..auth.access import current_user, open_to_interviewers, role_required
 from ..db import get_session
 from ..extensions import csrf
 from ..models import FieldSample, Role, SampleMember, User
-from ..respond.flow import first_step
+from ..respond.flow import first_step, stay
 from ..respond.rendering import render_page
 from ..respond.submission import ShowPage, decide, read_posted_page
+from .drafts import PAUSE_ACTION, draft_of, drop_draft, paused_members, save_draft
 from .interviews import (
     NON_INTERVIEWS,
     WEB_KEY_PREFIX,
@@ -46,6 +47,7 @@ from .interviews import (
 )
 from .returns import ReturnRefused, record_return, xlsform_answers
 from .samples import contacts_for
+from .scope import assigned_filter, may_work_on
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/staff/fieldwork", template_folder="templates")
 
@@ -70,7 +72,7 @@ def assignments() -> Response:
     session = get_session()
     user = _me()
     samples = session.scalars(
-        select(FieldSample).where(FieldSample.closed_at.is_(None),
+        select(FieldSample).where(FieldSample.closed_at.is_(None), assigned_filter(session, user),
                                   FieldSample.id.in_(select(SampleMember.sample_id).where(
                                       SampleMember.interviewer_id == user.id)))
         .order_by(FieldSample.name)).all()
@@ -78,16 +80,19 @@ def assignments() -> Response:
     for sample in samples:
         people = contacts_for(session, sample, user)
         done = dispositions_of(session, [p["member_id"] for p in people])
-        groups.append((sample, [{**p, "disposition": done.get(p["member_id"])}
-                                for p in people]))
+        paused = paused_members(session, [p["member_id"] for p in people])
+        groups.append((sample, [{**p, "disposition": done.get(p["member_id"]),
+                                 "paused": p["member_id"] in paused} for p in people]))
     return _no_store(make_response(render_template(
         "fieldwork/assignments.html", groups=groups, non_interviews=NON_INTERVIEWS,
         disposition_label=disposition_label, new_key=lambda: uuid.uuid4().hex)))
 
 
 def _assignment(member_id: int) -> Assignment:
-    found = assignment_for(get_session(), _me(), member_id)
-    if found is None:
+    session = get_session()
+    found = assignment_for(session, _me(), member_id)
+    if found is None or (found.sample.unit_id is not None
+                         and not may_work_on(session, _me(), found.sample)):
         abort(404)
     return found
 
@@ -111,13 +116,27 @@ def interview(member_id: int) -> Response:
     ctx = field_context(session, found)
     if ctx is None:
         abort(404)
+    draft = draft_of(session, found.member)
     extra = {"assignment": found, "started": request.form.get("started") or
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+             (draft.started if draft is not None else
+              dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))}
     if request.method == "GET":
-        step = first_step(ctx.definition, context={}, skip=ctx.skip(None))
-        return _no_store(render_page(ctx, ShowPage(step, {}, None, uuid.uuid4().hex),
-                                     template="fieldwork/interview.html", **extra))
+        if draft is not None:  # resume where the interview was interrupted
+            step = stay(ctx.definition, draft.answers, context={}, skip=ctx.skip(None),
+                        current=draft.page)
+            page = ShowPage(step, dict(draft.answers), None, draft.submission_id)
+        else:
+            step = first_step(ctx.definition, context={}, skip=ctx.skip(None))
+            page = ShowPage(step, {}, None, uuid.uuid4().hex)
+        return _no_store(render_page(ctx, page, template="fieldwork/interview.html", **extra))
     posted = read_posted_page(ctx, request.form, csrf_ok=_csrf_ok(), within_limits=True)
+    if posted.action == PAUSE_ACTION and posted.csrf_ok:
+        save_draft(session, found, page=posted.page, answers=posted.answers,
+                   submission_id=posted.submission_id or uuid.uuid4().hex,
+                   started=str(extra["started"]))
+        flash(_("Interview with %(id)s saved: open it again from your assignments to go on.",
+                id=found.respondent_id), "ok")
+        return redirect(url_for(".assignments"), 303)
     outcome = decide(ctx, posted, languages=current_app.config["BABEL_SUPPORTED_LOCALES"],
                      fresh_id=uuid.uuid4().hex)
     if isinstance(outcome, ShowPage):
@@ -135,6 +154,7 @@ def interview(member_id: int) -> Response:
     except ReturnRefused as exc:
         flash(_("Not stored: %(why)s", why=str(exc)), "error")
         return redirect(url_for(".assignments"), 303)
+    drop_draft(session, found.member)
     if stored:
         flash(_("Interview with %(id)s stored.", id=found.respondent_id), "ok")
     return redirect(url_for(".assignments"), 303)
@@ -158,6 +178,7 @@ def outcome(member_id: int) -> Response:
     except ReturnRefused as exc:
         flash(_("Not stored: %(why)s", why=str(exc)), "error")
         return redirect(url_for(".assignments"), 303)
+    drop_draft(session, found.member)
     if stored:
         flash(_("Outcome for %(id)s recorded.", id=found.respondent_id), "ok")
     return redirect(url_for(".assignments"), 303)

@@ -77,7 +77,8 @@ def staff_menu(session: Session, user: User) -> list[MenuItem]:
         entries.append((str(_l("Fieldwork")), url_for("fieldwork.assignments")))
     elif user.role is Role.ANALYST:  # analysts type and resolve paper forms
         entries.append((str(_l("Fieldwork")), url_for("paper_entry.entry")))
-    if user.role in (Role.ADMIN, Role.ANALYST):
+    if user.role in (Role.ADMIN, Role.ANALYST):  # supervisors: rates and back-checks
+        entries.append((str(_l("Fieldwork monitoring")), url_for("field_monitoring.samples")))
         entries.append((str(_l("Microdata export")), url_for("export.form")))
     if user.role is Role.ADMIN:
         entries.append((str(_l("Administration")), url_for("admin.index")))

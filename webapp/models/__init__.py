@@ -2,11 +2,13 @@
 
 from .base import Base
 from .fieldwork import (
+    BackCheck,
     FieldAnswer,
     FieldInterview,
     FieldSample,
     FrameContact,
     FrameUnit,
+    InterviewDraft,
     PaperEntry,
     SampleMember,
     SamplingFrame,
@@ -59,7 +61,9 @@ __all__ = [
     "FieldAnswer",
     "FormSubmission",
     "FieldInterview",
+    "BackCheck",
     "FieldSample",
+    "InterviewDraft",
     "FrameContact",
     "FrameUnit",
     "OnestopUnitScore",

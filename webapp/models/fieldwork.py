@@ -83,6 +83,9 @@ class FieldSample(Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
+    # The unit that runs the fieldwork: its staff (and those above it) see the sample's pages.
+    # None (samples drawn before units were given): administrators only.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     frame: Mapped[SamplingFrame] = relationship()
     members: Mapped[list[SampleMember]] = relationship(back_populates="sample",
@@ -180,3 +183,50 @@ class PaperEntry(Base):
     disposition: Mapped[str] = mapped_column(String(8))
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BackCheck(Base):
+    """A completed interview selected for a supervisor's back-check, and its outcome.
+
+    Selected at random (seeded) among each interviewer's completes; ``interviewer_id`` is who
+    made the interview. ``outcome`` is ``confirmed`` or ``not_confirmed`` once checked; the
+    note (it may name people) is deleted when fieldwork closes, the outcome is kept.
+    """
+
+    __tablename__ = "back_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    sample_member_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_member.id", ondelete="CASCADE"), unique=True)
+    interviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    selected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(500))
+    checked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[dt.datetime | None]
+
+    member: Mapped[SampleMember] = relationship()
+
+
+class InterviewDraft(Base):
+    """An interrupted web interview, saved to be resumed: the answers so far and the page.
+
+    Linked to the sampled person only while the interview is unfinished: deleted when the
+    interview is stored (one answer in the end) or another outcome is recorded; at close, a
+    draft never resumed becomes a break-off (AAPOR 2.12) without its answers.
+    """
+
+    __tablename__ = "interview_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("field_sample.id", ondelete="CASCADE"),
+                                           index=True)
+    sample_member_id: Mapped[int] = mapped_column(
+        ForeignKey("sample_member.id", ondelete="CASCADE"), unique=True)
+    page: Mapped[int]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    submission_id: Mapped[str] = mapped_column(String(64))
+    started: Mapped[str] = mapped_column(String(40))
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
