@@ -232,6 +232,7 @@ def stats_from_cells(
     zsum = _sum_rows(sums.zsum[src], cell, n_cells)
     zcross = _sum_rows(sums.zcross[src], cell, n_cells)
     valid = _sum_rows(sums.valid[src], cell, n_cells)
+    w: np.ndarray
     if weighting == "equal":
         w = np.ones(n_cells)
         collapsed = pd.DataFrame(columns=["unit", "period", "field", "count", "scale"])
@@ -243,10 +244,9 @@ def stats_from_cells(
     kept = ~np.isnan(w)
     if not kept.any():
         return None
-    cells, n, zsum, zcross, valid, w = (
-        a[kept] for a in (cells.reset_index(drop=True), n, zsum, zcross, valid, w)
-    )
-    cells = cells.reset_index(drop=True)
+    cells = cells.reset_index(drop=True)[kept].reset_index(drop=True)
+    n, w = n[kept], w[kept]
+    zsum, zcross, valid = zsum[kept], zcross[kept], valid[kept]
     strata = cells.groupby(["unit", "period"], sort=True).ngroup().to_numpy()
     n_h = np.bincount(strata, weights=n)
     raw_sum = _sum_rows(zsum, strata, len(n_h))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -65,12 +64,11 @@ composite <- function(design) {
   out
 }
 rows <- list()
-for (u in sort(unique(df$unit))) {
-  for (x in composite(subset(d, unit == u))) rows[[length(rows) + 1]] <- c(list(scope = "unit", unit = u), x)
+keep <- function(scope, unit, res) {
+  for (x in res) rows[[length(rows) + 1]] <<- c(list(scope = scope, unit = unit), x)
 }
-for (s in names(subtrees)) {
-  for (x in composite(subset(d, unit %in% subtrees[[s]]))) rows[[length(rows) + 1]] <- c(list(scope = "subtree", unit = s), x)
-}
+for (u in sort(unique(df$unit))) keep("unit", u, composite(subset(d, unit == u)))
+for (s in names(subtrees)) keep("subtree", s, composite(subset(d, unit %in% subtrees[[s]])))
 cat(toJSON(rows, auto_unbox = TRUE, digits = NA))
 """
 
