@@ -39,6 +39,9 @@ from analysis.scoring.grouped import StratumStats, cross_by_block
 from analysis.unit_stats import RESULT_COLUMNS, UnitStats, results_from_stats
 
 KEYS = ["unit", "field", "month"]
+# The survey definition's weighting rules (survey_defs.schema.WEIGHTING_RULES): analysis does
+# not import survey_defs' schema, so the names are repeated and a test keeps them equal.
+WEIGHTING_RULES = ("dossiers", "equal")
 # PostgreSQL array_send of a float8[]: ndim, has-nulls, element oid, length, lower bound
 _HEADER = struct.Struct(">iiiii")
 _ITEM = np.dtype([("length", ">i4"), ("value", ">f8")])
@@ -194,10 +197,19 @@ def stats_from_cells(
     units: set[Any] | None = None,
     *,
     small_cell_correction: bool = True,
+    weighting: str = "dossiers",
 ) -> UnitStats | None:
-    """Unit × period statistics for the periods ``months`` (label → its months), with
-    hailong's default weights; ``units`` limits the units. Cells without a dossier count are
-    dropped and reported, as ``unmatched="drop"``. None when no cell is left."""
+    """Unit × period statistics for the periods ``months`` (label → its months); ``units``
+    limits the units. None when no cell is left.
+
+    ``weighting`` is the survey definition's rule. ``"dossiers"``: hailong's default weights,
+    post-stratified to ``dossiers``; cells without a dossier count are dropped and reported,
+    as ``unmatched="drop"``. ``"equal"``: every answer weighs 1 and the procedure field is
+    ignored (one cell per unit × period, ``dossiers`` unused), so the formula above gives the
+    with-replacement variance of a simple random sample within each unit."""
+    if weighting not in WEIGHTING_RULES:
+        raise ValueError(f"unknown weighting rule {weighting!r}; use one of "
+                         f"{', '.join(WEIGHTING_RULES)}")
     parts = []
     for label, ms in months.items():
         keep = sums.keys["month"].isin(ms).to_numpy()
@@ -209,6 +221,8 @@ def stats_from_cells(
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True)
+    if weighting == "equal":
+        table["field"] = ""  # one cell per unit × period: the fields are summed
     grouped = table.groupby(["unit", "period", "field"], sort=True)
     cell = grouped.ngroup().to_numpy()
     cells = grouped.size().reset_index()[["unit", "period", "field"]]
@@ -218,15 +232,21 @@ def stats_from_cells(
     zsum = _sum_rows(sums.zsum[src], cell, n_cells)
     zcross = _sum_rows(sums.zcross[src], cell, n_cells)
     valid = _sum_rows(sums.valid[src], cell, n_cells)
-    weighted, collapsed, dropped = cell_weights(cells.assign(_n=n), dossiers, unmatched="drop")
-    w = weighted["weight"].to_numpy(dtype=float)  # NaN: cell dropped (no dossier count)
+    w: np.ndarray
+    if weighting == "equal":
+        w = np.ones(n_cells)
+        collapsed = pd.DataFrame(columns=["unit", "period", "field", "count", "scale"])
+        dropped = pd.DataFrame(columns=["unit", "period", "field", "responses"])
+    else:
+        weighted, collapsed, dropped = cell_weights(cells.assign(_n=n), dossiers,
+                                                    unmatched="drop")
+        w = weighted["weight"].to_numpy(dtype=float)  # NaN: cell dropped (no dossier count)
     kept = ~np.isnan(w)
     if not kept.any():
         return None
-    cells, n, zsum, zcross, valid, w = (
-        a[kept] for a in (cells.reset_index(drop=True), n, zsum, zcross, valid, w)
-    )
-    cells = cells.reset_index(drop=True)
+    cells = cells.reset_index(drop=True)[kept].reset_index(drop=True)
+    n, w = n[kept], w[kept]
+    zsum, zcross, valid = zsum[kept], zcross[kept], valid[kept]
     strata = cells.groupby(["unit", "period"], sort=True).ngroup().to_numpy()
     n_h = np.bincount(strata, weights=n)
     raw_sum = _sum_rows(zsum, strata, len(n_h))
@@ -287,9 +307,11 @@ def results_from_cells(
 ) -> pd.DataFrame:
     """Every index of every unit and roll-up for the periods ``months`` from kept cells, the
     dossier counts and the unit tree (child → parent), with intervals: the rows of
-    :data:`analysis.unit_stats.RESULT_COLUMNS`. ``options`` go to
+    :data:`analysis.unit_stats.RESULT_COLUMNS`. ``options``: ``weighting`` goes to
+    :func:`stats_from_cells`, the others to
     :func:`~analysis.unit_stats.results_from_stats` (``only``, ``level``, ``ci_method``, ...)."""
-    stats = stats_from_cells(sums, months, dossiers)
+    weighting = options.pop("weighting", "dossiers")
+    stats = stats_from_cells(sums, months, dossiers, weighting=weighting)
     if stats is None:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     return results_from_stats(stats, sums.spec, parents, **options)

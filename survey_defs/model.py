@@ -109,6 +109,8 @@ class SurveyDefinition:
     version: str | None = None
     description: Labels = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # "dossiers" (post-stratified to dossier counts per procedure field) or "equal" (weight 1).
+    weighting: str = "dossiers"
 
     @cached_property
     def _by_id(self) -> dict[str, Question]:
@@ -247,4 +249,5 @@ def build(data: dict[str, Any], text: str, digest: str, file: str) -> SurveyDefi
         questions=questions, scales=scales, scoring=data.get("scoring"), source_text=text,
         content_hash=digest, file=file, version=data.get("version"),
         description=dict(data.get("description", {})), sources=dict(data.get("sources", {})),
+        weighting=data.get("weighting", "dossiers"),
     )

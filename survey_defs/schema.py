@@ -195,6 +195,10 @@ def _any(doc: Document, path: Path, value: Any) -> None:
     """Checked later by the scoring rule family (the shape depends on the method)."""
 
 
+# How the indices weight answers: post-stratified to dossier counts per procedure field (the
+# citizens' surveys) or every answer once (surveys of officials, who serve no dossiers).
+WEIGHTING_RULES = ("dossiers", "equal")
+
 PROVENANCE = (Key("source", text), Key("verification", one_of(*VERIFICATION_TAGS)))
 
 CHOICE = record(Key("code", integer, True), Key("label", labels, True), *PROVENANCE)
@@ -241,6 +245,7 @@ DEFINITION = record(
     Key("scales", mapping_of(identifier, SCALE, 1), True),
     Key("questions", list_of(QUESTION, 1), True),
     Key("scoring", _any),  # shape depends on the method: check_scoring_shape
+    Key("weighting", one_of(*WEIGHTING_RULES)),
 )
 
 

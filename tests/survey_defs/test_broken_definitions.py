@@ -208,6 +208,8 @@ CASES = [
      Code.HL105, 37),
     ("scoring_method_typo", "sipas", [("  method: sipas\n", "  method: sipass\n")],
      Code.HL105, 64),
+    ("weighting_unknown_rule", "sipas", [("key: demo\n", "key: demo\nweighting: uniform\n")],
+     Code.HL105, 2),
     ("bad_verification_tag", "sipas", [("    verification: V-impl\n",
                                         "    verification: verified\n")], Code.HL105, 32),
     ("empty_choices", "sipas", [('    choices:\n      - {code: 1, label: {vi: "Nam", en: "Male"}}'
@@ -417,3 +419,12 @@ def test_alias_bomb__reported_not_expanded() -> None:
 def test_recursive_alias__reported_not_crashing() -> None:
     errors = _errors("key: &a [*a]\n")
     assert [p.code for p in errors] == ["HL100"]
+
+
+def test_unknown_weighting__names_the_rules_and_the_line() -> None:
+    errors = _errors(_mutate("sipas", [("key: demo\n", "key: demo\nweighting: equals\n")]))
+    text = errors[0].format()
+    assert text.startswith("broken.yaml:2: HL105 at weighting: ")
+    assert "'equals' is not allowed" in text
+    assert "did you mean 'equal'?" in text
+    assert "dossiers, equal" in text

@@ -194,3 +194,13 @@ def test_scoring_spec__keeps_the_contract_keys(key: str) -> None:
     if spec["method"] == "onestop":
         band_keys = {"id", "label", "min_share", "max_share", "inclusive_max"}
         assert all(band_keys <= set(b) for b in spec["bands"])
+
+
+def test_weighting__officials_equal_citizens_by_dossiers_rules_as_in_analysis() -> None:
+    from analysis.cell_stats import WEIGHTING_RULES
+    from survey_defs.schema import WEIGHTING_RULES as DECLARED
+
+    assert WEIGHTING_RULES == DECLARED  # the two lists of names stay the same
+    rules = {p.stem: load_definition(p).definition.weighting for p in SHIPPED}
+    assert rules.pop("par_officials") == "equal"
+    assert set(rules.values()) == {"dossiers"}  # the citizens' surveys: the default

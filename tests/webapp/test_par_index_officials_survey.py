@@ -9,12 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 import survey_defs
 from survey_defs.scorecards import shipped_scorecards
 from tests.webapp.par_index_helpers import write
-from tests.webapp.staff_helpers import build_world
+from tests.webapp.staff_helpers import PERIOD, build_world, login
 from webapp.administration.surveys import publish_definition
 from webapp.models import Response, Role, Unit, User
 from webapp.par_index.assessment import open_assessment
@@ -109,3 +110,39 @@ def test_officials_survey__fills_the_commune_templates_criterion(session: Sessio
     assert used["3.1"] is None
     sipas_item = compute(session, assessment).items["3.1"]
     assert sipas_item.self_score is None and sipas_item.appraised_score is None
+
+
+def test_officials_survey__unit_page_shows_equal_weight_figures(
+        client: FlaskClient, session: Session) -> None:
+    """The unit page reads the officials' survey from the kept statistics with every answer
+    weighing 1 (no dossier counts exist for it), over the unit and the units below it."""
+    indices_cache.clear()
+    build_world(session)
+    publish_definition(session, Path(survey_defs.__file__).parent / "par_officials.yaml")
+    version = latest_version(session, "par_officials")
+    assert version is not None
+    units = {u.code: u for u in session.query(Unit)}
+    rng = np.random.default_rng(7)
+    given: list[dict[str, object]] = []
+    for code, good, count in (("A", 0.9, 30), ("A1", 0.4, 20), ("B", 0.2, 30)):
+        for _ in range(count):
+            answers = _answers(rng, good)
+            if code != "B":  # B is not below A
+                given.append(answers)
+            session.add(Response(
+                public_id=secrets.token_hex(16), submission_id=str(uuid.uuid4()),
+                survey_version_id=version.id, unit_id=units[code].id, period=PERIOD,
+                channel="web", language="vi", answers=answers))
+    session.commit()
+    login(client, "manager")
+
+    html = client.get(f"/staff/units/A?survey=par_officials&period={PERIOD}").get_data(
+        as_text=True)
+
+    big = html.split('id="h-headline"')[1].split('<p class="big">')[1].split("</p>")[0]
+    assert big.strip() == f"{_expected_share(given) * 100:.1f}%".replace(".", ",")
+    # Equal weights: the effective sample size is the number of respondents.
+    assert "50 người trả lời (cỡ mẫu hiệu dụng 50)" in html
+    assert "50 phiếu trả lời. Mỗi phiếu được tính một lần" in html
+    assert "Chưa nhập số hồ sơ" not in html  # no response rate against dossiers here
+    assert "tỷ lệ đánh giá tốt" in html and "tỷ lệ người dân hài lòng" not in html

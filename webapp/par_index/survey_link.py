@@ -4,57 +4,29 @@ A rule ``index: sipas.overall`` reads the estimate of index ``overall`` of surve
 for the assessed unit over the assessment's year (its subtree roll-up when it has one), and
 converts it to points by the rule's tagged linear conversion.
 
-The sociological survey of officials (``par_officials``) is not post-stratified to dossier
-counts as the citizens' surveys are: its respondents are the unit's officials, not people
-served at a counter, so every answer counts once (equal weights) over the unit's subtree.
+Every survey goes through the kept statistics (``cached_indices``); the survey definition's
+``weighting`` rule decides the weights, so the sociological survey of officials
+(``par_officials``, ``weighting: equal``) counts every answer once, while the citizens' surveys
+are post-stratified to dossier counts.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis.units import unit_results
-
-from ..models import Assessment, Unit
+from ..models import Assessment
 from ..statistics.indices_cache import cached_indices
-from ..statistics.microdata import load_responses
 from ..statistics.unit_report import unit_rows
-from ..survey_versions import latest_version, load_version
-from ..unit_tree import subtree_ids, unit_parents
 from .assessment import card_for, set_survey_value
-
-# Surveys of officials: answered by the unit's leaders and civil servants, weighted equally.
-OFFICIALS_SURVEYS = frozenset({"par_officials"})
-
-
-def officials_results(session: Session, survey_key: str, unit_code: str,
-                      year: int) -> pd.DataFrame:
-    """Result rows (``analysis.units.RESULT_COLUMNS``) of an officials' survey for the
-    unit's subtree over ``year``, every answer weighted 1; empty without answers."""
-    version = latest_version(session, survey_key)
-    unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
-    if version is None or unit_id is None:
-        raise LookupError(f"survey {survey_key!r} or unit {unit_code!r} is not known")
-    frame = load_responses(session, survey_key, str(year), subtree_ids(session, unit_id))
-    if frame.empty:
-        return pd.DataFrame()
-    frame = frame.assign(weight=1.0)
-    return unit_results(frame, load_version(version).scoring_spec(), weight="weight",
-                        parents=unit_parents(session))
 
 
 def unit_index_value(session: Session, survey_index: str, unit_code: str,
                      year: int) -> Decimal | None:
     """The unit's estimate of ``survey.index`` for ``year``, or None without data."""
     survey_key, index_id = survey_index.split(".", 1)
-    if survey_key in OFFICIALS_SURVEYS:
-        results = officials_results(session, survey_key, unit_code, year)
-    else:
-        results = cached_indices(session, survey_key, str(year), unit_code).results
+    results = cached_indices(session, survey_key, str(year), unit_code).results
     rows = unit_rows(results, unit_code)
     if rows.empty:
         return None

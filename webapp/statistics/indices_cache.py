@@ -53,9 +53,10 @@ def block_tables(session: Session, survey_key: str, periods: list[str],
                  unit_code: str | None = None) -> dict[str, dict[str, IndexTable]]:
     """Tables per block name and period for ``unit_code``'s subtree (all units when None)."""
     periods = [str(parse_period(p)) for p in periods]
-    _, blocks = scored_blocks(session, survey_key)
+    definition, blocks = scored_blocks(session, survey_key)
     codes = _scope(session, unit_code)
-    results, rows = indices_store.block_results(session, survey_key, blocks, periods)
+    results, rows = indices_store.block_results(session, survey_key, blocks, periods,
+                                                definition.weighting)
     if codes is not None and not rows.empty:
         rows = rows[rows["unit"].isin(codes)]
     out: dict[str, dict[str, IndexTable]] = {}

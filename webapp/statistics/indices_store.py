@@ -9,7 +9,9 @@ only their units' records are rebuilt (from cells, not rows) and only those unit
 ancestors recomputed. A freshly started process reads the cells, never every response.
 
 The numbers are those of the raw-row reference in ``tests/`` (``unit_results`` on the same
-responses; tests check it on SQLite and PostgreSQL). Dossier counts, survey versions, unit
+responses; tests check it on SQLite and PostgreSQL). The survey definition's ``weighting`` rule
+decides the weights: post-stratified to dossier counts, or every answer once (the officials'
+survey), both from the same cells. Dossier counts, survey versions, unit
 names, codes, parents and retired flags are checked on every call with a cheap stamp; when one
 changes the copy is rebuilt from the cells (the cells themselves do not depend on them).
 """
@@ -57,6 +59,7 @@ class _Survey:
     token: str
     mark: int
     blocks: dict[str, _Block] = field(default_factory=dict)
+    weighting: str = "dossiers"  # the definition's rule (analysis.cell_stats.stats_from_cells)
     dossiers: dict[str, pd.DataFrame] = field(default_factory=dict)
     counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["unit", "month", "responses"]))
@@ -108,6 +111,8 @@ def _load(session: Session, survey: _Survey, state: stat_cells.SetState, since: 
 
 def _dossiers(session: Session, survey: _Survey, periods: Iterable[str]) -> pd.DataFrame:
     """Dossier counts of the periods, read once per period (a change resets the survey)."""
+    if survey.weighting == "equal":  # every answer weighs 1: no dossier counts are read
+        return pd.DataFrame(columns=["unit", "period", "field", "count"])
     for p in periods:
         if p not in survey.dossiers:
             survey.dossiers[p] = load_dossier_counts(session, p)
@@ -126,7 +131,8 @@ def _extend(session: Session, survey: _Survey, block: _Block, periods: list[str]
     missing = [p for p in periods if p not in block.periods]
     if not missing:
         return
-    stats = stats_from_cells(block.cells, _months(missing), _dossiers(session, survey, missing))
+    stats = stats_from_cells(block.cells, _months(missing), _dossiers(session, survey, missing),
+                             weighting=survey.weighting)
     if stats is not None:
         block.stats = stats if block.stats is None else block.stats.replace(stats)
         results = results_from_stats(stats, block.spec, parents)
@@ -141,7 +147,8 @@ def _fold(session: Session, survey: _Survey, block: _Block, dirty: set[str],
     if not dirty or not touched:
         return
     dossiers = _dossiers(session, survey, touched)
-    stats = stats_from_cells(block.cells, _months(touched), dossiers, dirty)
+    stats = stats_from_cells(block.cells, _months(touched), dossiers, dirty,
+                             weighting=survey.weighting)
     if block.stats is None:
         block.stats = stats
     elif stats is not None:
@@ -159,9 +166,11 @@ def _fold(session: Session, survey: _Survey, block: _Block, dirty: set[str],
 
 
 def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mapping[str, Any]],
-                  periods: list[str]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+                  periods: list[str], weighting: str = "dossiers"
+                  ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Result rows of every block for ``periods`` (all units and roll-ups), and the response
-    counts per ``unit`` and ``month``, from the kept cells refreshed first."""
+    counts per ``unit`` and ``month``, from the kept cells refreshed first. ``weighting`` is
+    the survey definition's rule (``dossiers`` or ``equal``)."""
     url = str(session.get_bind().url)
     state = stat_cells.refresh(session.get_bind(), survey_key, blocks)
     stamp = structure_stamp(session)
@@ -170,10 +179,10 @@ def block_results(session: Session, survey_key: str, blocks: Mapping[str, Mappin
         survey = _surveys.get(key)
         parents = unit_parents(session)
         if survey is None or survey.stamp != stamp or survey.token != state.token \
-                or set(survey.blocks) != set(blocks) \
+                or survey.weighting != weighting or set(survey.blocks) != set(blocks) \
                 or any(survey.blocks[b].spec != s for b, s in blocks.items()):
             survey = _Survey(stamp, state.token, -1,
-                             {b: _Block(s, CellSums(s)) for b, s in blocks.items()})
+                             {b: _Block(s, CellSums(s)) for b, s in blocks.items()}, weighting)
             _load(session, survey, state, -1)
             _surveys[key] = survey
             while len(_surveys) > MAX_SURVEYS:

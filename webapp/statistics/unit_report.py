@@ -123,6 +123,8 @@ class UnitReport:
     # One-stop: TT 01/2018's nine indicators and the 18-point total (module .onestop).
     tt01: Any = None
     field_survey: bool = False
+    # The definition's weighting rule: "equal" (officials' survey) shows no dossier counts.
+    weighting: str = "dossiers"
 
     def unit_of(self, level: str) -> str:
         """How figures of ``level`` are written on this report (share, points, score)."""
@@ -248,7 +250,7 @@ def build_unit_report(session: Session, survey_key: str, period: str, unit: Unit
                         previous_period=str(previous), unit_code=unit.code,
                         responses=responses,
                         dossiers=0 if field_survey else int(dossiers["count"].sum()),
-                        field_survey=field_survey)
+                        field_survey=field_survey, weighting=definition.weighting)
     if method == "papi":
         report.scale = tuple(spec["total_range"])  # type: ignore[assignment]
     rows = unit_rows(now.results, unit.code)
