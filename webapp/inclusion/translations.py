@@ -18,11 +18,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from functools import lru_cache
-
 from sqlalchemy import Select, bindparam, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
