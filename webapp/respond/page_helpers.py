@@ -20,6 +20,7 @@ from ..inclusion.services import page_options
 from ..inclusion.translations import stored_texts
 from ..models import ProcedureField
 from . import choice_groups
+from .choice_markup import choice_inputs
 from .context import SurveyContext
 from .flow import Step
 from .pages import layout
@@ -143,5 +144,5 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
-    for helper in (field_name, row_groups, first_invalid, invalid_answers, part_count):
+    for helper in (choice_inputs, field_name, row_groups, first_invalid, invalid_answers, part_count):
         bp.add_app_template_global(helper, helper.__name__)
