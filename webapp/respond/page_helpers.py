@@ -144,5 +144,6 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
-    for helper in (choice_inputs, field_name, row_groups, first_invalid, invalid_answers, part_count):
+    for helper in (choice_inputs, field_name, row_groups, first_invalid, invalid_answers,
+                   part_count):
         bp.add_app_template_global(helper, helper.__name__)
