@@ -125,3 +125,33 @@ def test_no_view_clears_a_cache() -> None:
         assert not _calls(path) & {"cache_clear", "clear_cache"}, path
         source = path.read_text(encoding="utf-8")
         assert "report_cache.clear" not in source and "indices_cache.clear" not in source, path
+
+
+def test_translation_imported_through_one_instance__offered_by_another_on_its_next_request(
+        app: Flask, session: Session, database_url: str, tmp_path: Path) -> None:
+    """The languages a survey offers are read per request (only the version's label count is
+    kept per process): instance B, which has already served the page without the language,
+    offers it on its next request once instance A's CLI has imported the translation."""
+    from tests.webapp.survey_helpers import setup_counter
+    from tests.webapp.translation_helpers import TEST_LANGUAGE, TEST_LANGUAGE_NAME, fill
+    from webapp.cli import main
+    from webapp.respond.tokens import sign_counter_token
+
+    path = "/s/" + sign_counter_token(setup_counter(session), app.config)
+    first, second = (_instance(database_url, tmp_path, n) for n in ("a", "b"))
+    offered = f'value="lang:{TEST_LANGUAGE}" lang="{TEST_LANGUAGE}" class="link">' \
+              f"{TEST_LANGUAGE_NAME}</button>"
+    for instance in (first, second):  # both have counted the labels and served the page
+        assert offered not in instance.test_client().get(path).get_data(as_text=True)
+    runner = first.test_cli_runner()
+    sheet = tmp_path / "sipas-qaa.xlsx"
+    result = runner.invoke(main, ["translations", "export", "--survey", "sipas", "--lang",
+                                  TEST_LANGUAGE, "--out", str(sheet)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["translations", "import",
+                                  str(fill(sheet, tmp_path / "filled.xlsx"))])
+    assert result.exit_code == 0, result.output
+    assert offered in second.test_client().get(path).get_data(as_text=True)
+    assert offered in first.test_client().get(path).get_data(as_text=True)
+    for instance in (first, second):
+        instance.extensions["hailong.engine"].dispose()

@@ -8,11 +8,12 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tests.webapp.audio_helpers import wav_tone
 from tests.webapp.staff_helpers import World, build_world, login
-from webapp.inclusion.services import recordings, save_audio
+from webapp.inclusion.services import recordings, save_audio, set_pictorial_scale
 from webapp.models import Counter, Unit
 from webapp.respond.tokens import sign_counter_token
 from webapp.security import recorder_nonce
@@ -83,3 +84,45 @@ def test_listening_page__script_and_blob_audio_allowed_there_only(
     assert "script-src" not in client.get("/admin/pictorial").headers["Content-Security-Policy"]
     with app.test_request_context("/admin/pictorial"), pytest.raises(RuntimeError):
         recorder_nonce()
+
+
+def test_survey_page__faces_and_recordings_read_in_one_statement(
+        app: Flask, client: FlaskClient, session: Session, world: World) -> None:
+    """However many questions and choices a page shows, its faces option and recordings are
+    one statement (issue 18: they were a query per ancestor, one for the recordings and one
+    for the faces)."""
+    own = _save(app, session, session.get(Unit, world.units["A"]))
+    unit = session.get(Unit, world.units["A1"])
+    assert unit is not None
+    set_pictorial_scale(session, unit, True, None)
+    session.commit()
+    counter = session.get(Counter, world.counters["A1"])
+    assert counter is not None
+    path = "/s/" + sign_counter_token(counter, app.config)
+    client.get(path)  # the first request of a process also loads the definition
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = app.extensions["hailong.engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = client.get(path).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert f'data-audio="/nghe/{own}' in page  # the first page has no satisfaction scale
+    inclusion = [s for s in statements if "survey_audio" in s or "unit_survey_options" in s]
+    assert len(inclusion) == 1, inclusion
+
+
+def test_recordings__a_parent_cycle_ends(app: Flask, session: Session, world: World) -> None:
+    """Bad data (A under A1 under A) neither loops nor hides the unit's own recording."""
+    a, a1 = session.get(Unit, world.units["A"]), session.get(Unit, world.units["A1"])
+    assert a is not None and a1 is not None
+    own = _save(app, session, a1)
+    a.parent_id = a1.id
+    session.commit()
+    version = latest_version(session, "sipas")
+    assert version is not None
+    assert recordings(session, version.id, "vi", a1.id) == {"exp_feedback": own}

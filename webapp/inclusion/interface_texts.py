@@ -66,6 +66,12 @@ def interface_key(msgid: str) -> str:
     return INTERFACE + hashlib.sha256(msgid.encode()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=1)
+def citizen_keys() -> tuple[str, ...]:
+    """The sheet's ids of the citizen pages' interface texts (fixed by the code)."""
+    return tuple(interface_key(m) for m in citizen_msgids())
+
+
 def field_key(code: str) -> str:
     """The sheet's id of a procedure field's name."""
     return FIELD + code
@@ -95,7 +101,7 @@ def stored_catalogue(session: Session, language: str) -> dict[str, str]:
 def interface_complete(session: Session, language: str) -> bool:
     """Whether every interface text of the citizen's pages has a translation in ``language``
     (field names may lag behind: a field added later shows its Vietnamese name)."""
-    keys = [interface_key(m) for m in citizen_msgids()]
+    keys = citizen_keys()
     count = session.scalar(select(func.count()).select_from(InterfaceTranslation).where(
         InterfaceTranslation.language == language, InterfaceTranslation.key.in_(keys)))
     return int(count or 0) == len(keys)

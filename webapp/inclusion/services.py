@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from .. import audit
 from ..models import SurveyAudio, SurveyVersion, Unit, UnitSurveyOptions
@@ -66,30 +68,60 @@ def delete_audio(session: Session, audio: SurveyAudio, user_id: int | None) -> N
     session.delete(audio)
 
 
-def unit_chain(session: Session, unit_id: int | None) -> list[int]:
-    """The unit's id and its ancestors' ids, nearest first (empty for no unit)."""
-    chain: list[int] = []
-    while unit_id is not None and unit_id not in chain:  # a cycle would be bad data: stop
-        chain.append(unit_id)
-        unit_id = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
-    return chain
+# The row of the page's statement that carries the unit's faces option: no label has an
+# empty id, and the depth marks it apart from every recording.
+_FACES_ROW, _OWN_DEPTH_LIMIT, _SURVEY_WIDE = "", 64, 1_000_000
+
+
+@lru_cache(maxsize=1)
+def _page_statement() -> Any:
+    """The unit's ancestry (a recursive CTE, depth 0 = the unit), the recordings of a version
+    in a language that the unit's pages may play, and the unit's faces option, in one
+    statement (built once per process, parameters bound per request)."""
+    chain = (select(Unit.id.label("id"), Unit.parent_id.label("parent_id"),
+                    literal(0, Integer).label("depth"))
+             .where(Unit.id == bindparam("unit_id")).cte("unit_chain", recursive=True))
+    parent = aliased(Unit)
+    # The depth limit ends a parent cycle (bad data) as unit_chain's loop check did.
+    chain = chain.union_all(select(parent.id, parent.parent_id, chain.c.depth + 1)
+                            .where(parent.id == chain.c.parent_id,
+                                   chain.c.depth < _OWN_DEPTH_LIMIT))
+    audio = (select(SurveyAudio.item_id.label("item_id"), SurveyAudio.id.label("value"),
+                    func.coalesce(chain.c.depth, _SURVEY_WIDE).label("depth"))
+             .outerjoin(chain, SurveyAudio.unit_id == chain.c.id)
+             .where(SurveyAudio.survey_version_id == bindparam("version_id"),
+                    SurveyAudio.language == bindparam("language"),
+                    SurveyAudio.unit_id.is_(None) | chain.c.id.is_not(None)))
+    faces = (select(literal(_FACES_ROW, String).label("item_id"),
+                    cast(UnitSurveyOptions.pictorial_scale, Integer).label("value"),
+                    literal(-1, Integer).label("depth"))
+             .where(UnitSurveyOptions.unit_id == bindparam("unit_id")))
+    return union_all(audio, faces)
+
+
+def page_options(session: Session, version_id: int, language: str,
+                 unit_id: int | None) -> tuple[bool, dict[str, int]]:
+    """(whether the unit shows faces, item id -> recording id) for a survey page, read in one
+    statement: the unit's own recording wins over its nearest ancestor's, which wins over the
+    survey-wide one."""
+    found: dict[str, tuple[int, int]] = {}
+    faces = False
+    for item_id, value, depth in session.execute(
+            _page_statement(), {"unit_id": unit_id, "version_id": version_id,
+                                "language": language}):
+        if depth < 0:
+            faces = bool(value)
+        elif item_id not in found or depth < found[item_id][0]:
+            found[item_id] = (int(depth), int(value))
+    return faces and unit_id is not None, {item_id: audio_id
+                                           for item_id, (_d, audio_id) in found.items()}
 
 
 def recordings(session: Session, version_id: int, language: str,
                unit_id: int | None = None) -> dict[str, int]:
     """Item id -> recording id of a version in a language as ``unit_id``'s pages play them:
     the unit's own recording, else its nearest ancestor's, else the survey-wide one."""
-    chain = unit_chain(session, unit_id)
-    rank = {uid: depth for depth, uid in enumerate(chain)}
-    found: dict[str, tuple[int, int]] = {}
-    for item_id, audio_id, owner in session.execute(
-            select(SurveyAudio.item_id, SurveyAudio.id, SurveyAudio.unit_id).where(
-                SurveyAudio.survey_version_id == version_id, SurveyAudio.language == language,
-                SurveyAudio.unit_id.is_(None) | SurveyAudio.unit_id.in_(chain))):
-        order = len(chain) if owner is None else rank[owner]
-        if item_id not in found or order < found[item_id][0]:
-            found[item_id] = (order, audio_id)
-    return {item_id: audio_id for item_id, (_order, audio_id) in found.items()}
+    return page_options(session, version_id, language, unit_id)[1]
 
 
 def pictorial_scale(session: Session, unit_id: int) -> bool:

@@ -18,10 +18,11 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from survey_defs import SurveyDefinition
@@ -32,7 +33,7 @@ from ..csv_input import ImportProblem, ImportRejected
 from ..models import InterfaceTranslation, SurveyTranslation, SurveyVersion
 from ..spreadsheet_safety import neutralise
 from ..survey_versions import latest_version, load_version
-from .interface_texts import CatalogueRow, catalogue_rows, stored_catalogue
+from .interface_texts import CatalogueRow, catalogue_rows, citizen_keys, stored_catalogue
 from .items import TITLE, choice_id, label_items
 
 BUILT_IN = ("vi", "en")  # carried by the definitions themselves
@@ -198,13 +199,60 @@ def coverage(session: Session) -> list[tuple[str, int, str, int, int]]:
     return sorted(out)
 
 
+# Labels per version, by (survey key, version number, content hash): a pure cache, as the
+# parsed definitions of ``load_version`` (a published version's text never changes), so no
+# process can hold a count the database would not give.
+_LABEL_COUNT: dict[tuple[str, int, str], int] = {}
+
+
+def label_count(version: SurveyVersion) -> int:
+    """How many labels a translation of ``version`` must cover (counted once per version)."""
+    key = (version.survey_key, version.version, version.content_hash)
+    found = _LABEL_COUNT.get(key)
+    if found is None:
+        found = sum(1 for _ in label_items(load_version(version)))
+        if len(_LABEL_COUNT) > 64:
+            _LABEL_COUNT.clear()
+        _LABEL_COUNT[key] = found
+    return found
+
+
 def complete_languages(session: Session, version: SurveyVersion) -> list[str]:
     """Languages with a translation of every label of ``version`` (ISO codes, sorted)."""
-    total = sum(1 for _ in label_items(load_version(version)))
+    total = label_count(version)
     return sorted(language for language, count in session.execute(
         select(SurveyTranslation.language, func.count())
         .where(SurveyTranslation.survey_version_id == version.id)
         .group_by(SurveyTranslation.language)) if count == total)
+
+
+@lru_cache(maxsize=1)
+def _counts_statement() -> Select[tuple[str, str, int]]:
+    """Translated labels of a version and translated interface texts, per language, in one
+    statement (built once per process: the interface keys are fixed by the code)."""
+    labels = (select(SurveyTranslation.language, literal("label").label("kind"),
+                     func.count().label("n"))
+              .where(SurveyTranslation.survey_version_id == bindparam("version_id"))
+              .group_by(SurveyTranslation.language))
+    interface = (select(InterfaceTranslation.language, literal("interface").label("kind"),
+                        func.count().label("n"))
+                 .where(InterfaceTranslation.key.in_(citizen_keys()))
+                 .group_by(InterfaceTranslation.language))
+    return select(union_all(labels, interface).subquery())  # type: ignore[return-value]
+
+
+def offered_translations(session: Session, version: SurveyVersion) -> list[str]:
+    """Languages (sorted) whose labels of ``version`` and interface texts are both complete.
+
+    Read from the database on every call, in one statement of two grouped counts, so an
+    import made through any instance is offered on the next request everywhere; only the
+    label total, fixed by the version's text, is kept per process."""
+    total, interface_total = label_count(version), len(citizen_keys())
+    counts = {(language, kind): int(n) for language, kind, n in
+              session.execute(_counts_statement(), {"version_id": version.id})}
+    return sorted(language for (language, kind), n in counts.items()
+                  if kind == "label" and n == total
+                  and counts.get((language, "interface")) == interface_total)
 
 
 _BUILT: dict[tuple[str, str, int], SurveyDefinition] = {}

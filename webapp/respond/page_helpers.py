@@ -1,7 +1,7 @@
 """Template helpers of the survey page (long lists, pictorial scale, listening), in one place.
 
-The unit's options and the version's recordings are read at most once per request (kept in
-``flask.g``), however many questions the page shows.
+The unit's faces option and the version's recordings are read in one statement at most once
+per request and language (kept in ``flask.g``), however many questions the page shows.
 """
 
 from __future__ import annotations
@@ -16,44 +16,51 @@ from ..db import get_session
 from ..inclusion.interface_texts import field_names
 from ..inclusion.items import choice_id, element_headings, element_id
 from ..inclusion.pictorial import FACE_SYMBOLS, moods
-from ..inclusion.services import pictorial_scale, recordings
+from ..inclusion.services import page_options
 from ..inclusion.translations import stored_texts
 from ..models import ProcedureField
 from . import choice_groups
+from .choice_markup import choice_inputs
 from .context import SurveyContext
 from .flow import Step
 from .pages import layout
 from .survey_language import language_choices
 
 
-def pictorial_on(ctx: SurveyContext) -> bool:
+def _unit_page(ctx: SurveyContext, language: str) -> dict[str, int]:
+    """The recordings of this page's language; the faces option comes with the first read."""
+    key = f"hl_rec_{language}"
+    if key not in g:
+        faces, found = page_options(get_session(), ctx.version.id, language,
+                                    getattr(ctx.unit, "id", None))
+        setattr(g, key, found)
+        g.setdefault("hl_faces", faces)
+    return dict(getattr(g, key))
+
+
+def pictorial_on(ctx: SurveyContext, language: str) -> bool:
     """Whether the unit shows its satisfaction scales as faces (never in interviewer mode,
     which has no unit of its own)."""
     if "hl_faces" not in g:
-        unit_id = getattr(ctx.unit, "id", None)
-        g.hl_faces = unit_id is not None and pictorial_scale(get_session(), unit_id)
+        _unit_page(ctx, language)
     return bool(g.hl_faces)
 
 
-def page_faces(ctx: SurveyContext, questions: Sequence[Question]) -> bool:
+def page_faces(ctx: SurveyContext, questions: Sequence[Question], language: str) -> bool:
     """Whether this page shows any face (so the five pictures are drawn once for it)."""
-    return pictorial_on(ctx) and any(moods(q.scale) for q in questions)
+    return pictorial_on(ctx, language) and any(moods(q.scale) for q in questions)
 
 
-def face_moods(ctx: SurveyContext, scale_id: str | None) -> dict[int, int]:
+def face_moods(ctx: SurveyContext, scale_id: str | None, language: str) -> dict[int, int]:
     """Code -> mood for this scale when the unit shows faces, else empty."""
-    return moods(scale_id) if pictorial_on(ctx) else {}
+    return moods(scale_id) if pictorial_on(ctx, language) else {}
 
 
 def recording_urls(ctx: SurveyContext, language: str, item_id: str,
                    scale_id: str | None = None, codes: Sequence[int] = ()) -> list[str]:
     """URLs to play for an item: its own recording, then its choices' (empty if the item
     itself has none: the page then uses the phone's voice)."""
-    key = f"hl_rec_{language}"
-    if key not in g:
-        setattr(g, key, recordings(get_session(), ctx.version.id, language,
-                                   getattr(ctx.unit, "id", None)))
-    found: dict[str, int] = getattr(g, key)
+    found = _unit_page(ctx, language)
     if item_id not in found:
         return []
     ids = [found[item_id]] + [found[c] for c in (choice_id(scale_id, code) for code in codes)
@@ -137,5 +144,6 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_global(recording_urls, "recording_urls")
     bp.add_app_template_global(lambda: FACE_SYMBOLS, "face_symbols")
     bp.add_app_template_global(language_choices, "language_choices")
-    for helper in (field_name, row_groups, first_invalid, invalid_answers, part_count):
+    for helper in (choice_inputs, field_name, row_groups, first_invalid, invalid_answers,
+                   part_count):
         bp.add_app_template_global(helper, helper.__name__)

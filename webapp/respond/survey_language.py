@@ -17,10 +17,10 @@ from flask_babel import get_locale
 
 from ..db import get_session
 from ..extensions import LANGUAGE_COOKIE
-from ..inclusion.interface_texts import complete_interface_languages, interface_complete
+from ..inclusion.interface_texts import interface_complete
 from ..inclusion.items import LANGUAGE_NAME
 from ..inclusion.translations import (
-    complete_languages,
+    offered_translations,
     stored_texts,
     valid_language,
     with_language,
@@ -41,9 +41,7 @@ def offered_languages(ctx: SurveyContext) -> list[str]:
     per request: the decision, the page's language menu and the stored response all need it)."""
     memo: dict[int, list[str]] = g.setdefault("hailong_offered_languages", {})
     if ctx.version.id not in memo:
-        session = get_session()
-        translated = set(complete_languages(session, ctx.version)) & \
-            complete_interface_languages(session)
+        translated = set(offered_translations(get_session(), ctx.version))
         memo[ctx.version.id] = interface_languages() + sorted(
             translated - set(interface_languages()))
     return list(memo[ctx.version.id])
