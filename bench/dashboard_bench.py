@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         child = subprocess.run(
             [sys.executable, "-m", "bench.dashboard_bench", "--db", str(args.db), "--url", url,
              "--period", args.period, "--first-page", province], capture_output=True,
-            text=True, check=True, env={**os.environ, "HAILONG_BENCH_PASSWORD": PASSWORD})
+            text=True, check=False, env={**os.environ, "HAILONG_BENCH_PASSWORD": PASSWORD})
+        if child.returncode:  # the fresh worker's own error, not just its exit status
+            raise SystemExit(f"fresh worker failed:\n{child.stderr}")
         wall, cpu = (float(x) for x in child.stdout.split()[-2:])
         walls.append(wall)
         cpus.append(cpu)
