@@ -8,7 +8,7 @@ walking the links themselves.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,14 +32,7 @@ def children_of(session: Session, unit: Unit) -> list[Unit]:
 
 def ancestors(unit: Unit) -> list[Unit]:
     """The units above ``unit``, its parent first, up to the top (a cycle stops the walk)."""
-    out: list[Unit] = []
-    seen = {unit.id}
-    node = unit.parent
-    while node is not None and node.id not in seen:
-        seen.add(node.id)
-        out.append(node)
-        node = node.parent
-    return out
+    return _chain(unit, lambda u: u.parent)
 
 
 def tree_order(units: Sequence[Unit]) -> list[tuple[Unit, int]]:
@@ -99,13 +92,19 @@ def predecessors(session: Session, unit: Unit) -> list[Unit]:
 
 def successors(unit: Unit) -> list[Unit]:
     """The units ``unit`` was merged into, the nearest first (a cycle stops the walk)."""
+    return _chain(unit, lambda u: u.successor)
+
+
+def _chain(unit: Unit, step: Callable[[Unit], Unit | None]) -> list[Unit]:
+    """Follow ``step`` from ``unit`` until it ends or comes back to a unit already seen (bad
+    data can hold a cycle; the walk must still end)."""
     out: list[Unit] = []
     seen = {unit.id}
-    node = unit.successor
+    node = step(unit)
     while node is not None and node.id not in seen:
         seen.add(node.id)
         out.append(node)
-        node = node.successor
+        node = step(node)
     return out
 
 

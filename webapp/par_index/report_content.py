@@ -230,7 +230,7 @@ def citizens_view(session: Session, unit: Unit, year: int, count: int = 3, *,
     worst = [w["worst_line"].format(label=f.label, share=_percent(f.estimate, language), n=f.n)
              for f in report.criteria
              if f.estimate is not None and not f.suppressed][:count]
-    wanted = [w["wanted_line"].format(label=translated(e.labels, language) or e.answer_id,
+    wanted = [w["wanted_line"].format(label=translated(e.labels, language),
                                       share=_percent(e.estimate, language), n=e.n)
               for e in report.expectations][:count]
     return worst, wanted
